@@ -1,0 +1,38 @@
+# Every target sets up its own virtualenv, so a fresh clone needs only python3, pip and make.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-stamp
+
+.PHONY: demo test lint typecheck drift pytest regenerate clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+demo: $(STAMP)
+	$(PY) examples/demo.py
+
+lint: $(STAMP)
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+typecheck: $(STAMP)
+	$(PY) -m mypy --strict reference_server sdk_session generator examples tests
+	$(PY) -m mypy --strict generated_sdk
+
+drift: $(STAMP)
+	$(PY) -m generator --check
+
+pytest: $(STAMP)
+	$(PY) -m pytest
+
+test: lint typecheck drift pytest
+
+regenerate: $(STAMP)
+	$(PY) -m generator
+
+clean:
+	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache build *.egg-info
