@@ -1,0 +1,1 @@
+"""Measurements that are not tests (run by hand; see each module's docstring)."""

@@ -1,0 +1,65 @@
+# Generated from spec/openapi.yaml by `python -m generator`; do not edit by hand.
+"""Items API SDK, generated from its OpenAPI document (API version 1.0.0).
+
+Usage::
+
+    import generated_sdk as sdk
+
+    client = sdk.AuthenticatedClient(base_url="https://api.example", token="...")
+    result = sdk.auth.login(client, ...)
+
+Operations are grouped by tag, one namespace each:
+``sdk.auth`` (login, logout, refresh),
+``sdk.items`` (create, delete, get, list, update),
+``sdk.users`` (me).
+Every operation is called as ``op(client, *, params...)`` and also offers ``op.asyncio``,
+``op.detailed`` and ``op.asyncio_detailed``; error statuses raise ``sdk.errors.ApiError``
+subclasses. Nothing is imported until an attribute is used, so ``import generated_sdk`` is cheap.
+"""
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from . import api, errors, models, types
+    from .api import auth, items, users
+    from .client import AuthenticatedClient, Client
+    from .errors import ApiError
+    from .types import UNSET, Response, Unset
+else:
+    from ._lazy import attach
+
+    __getattr__, __dir__ = attach(
+        __name__,
+        {
+            "api": ".api",
+            "ApiError": ".errors:ApiError",
+            "AuthenticatedClient": ".client:AuthenticatedClient",
+            "Client": ".client:Client",
+            "errors": ".errors",
+            "models": ".models",
+            "Response": ".types:Response",
+            "types": ".types",
+            "UNSET": ".types:UNSET",
+            "Unset": ".types:Unset",
+            "auth": ".api.auth",
+            "items": ".api.items",
+            "users": ".api.users",
+        },
+    )
+    del attach
+
+__all__ = [
+    "UNSET",
+    "ApiError",
+    "AuthenticatedClient",
+    "Client",
+    "Response",
+    "Unset",
+    "api",
+    "auth",
+    "errors",
+    "items",
+    "models",
+    "types",
+    "users",
+]

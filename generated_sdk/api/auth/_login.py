@@ -1,0 +1,153 @@
+# Generated from spec/openapi.yaml by `python -m generator`; do not edit by hand.
+"""``sdk.auth.login``: ``POST /login`` (Log in with email and password)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import httpx
+
+from ... import _runtime, errors
+from ...client import Client
+from ...models.login_request import LoginRequest
+from ...models.token_response import TokenResponse
+from ...types import Response
+
+
+def _request(
+    *,
+    body: LoginRequest,
+) -> dict[str, Any]:
+    """The ``httpx.Client.request`` arguments for this call."""
+    _headers: dict[str, str] = {}
+    _kwargs: dict[str, Any] = {
+        "method": "post",
+        "url": "/login",
+    }
+    _kwargs["json"] = body.to_dict()
+
+    _headers["Content-Type"] = "application/json"
+    if _headers:
+        _kwargs["headers"] = _headers
+    return _kwargs
+
+
+def _parse(response: httpx.Response) -> TokenResponse:
+    """The result of a success status; any other status raises its ``errors.ApiError``."""
+    if response.status_code == 200:
+        try:
+            response_200 = TokenResponse.from_dict(response.json())
+
+            return response_200
+
+        except errors.PARSE_ERRORS as exc:
+            raise errors.ResponseParseError(response, "TokenResponse") from exc
+    raise errors.error_for_response(response)
+
+
+class LoginOperation:
+    """Log in with email and password
+
+    ``POST /login`` (operationId ``login``; sent without the client's auth). Call it, or use
+    ``asyncio``, ``detailed``, ``asyncio_detailed``.
+    """
+
+    operation_id = "login"
+    method = "POST"
+    path = "/login"
+    anonymous = True
+
+    def __call__(
+        self,
+        client: Client,
+        *,
+        body: LoginRequest,
+        timeout: float | httpx.Timeout | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> TokenResponse:
+        """Send the request and return its result.
+
+        Args:
+            client: The client to send with.
+            body (LoginRequest):
+            timeout: Overrides the client's timeout for this call.
+            headers: Extra headers for this call.
+
+        Raises:
+            errors.ApiError: The subclass for the status (e.g. ``errors.NotFound``) on any
+                non-success status.
+            httpx.HTTPError: A transport failure, e.g. ``httpx.TimeoutException``.
+
+        Returns:
+            TokenResponse
+        """
+        return self.detailed(
+            client,
+            body=body,
+            timeout=timeout,
+            headers=headers,
+        ).parsed
+
+    def detailed(
+        self,
+        client: Client,
+        *,
+        body: LoginRequest,
+        timeout: float | httpx.Timeout | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> Response[TokenResponse]:
+        """Like calling the operation, but return the whole ``Response`` (status, headers, body)."""
+        response = _runtime.send(
+            client,
+            _request(
+                body=body,
+            ),
+            timeout=timeout,
+            headers=headers,
+            anonymous=True,
+        )
+        return _runtime.build(response, _parse)
+
+    async def asyncio(
+        self,
+        client: Client,
+        *,
+        body: LoginRequest,
+        timeout: float | httpx.Timeout | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> TokenResponse:
+        """Async twin of calling the operation."""
+        response = await self.asyncio_detailed(
+            client,
+            body=body,
+            timeout=timeout,
+            headers=headers,
+        )
+        return response.parsed
+
+    async def asyncio_detailed(
+        self,
+        client: Client,
+        *,
+        body: LoginRequest,
+        timeout: float | httpx.Timeout | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> Response[TokenResponse]:
+        """Async twin of ``detailed``."""
+        response = await _runtime.send_async(
+            client,
+            _request(
+                body=body,
+            ),
+            timeout=timeout,
+            headers=headers,
+            anonymous=True,
+        )
+        return _runtime.build(response, _parse)
+
+    def __repr__(self) -> str:
+        return "<operation sdk.auth.login: POST /login>"
+
+
+operation = LoginOperation()

@@ -1,0 +1,126 @@
+# Generated from spec/openapi.yaml by `python -m generator`; do not edit by hand.
+"""``sdk.auth.logout``: ``POST /logout`` (End the session)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import httpx
+
+from ... import _runtime, errors
+from ...client import Client
+from ...types import Response
+
+
+def _request() -> dict[str, Any]:
+    """The ``httpx.Client.request`` arguments for this call."""
+    _headers: dict[str, str] = {}
+    _kwargs: dict[str, Any] = {
+        "method": "post",
+        "url": "/logout",
+    }
+    if _headers:
+        _kwargs["headers"] = _headers
+    return _kwargs
+
+
+def _parse(response: httpx.Response) -> None:
+    """The result of a success status; any other status raises its ``errors.ApiError``."""
+    if response.status_code == 204:
+        return None
+    raise errors.error_for_response(response)
+
+
+class LogoutOperation:
+    """End the session
+
+    Revokes the session's refresh-token family and every access token issued from it.
+
+    ``POST /logout`` (operationId ``logout``). Call it, or use ``asyncio``, ``detailed``,
+    ``asyncio_detailed``.
+    """
+
+    operation_id = "logout"
+    method = "POST"
+    path = "/logout"
+    anonymous = False
+
+    def __call__(
+        self,
+        client: Client,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> None:
+        """Send the request and return its result (nothing).
+
+        Args:
+            client: The client to send with.
+            timeout: Overrides the client's timeout for this call.
+            headers: Extra headers for this call.
+
+        Raises:
+            errors.ApiError: The subclass for the status (e.g. ``errors.NotFound``) on any
+                non-success status.
+            httpx.HTTPError: A transport failure, e.g. ``httpx.TimeoutException``.
+        """
+        self.detailed(
+            client,
+            timeout=timeout,
+            headers=headers,
+        )
+
+    def detailed(
+        self,
+        client: Client,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> Response[None]:
+        """Like calling the operation, but return the whole ``Response`` (status, headers, body)."""
+        response = _runtime.send(
+            client,
+            _request(),
+            timeout=timeout,
+            headers=headers,
+            anonymous=False,
+        )
+        return _runtime.build(response, _parse)
+
+    async def asyncio(
+        self,
+        client: Client,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> None:
+        """Async twin of calling the operation."""
+        await self.asyncio_detailed(
+            client,
+            timeout=timeout,
+            headers=headers,
+        )
+
+    async def asyncio_detailed(
+        self,
+        client: Client,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> Response[None]:
+        """Async twin of ``detailed``."""
+        response = await _runtime.send_async(
+            client,
+            _request(),
+            timeout=timeout,
+            headers=headers,
+            anonymous=False,
+        )
+        return _runtime.build(response, _parse)
+
+    def __repr__(self) -> str:
+        return "<operation sdk.auth.logout: POST /logout>"
+
+
+operation = LogoutOperation()

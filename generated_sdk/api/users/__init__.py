@@ -1,0 +1,25 @@
+# Generated from spec/openapi.yaml by `python -m generator`; do not edit by hand.
+"""Operations tagged ``users``: The authenticated user.
+
+Each attribute is an operation object: call it as ``sdk.users.<name>(client, *, ...)``, or
+use its ``asyncio``, ``detailed`` and ``asyncio_detailed`` methods.
+"""
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ._me import operation as me
+else:
+    from ..._lazy import attach
+
+    __getattr__, __dir__ = attach(
+        __name__,
+        {
+            "me": "._me:operation",
+        },
+    )
+    del attach
+
+__all__ = [
+    "me",
+]

@@ -1,0 +1,95 @@
+# Generated from spec/openapi.yaml by `python -m generator`; do not edit by hand.
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, Self
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+if TYPE_CHECKING:
+    from ..models.field_error import FieldError
+
+
+@_attrs_define
+class Error:
+    """The one error body of every 4xx and 5xx response.
+
+    Attributes:
+        error (str): A stable machine-readable code, e.g. `invalid_token`,
+            `invalid_grant`, `not_found`, `validation_failed`.
+        message (str): A human-readable explanation.
+        details (list[FieldError] | Unset): Per-field problems, for `validation_failed`.
+    """
+
+    error: str
+    message: str
+    details: list[FieldError] | Unset = UNSET
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        """This object as JSON-compatible data."""
+        error = self.error
+
+        message = self.message
+
+        details: list[dict[str, Any]] | Unset = UNSET
+        if not isinstance(self.details, Unset):
+            details = []
+            for details_item_data in self.details:
+                details_item = details_item_data.to_dict()
+                details.append(details_item)
+
+        _field_dict: dict[str, Any] = {}
+        _field_dict.update(self.additional_properties)
+        _field_dict["error"] = error
+        _field_dict["message"] = message
+        if details is not UNSET:
+            _field_dict["details"] = details
+        return _field_dict
+
+    @classmethod
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        """Build an instance from JSON data; raises KeyError/TypeError/ValueError on a mismatch."""
+        from ..models.field_error import FieldError
+
+        _data = dict(src_dict)
+        error = _data.pop("error")
+
+        message = _data.pop("message")
+
+        _details = _data.pop("details", UNSET)
+        details: list[FieldError] | Unset = UNSET
+        if _details is not UNSET:
+            details = []
+            for details_item_data in _details:
+                details_item = FieldError.from_dict(details_item_data)
+
+                details.append(details_item)
+
+        _instance = cls(
+            error=error,
+            message=message,
+            details=details,
+        )
+        _instance.additional_properties = _data
+        return _instance
+
+    @property
+    def additional_keys(self) -> list[str]:
+        """Names of the properties the schema does not declare."""
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

@@ -1,0 +1,141 @@
+# Generated from spec/openapi.yaml by `python -m generator`; do not edit by hand.
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, Self, cast
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+from dateutil.parser import isoparse
+
+from ..models.item_status import ItemStatus
+from ..types import UNSET, Unset
+
+if TYPE_CHECKING:
+    from ..models.owner import Owner
+
+
+@_attrs_define
+class Item:
+    """The ``Item`` schema.
+
+    Attributes:
+        id (int):
+        name (str):
+        price (float):
+        status (ItemStatus):
+        tags (list[str]):
+        created_at (datetime.datetime):
+        updated_at (datetime.datetime):
+        owner (Owner):
+        description (None | str | Unset):
+    """
+
+    id: int
+    name: str
+    price: float
+    status: ItemStatus
+    tags: list[str]
+    created_at: datetime.datetime
+    updated_at: datetime.datetime
+    owner: Owner
+    description: str | Unset | None = UNSET
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        """This object as JSON-compatible data."""
+        id = self.id
+
+        name = self.name
+
+        price = self.price
+
+        status = self.status.value
+
+        tags = self.tags
+
+        created_at = self.created_at.isoformat()
+
+        updated_at = self.updated_at.isoformat()
+
+        owner = self.owner.to_dict()
+
+        description: str | Unset | None
+        description = UNSET if isinstance(self.description, Unset) else self.description
+
+        _field_dict: dict[str, Any] = {}
+        _field_dict.update(self.additional_properties)
+        _field_dict["id"] = id
+        _field_dict["name"] = name
+        _field_dict["price"] = price
+        _field_dict["status"] = status
+        _field_dict["tags"] = tags
+        _field_dict["created_at"] = created_at
+        _field_dict["updated_at"] = updated_at
+        _field_dict["owner"] = owner
+        if description is not UNSET:
+            _field_dict["description"] = description
+        return _field_dict
+
+    @classmethod
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        """Build an instance from JSON data; raises KeyError/TypeError/ValueError on a mismatch."""
+        from ..models.owner import Owner
+
+        _data = dict(src_dict)
+        id = _data.pop("id")
+
+        name = _data.pop("name")
+
+        price = _data.pop("price")
+
+        status = ItemStatus(_data.pop("status"))
+
+        tags = cast(list[str], _data.pop("tags"))
+
+        created_at = isoparse(_data.pop("created_at"))
+
+        updated_at = isoparse(_data.pop("updated_at"))
+
+        owner = Owner.from_dict(_data.pop("owner"))
+
+        def _parse_description(data: object) -> str | Unset | None:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(str | Unset | None, data)
+
+        description = _parse_description(_data.pop("description", UNSET))
+
+        _instance = cls(
+            id=id,
+            name=name,
+            price=price,
+            status=status,
+            tags=tags,
+            created_at=created_at,
+            updated_at=updated_at,
+            owner=owner,
+            description=description,
+        )
+        _instance.additional_properties = _data
+        return _instance
+
+    @property
+    def additional_keys(self) -> list[str]:
+        """Names of the properties the schema does not declare."""
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

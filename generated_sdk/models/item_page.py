@@ -1,0 +1,86 @@
+# Generated from spec/openapi.yaml by `python -m generator`; do not edit by hand.
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, Self, cast
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+if TYPE_CHECKING:
+    from ..models.item import Item
+
+
+@_attrs_define
+class ItemPage:
+    """The ``ItemPage`` schema.
+
+    Attributes:
+        items (list[Item]):
+        next_cursor (None | str): Pass as `cursor` to get the next page; null on the
+            last page.
+    """
+
+    items: list[Item]
+    next_cursor: str | None
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        """This object as JSON-compatible data."""
+        items = []
+        for items_item_data in self.items:
+            items_item = items_item_data.to_dict()
+            items.append(items_item)
+
+        next_cursor: str | None
+        next_cursor = self.next_cursor
+
+        _field_dict: dict[str, Any] = {}
+        _field_dict.update(self.additional_properties)
+        _field_dict["items"] = items
+        _field_dict["next_cursor"] = next_cursor
+        return _field_dict
+
+    @classmethod
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        """Build an instance from JSON data; raises KeyError/TypeError/ValueError on a mismatch."""
+        from ..models.item import Item
+
+        _data = dict(src_dict)
+        items = []
+        _items = _data.pop("items")
+        for items_item_data in _items:
+            items_item = Item.from_dict(items_item_data)
+
+            items.append(items_item)
+
+        def _parse_next_cursor(data: object) -> str | None:
+            if data is None:
+                return data
+            return cast(str | None, data)
+
+        next_cursor = _parse_next_cursor(_data.pop("next_cursor"))
+
+        _instance = cls(
+            items=items,
+            next_cursor=next_cursor,
+        )
+        _instance.additional_properties = _data
+        return _instance
+
+    @property
+    def additional_keys(self) -> list[str]:
+        """Names of the properties the schema does not declare."""
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

@@ -1,0 +1,112 @@
+# Generated from spec/openapi.yaml by `python -m generator`; do not edit by hand.
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Self, cast
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..models.item_status import ItemStatus
+from ..types import UNSET, Unset
+
+
+@_attrs_define
+class ItemUpdate:
+    """The ``ItemUpdate`` schema.
+
+    Attributes:
+        name (str | Unset):
+        description (None | str | Unset):
+        price (float | Unset):
+        status (ItemStatus | Unset):
+        tags (list[str] | Unset):
+    """
+
+    name: str | Unset = UNSET
+    description: str | Unset | None = UNSET
+    price: float | Unset = UNSET
+    status: ItemStatus | Unset = UNSET
+    tags: list[str] | Unset = UNSET
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        """This object as JSON-compatible data."""
+        name = self.name
+
+        description: str | Unset | None
+        description = UNSET if isinstance(self.description, Unset) else self.description
+
+        price = self.price
+
+        status: str | Unset = UNSET
+        if not isinstance(self.status, Unset):
+            status = self.status.value
+
+        tags: list[str] | Unset = UNSET
+        if not isinstance(self.tags, Unset):
+            tags = self.tags
+
+        _field_dict: dict[str, Any] = {}
+        _field_dict.update(self.additional_properties)
+        if name is not UNSET:
+            _field_dict["name"] = name
+        if description is not UNSET:
+            _field_dict["description"] = description
+        if price is not UNSET:
+            _field_dict["price"] = price
+        if status is not UNSET:
+            _field_dict["status"] = status
+        if tags is not UNSET:
+            _field_dict["tags"] = tags
+        return _field_dict
+
+    @classmethod
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        """Build an instance from JSON data; raises KeyError/TypeError/ValueError on a mismatch."""
+        _data = dict(src_dict)
+        name = _data.pop("name", UNSET)
+
+        def _parse_description(data: object) -> str | Unset | None:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(str | Unset | None, data)
+
+        description = _parse_description(_data.pop("description", UNSET))
+
+        price = _data.pop("price", UNSET)
+
+        _status = _data.pop("status", UNSET)
+        status: ItemStatus | Unset
+        status = UNSET if isinstance(_status, Unset) else ItemStatus(_status)
+
+        tags = cast(list[str], _data.pop("tags", UNSET))
+
+        _instance = cls(
+            name=name,
+            description=description,
+            price=price,
+            status=status,
+            tags=tags,
+        )
+        _instance.additional_properties = _data
+        return _instance
+
+    @property
+    def additional_keys(self) -> list[str]:
+        """Names of the properties the schema does not declare."""
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

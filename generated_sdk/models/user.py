@@ -1,0 +1,84 @@
+# Generated from spec/openapi.yaml by `python -m generator`; do not edit by hand.
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+from typing import Any, Self
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+from dateutil.parser import isoparse
+
+
+@_attrs_define
+class User:
+    """The ``User`` schema.
+
+    Attributes:
+        id (int):
+        email (str):
+        name (str):
+        created_at (datetime.datetime):
+    """
+
+    id: int
+    email: str
+    name: str
+    created_at: datetime.datetime
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        """This object as JSON-compatible data."""
+        id = self.id
+
+        email = self.email
+
+        name = self.name
+
+        created_at = self.created_at.isoformat()
+
+        _field_dict: dict[str, Any] = {}
+        _field_dict.update(self.additional_properties)
+        _field_dict["id"] = id
+        _field_dict["email"] = email
+        _field_dict["name"] = name
+        _field_dict["created_at"] = created_at
+        return _field_dict
+
+    @classmethod
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        """Build an instance from JSON data; raises KeyError/TypeError/ValueError on a mismatch."""
+        _data = dict(src_dict)
+        id = _data.pop("id")
+
+        email = _data.pop("email")
+
+        name = _data.pop("name")
+
+        created_at = isoparse(_data.pop("created_at"))
+
+        _instance = cls(
+            id=id,
+            email=email,
+            name=name,
+            created_at=created_at,
+        )
+        _instance.additional_properties = _data
+        return _instance
+
+    @property
+    def additional_keys(self) -> list[str]:
+        """Names of the properties the schema does not declare."""
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

@@ -1,0 +1,57 @@
+# Generated from spec/openapi.yaml by `python -m generator`; do not edit by hand.
+"""Types shared by models and operations; free of httpx so that models import cheaply."""
+
+from collections.abc import Mapping, MutableMapping
+from typing import IO, BinaryIO, Generic, Literal, TypeVar
+
+from attrs import define
+
+
+class Unset:
+    """The type of ``UNSET``: an optional field or argument that was not given (unlike ``None``)."""
+
+    def __bool__(self) -> Literal[False]:
+        return False
+
+    def __repr__(self) -> str:
+        return "UNSET"
+
+
+UNSET: Unset = Unset()
+
+# What httpx accepts as one file of a multipart body.
+FileContent = IO[bytes] | bytes | str
+FileTypes = (
+    tuple[str | None, FileContent, str | None]
+    | tuple[str | None, FileContent, str | None, Mapping[str, str]]
+)
+RequestFiles = list[tuple[str, FileTypes]]
+
+
+@define
+class File:
+    """A file to upload in a multipart body."""
+
+    payload: BinaryIO
+    file_name: str | None = None
+    mime_type: str | None = None
+
+    def to_tuple(self) -> FileTypes:
+        """The ``(name, file, content type)`` tuple httpx expects."""
+        return self.file_name, self.payload, self.mime_type
+
+
+T = TypeVar("T")
+
+
+@define
+class Response(Generic[T]):
+    """A successful response: its raw parts and the parsed result (error statuses raise)."""
+
+    status_code: int
+    content: bytes
+    headers: MutableMapping[str, str]
+    parsed: T
+
+
+__all__ = ["UNSET", "File", "FileContent", "FileTypes", "RequestFiles", "Response", "Unset"]

@@ -1,0 +1,434 @@
+"""Turns openapi-python-client's parse result into what our templates render, or refuses.
+
+openapi-python-client reports what it could not parse as warnings and then leaves the endpoint,
+response or parameter out of the client. Here every such warning, and every other gap between
+the spec and the parsed result, becomes an error naming the operation and the reason.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from openapi_python_client.parser import GeneratorData
+from openapi_python_client.parser.errors import GeneratorError, ParseError
+from openapi_python_client.parser.openapi import Endpoint
+from openapi_python_client.parser.properties import ModelProperty
+from openapi_python_client.parser.properties.list_property import ListProperty
+from openapi_python_client.parser.properties.protocol import PropertyProtocol
+from openapi_python_client.parser.responses import Response
+from openapi_python_client.strings import PythonIdentifier, pascal_case, safe_for_docstring
+
+from .errors import GenerationError
+from .settings import Settings
+from .validate import (
+    iter_operations,
+    operation_label,
+    operation_parameters,
+    resolve_ref,
+    sdk_name,
+    tag_name,
+)
+
+#: Endpoint modules live at api/<tag>/_<name>.py: import prefix back to the package root.
+MODELS_PREFIX = "..."
+
+_WARNING_WHERE = re.compile(r"parsing (?P<method>[A-Z]+) (?P<path>\S+) within")
+# openapi-python-client 0.29.1 formats some status codes as the repr of its UntrustedString.
+_UNTRUSTED_REPR = re.compile(r"<[\w.]*UntrustedString object at 0x[0-9a-fA-F]+>")
+
+
+@dataclass(frozen=True)
+class Success:
+    """One documented 2xx response; ``low == high`` for a single code, else a ``2XX`` range."""
+
+    low: int
+    high: int
+    response: Response
+    empty: bool
+
+
+@dataclass(frozen=True)
+class PagePlan:
+    """How iter()/aiter() walk a cursor-paginated list operation."""
+
+    cursor_param: str
+    items_attr: str
+    items_required: bool
+    item_type: str
+    next_attr: str
+    imports: frozenset[str]
+
+
+@dataclass
+class OperationPlan:
+    tag: str
+    name: str
+    module: str
+    class_name: str
+    operation_id: str
+    method: str
+    path: str
+    anonymous: bool
+    endpoint: Endpoint
+    successes: list[Success]
+    return_type: str
+    arg_docs: list[str] = field(default_factory=list)
+    page: PagePlan | None = None
+    imports: set[str] = field(default_factory=set)
+
+    @property
+    def qualified(self) -> str:
+        return f"{self.tag}.{self.name}"
+
+
+@dataclass
+class TagPlan:
+    name: str
+    raw: str
+    description: str
+    operations: list[OperationPlan] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ErrorModelPlan:
+    module: str
+    class_name: str
+    code_attr: str
+    message_attr: str
+
+
+@dataclass(frozen=True)
+class ModelRef:
+    module: str
+    class_name: str
+
+
+@dataclass
+class SdkPlan:
+    package_name: str
+    header: str
+    title: str
+    api_version: str
+    description: str
+    tags: list[TagPlan]
+    models: list[ModelRef]
+    error_model: ErrorModelPlan | None
+
+    @property
+    def operations(self) -> list[OperationPlan]:
+        return [operation for tag in self.tags for operation in tag.operations]
+
+
+def _raw(value: Any) -> str:
+    """The plain text of an openapi-python-client UntrustedString (or anything else)."""
+    getter = getattr(value, "get_untrusted_value", None)
+    return str(getter() if getter is not None else value)
+
+
+def _type(prop: PropertyProtocol) -> str:
+    return prop.get_type_string().as_unembedded_code()
+
+
+def _type_parts(prop: PropertyProtocol) -> set[str]:
+    return {part.strip() for part in _type(prop).split("|")}
+
+
+def _describe_error(error: GeneratorError) -> str:
+    parts = [error.header.strip()]
+    if error.detail:
+        parts.append(error.detail.strip())
+    if isinstance(error, ParseError) and error.data is not None:
+        parts.append(error.data.model_dump_json(exclude_unset=True, by_alias=True)[:300])
+    return " ".join(part for part in parts if part)
+
+
+def _is_success(response: Response) -> tuple[int, int] | None:
+    code_range = response.status_code.range
+    if code_range is None:
+        return None
+    low, high = code_range
+    return (low, high) if low >= 200 and high <= 299 else None
+
+
+def _properties(model: ModelProperty) -> list[PropertyProtocol]:
+    return [*(model.required_properties or []), *(model.optional_properties or [])]
+
+
+def _page_plan(endpoint: Endpoint, successes: list[Success], settings: Settings) -> PagePlan | None:
+    """Detect the configured cursor-pagination shape (see ``pagination`` in config.yaml)."""
+    rules = settings.pagination
+    cursor = next(
+        (p for p in endpoint.query_parameters if _raw(p.name) == rules.cursor_param), None
+    )
+    if cursor is None or _type_parts(cursor) - {"Unset", "None"} != {"str"}:
+        return None
+    bodies = [s for s in successes if not s.empty]
+    if len(bodies) != 1 or not isinstance(bodies[0].response.prop, ModelProperty):
+        return None
+    model = bodies[0].response.prop
+    properties = _properties(model)
+    next_cursor = next((p for p in properties if _raw(p.name) == rules.next_cursor_field), None)
+    arrays = [p for p in properties if isinstance(p, ListProperty)]
+    if next_cursor is None or len(arrays) != 1:
+        return None
+    if _type_parts(next_cursor) - {"Unset", "None"} != {"str"}:
+        return None
+    items = arrays[0]
+    inner = items.inner_property
+    return PagePlan(
+        cursor_param=str(cursor.python_name),
+        items_attr=str(items.python_name),
+        items_required=items.required,
+        item_type=_type(inner),
+        next_attr=str(next_cursor.python_name),
+        imports=frozenset(
+            inner.get_imports(prefix=MODELS_PREFIX) | inner.get_lazy_imports(prefix=MODELS_PREFIX)
+        ),
+    )
+
+
+def _arg_docs(
+    endpoint: Endpoint, spec: dict[str, Any], path: str, operation: dict[str, Any]
+) -> list[str]:
+    """``name (type): description`` per argument, in signature order, escaped for docstrings.
+
+    openapi-python-client keeps only the schema's description; a parameter's own description
+    (the usual place for it) is taken from the spec.
+    """
+    described = {
+        (str(p["name"]), str(p["in"])): str(p.get("description") or "")
+        for p in operation_parameters(spec, path, operation)
+    }
+    body = resolve_ref(spec, operation.get("requestBody"))
+    body_description = str(body.get("description") or "") if isinstance(body, dict) else ""
+
+    def line(prop: PropertyProtocol, description: str) -> str:
+        description = description or _raw(prop.description or "")
+        text = f"{prop.python_name} ({_type(prop)}): {' '.join(description.split())}".rstrip()
+        if prop.default is not None:
+            text += f" Default: {prop.default.python_code.as_unembedded_code()}."
+        return safe_for_docstring(text)
+
+    docs = [line(p, described.get((_raw(p.name), "path"), "")) for p in endpoint.path_parameters]
+    docs += [line(b.prop, body_description) for b in endpoint.bodies]
+    for location, props in (
+        ("query", endpoint.query_parameters),
+        ("header", endpoint.header_parameters),
+        ("cookie", endpoint.cookie_parameters),
+    ):
+        docs += [line(p, described.get((_raw(p.name), location), "")) for p in props]
+    return docs
+
+
+def _return_type(successes: list[Success]) -> str:
+    types: list[str] = []
+    for success in successes:
+        name = "None" if success.empty else _type(success.response.prop)
+        if name not in types:
+            types.append(name)
+    ordered = sorted(t for t in types if t != "None") + (["None"] if "None" in types else [])
+    return " | ".join(ordered)
+
+
+def _anonymous(spec: dict[str, Any], operation: dict[str, Any]) -> bool:
+    """True when the operation's effective security requirement is empty (``security: []``)."""
+    security = operation["security"] if "security" in operation else spec.get("security")
+    return not security
+
+
+def build_plan(data: GeneratorData, spec: dict[str, Any], settings: Settings) -> SdkPlan:
+    """Cross-check the parse result against the spec and build the render plan."""
+    problems: list[str] = []
+    prefix = str(settings.openapi_python_client.get("field_prefix", "field_"))
+
+    raw_ops: dict[tuple[str, str], tuple[str, str, dict[str, Any]]] = {}
+    by_location: dict[tuple[str, str], str] = {}
+    for path, method, operation in iter_operations(spec):
+        tag_py = tag_name(str(operation["tags"][0]), settings)
+        key = (tag_py, str(PythonIdentifier(str(operation["operationId"]), prefix=prefix)))
+        raw_ops[key] = (path, method, operation)
+        by_location[(method.upper(), path)] = operation_label(path, method, operation)
+
+    # Everything openapi-python-client warned about is a refusal here.
+    flagged: set[str] = set()
+    for error in data.errors:
+        problems.append(f"schema problem: {_describe_error(error)}")
+    for collection in data.endpoint_collections_by_tag.values():
+        for error in collection.parse_errors:
+            match = _WARNING_WHERE.search(error.header)
+            where = "an operation"
+            if match:
+                where = by_location.get((match["method"], match["path"]), where)
+            detail = (error.detail or "").strip() or error.header.strip()
+            detail = _UNTRUSTED_REPR.sub("<status>", detail)
+            flagged.add(where)
+            problems.append(f"{where}: openapi-python-client cannot represent it: {detail}")
+
+    model_names = {m.class_info.name for m in data.models} | {e.class_info.name for e in data.enums}
+    tag_descriptions = {
+        str(t.get("name")): str(t.get("description") or "")
+        for t in spec.get("tags") or []
+        if isinstance(t, dict)
+    }
+    tags: dict[str, TagPlan] = {}
+    seen: set[tuple[str, str]] = set()
+    for tag_py, collection in data.endpoint_collections_by_tag.items():
+        for endpoint in collection.endpoints:
+            key = (str(tag_py), str(endpoint.name))
+            if key not in raw_ops:  # pragma: no cover - validation guarantees operationIds
+                problems.append(
+                    f"{endpoint.method.upper()} {_raw(endpoint.path)}: unknown operation"
+                )
+                continue
+            seen.add(key)
+            path, method, operation = raw_ops[key]
+            label = operation_label(path, method, operation)
+            if label in flagged:  # already refused; further findings would only echo it
+                continue
+            plan = _operation_plan(
+                endpoint, str(tag_py), path, method, operation, spec, settings, label, problems
+            )
+            if plan is None:
+                continue
+            if plan.class_name in model_names:
+                problems.append(
+                    f"{label}: its operation class {plan.class_name} collides with a model name"
+                )
+            raw_tag = str(operation["tags"][0])
+            tags.setdefault(
+                str(tag_py), TagPlan(str(tag_py), raw_tag, tag_descriptions.get(raw_tag, ""))
+            ).operations.append(plan)
+    for key, (path, method, operation) in raw_ops.items():
+        if key not in seen and not any(
+            operation_label(path, method, operation) in p for p in problems
+        ):
+            problems.append(f"{operation_label(path, method, operation)}: was not generated")
+
+    expected = set(settings.pagination.expect)
+    detected = {op.qualified for t in tags.values() for op in t.operations if op.page}
+    generated = {op.qualified for t in tags.values() for op in t.operations}
+    in_spec = {
+        f"{tag}.{sdk_name(str(op['operationId']))}" for (tag, _), (_, _, op) in raw_ops.items()
+    }
+    for missing in sorted(expected - detected):
+        if missing not in in_spec:
+            problems.append(f"pagination.expect lists {missing}, which is not an operation")
+        elif missing in generated:  # (an operation refused above is not reported twice)
+            problems.append(
+                f"operation {missing}: listed in pagination.expect but not detected as "
+                "cursor-paginated"
+            )
+
+    error_model = _error_model(data, settings, problems)
+    if problems:
+        raise GenerationError(
+            "refusing to generate: some operations cannot be represented", problems
+        )
+
+    for tag in tags.values():
+        tag.operations.sort(key=lambda op: op.name)
+    models = sorted(
+        (
+            ModelRef(m.class_info.module_name, m.class_info.name)
+            for m in [*data.models, *data.enums]
+        ),
+        key=lambda ref: ref.class_name,
+    )
+    return SdkPlan(
+        package_name=settings.package_name,
+        header=settings.header,
+        title=_raw(data.title),
+        api_version=_raw(data.version),
+        description=_raw(data.description or ""),
+        tags=[tags[name] for name in sorted(tags)],
+        models=models,
+        error_model=error_model,
+    )
+
+
+def _operation_plan(
+    endpoint: Endpoint,
+    tag: str,
+    path: str,
+    method: str,
+    operation: dict[str, Any],
+    spec: dict[str, Any],
+    settings: Settings,
+    label: str,
+    problems: list[str],
+) -> OperationPlan | None:
+    before = len(problems)
+    parsed = {
+        (_raw(p.name), location.value if hasattr(location, "value") else str(location))
+        for location, p in endpoint.iter_all_parameters()
+    }
+    for parameter in operation_parameters(spec, path, operation):
+        key = (str(parameter["name"]), str(parameter["in"]))
+        if key not in parsed:
+            reason = "it has no `schema`" if "schema" not in parameter else "it was dropped"
+            problems.append(
+                f"{label}: {key[1]} parameter {key[0]!r} cannot be represented ({reason})"
+            )
+    if len(endpoint.bodies) > 1:  # pragma: no cover - preprocess leaves one content type
+        problems.append(f"{label}: request body has several content types")
+    if operation.get("requestBody") is not None and not endpoint.bodies:
+        problems.append(f"{label}: its request body cannot be represented")
+
+    successes: list[Success] = []
+    for response in endpoint.responses.patterns:
+        code_range = _is_success(response)
+        if code_range is not None:
+            empty = response.source["attribute"] == "None"
+            successes.append(Success(code_range[0], code_range[1], response, empty))
+    if not successes:
+        problems.append(f"{label}: documents no 2xx response, so it has no result type")
+    if len(problems) > before:
+        return None
+
+    name = sdk_name(str(operation["operationId"]))
+    plan = OperationPlan(
+        tag=tag,
+        name=name,
+        module=f"_{name}",
+        class_name=f"{pascal_case(name)}Operation",
+        operation_id=str(operation["operationId"]),
+        method=method.upper(),
+        path=path,
+        anonymous=_anonymous(spec, operation),
+        endpoint=endpoint,
+        successes=successes,
+        return_type=_return_type(successes),
+        arg_docs=_arg_docs(endpoint, spec, path, operation),
+    )
+    if f"{tag}.{name}" not in settings.pagination.exclude:
+        plan.page = _page_plan(endpoint, successes, settings)
+    if plan.page is not None:
+        plan.imports |= plan.page.imports
+    return plan
+
+
+def _error_model(
+    data: GeneratorData, settings: Settings, problems: list[str]
+) -> ErrorModelPlan | None:
+    config = settings.error_model
+    if config is None:
+        return None
+    model = next((m for m in data.models if m.class_info.name == config.name), None)
+    if model is None:
+        problems.append(
+            f"error_model {config.name!r} (generator/config.yaml) is not a model of the spec"
+        )
+        return None
+    fields = {_raw(p.name): p for p in _properties(model)}
+    attrs: list[str] = []
+    for wanted in (config.code_field, config.message_field):
+        prop = fields.get(wanted)
+        if prop is None or not prop.required or _type(prop) != "str":
+            problems.append(
+                f"error_model {config.name!r}: needs a required string property {wanted!r}"
+            )
+            return None
+        attrs.append(str(prop.python_name))
+    return ErrorModelPlan(model.class_info.module_name, model.class_info.name, attrs[0], attrs[1])

@@ -1,0 +1,115 @@
+"""Drives openapi-python-client 0.29.1 through its Python API into a fresh directory.
+
+Using the API (not the CLI) lets us parse a rewritten in-memory spec, inspect the parse result
+before anything is written (see plan.py), and lay out the API package our way: operations live in
+private modules (``api/<tag>/_<name>.py``) so a module can never shadow the operation attribute
+of the same name, and every module is rendered from our templates.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+from importlib.metadata import version
+from pathlib import Path
+from typing import Any
+
+from openapi_python_client import Project
+from openapi_python_client.config import Config, ConfigFile, MetaType
+from openapi_python_client.parser import GeneratorData
+from openapi_python_client.parser.errors import GeneratorError
+from pydantic import ValidationError
+
+from . import REQUIRED_OPENAPI_PYTHON_CLIENT
+from .errors import GenerationError
+from .plan import SdkPlan, build_plan
+from .settings import TEMPLATES_DIR, Settings
+
+
+def check_generator_version() -> str:
+    """Refuse any openapi-python-client but the pinned one: its output is what we commit."""
+    installed = version("openapi-python-client")
+    if installed != REQUIRED_OPENAPI_PYTHON_CLIENT:
+        raise GenerationError(
+            f"openapi-python-client {installed} is installed, but generated_sdk/ is made with "
+            f"{REQUIRED_OPENAPI_PYTHON_CLIENT}; install it with "
+            f"`pip install openapi-python-client=={REQUIRED_OPENAPI_PYTHON_CLIENT}` "
+            "(or `pip install -e '.[generator]'`)"
+        )
+    return installed
+
+
+class SdkProject(Project):
+    """openapi-python-client's Project with our API layout and extra modules."""
+
+    def __init__(self, *, openapi: GeneratorData, config: Config, plan: SdkPlan) -> None:
+        super().__init__(openapi=openapi, config=config, custom_template_path=TEMPLATES_DIR)
+        self.plan = plan
+        self.env.globals.update(sdk=plan, header=plan.header)
+
+    def _render(self, template: str, target: Path, **context: Any) -> None:
+        text = self.env.get_template(template).render(**context)
+        target.write_text(text, encoding=self.config.file_encoding)
+
+    def _build_api(self) -> None:
+        package = self.package_dir
+        self._render("client.py.jinja", package / "client.py")
+        self._render("errors.py.jinja", package / "errors.py")
+        self._render("_runtime.py.jinja", package / "_runtime.py")
+        self._render("_lazy.py.jinja", package / "_lazy.py")
+        self._render("sdk_readme.md.jinja", package / "README.md")
+        (package / "py.typed").write_text("", encoding=self.config.file_encoding)
+
+        api_dir = package / "api"
+        api_dir.mkdir()
+        self._render("api_init.py.jinja", api_dir / "__init__.py")
+        for tag in self.plan.tags:
+            tag_dir = api_dir / tag.name
+            tag_dir.mkdir()
+            self._render("endpoint_init.py.jinja", tag_dir / "__init__.py", tag=tag)
+            for operation in tag.operations:
+                self._render(
+                    "endpoint_module.py.jinja",
+                    tag_dir / f"{operation.module}.py",
+                    endpoint=operation.endpoint,
+                    op=operation,
+                )
+
+
+def _config(settings: Settings, spec_path: Path, output: Path) -> Config:
+    try:
+        config_file = ConfigFile(**settings.openapi_python_client)
+    except ValidationError as exc:
+        raise GenerationError(
+            f"{settings.path}: invalid openapi_python_client section: {exc}"
+        ) from exc
+    return Config.from_sources(
+        config_file,
+        MetaType.NONE,
+        document_source=spec_path,
+        file_encoding="utf-8",
+        overwrite=False,
+        output_path=output,
+    )
+
+
+def _errors(errors: list[GeneratorError] | tuple[GeneratorError, ...]) -> list[str]:
+    return [f"{e.header.strip()} {(e.detail or '').strip()}".strip() for e in errors]
+
+
+def run_codegen(spec: dict[str, Any], spec_path: Path, output: Path, settings: Settings) -> SdkPlan:
+    """Parse ``spec``, check it (plan.py) and write the package into ``output`` (must not exist)."""
+    check_generator_version()
+    config = _config(settings, spec_path, output)
+    captured = io.StringIO()
+    with contextlib.redirect_stdout(captured), contextlib.redirect_stderr(captured):
+        data = GeneratorData.from_dict(spec, config=config)
+    if isinstance(data, GeneratorError):
+        raise GenerationError("openapi-python-client cannot read the spec", _errors([data]))
+    plan = build_plan(data, spec, settings)
+    project = SdkProject(openapi=data, config=config, plan=plan)
+    with contextlib.redirect_stdout(captured), contextlib.redirect_stderr(captured):
+        errors = project.build()
+    if errors:
+        raise GenerationError("openapi-python-client reported problems", _errors(list(errors)))
+    return plan
