@@ -1,0 +1,74 @@
+"""The hand-written session layer of the Items SDK: login, refresh, 401 retry, token stores.
+
+``SessionClient`` is the generated ``Client`` with ``SessionAuth`` installed, so it
+passes to every generated operation; ``SessionAuth`` also works with a plain
+``httpx.Client``/``httpx.AsyncClient``. See ``core`` for the rules the flow follows.
+
+Usage::
+
+    import generated_sdk as sdk
+    from sdk_session import FileTokenStore, SessionClient
+
+    client = SessionClient(
+        base_url="https://api.example.com",
+        store=FileTokenStore("~/.cache/items/session.json"),  # or the default in-memory store
+        credentials=lambda: (email, password),  # optional: log in again when refresh is refused
+        on_tokens=lambda tokens: ...,  # optional: persist elsewhere
+    )
+    client.login(email, password)
+    page = sdk.items.list(client, limit=20)  # signed, refreshed, resent on 401 as needed
+    client.logout()
+
+Public endpoints: generated operations whose spec says ``security: []`` are sent
+without the session already; for anything else pass httpx's per-request
+``auth=None`` (``client.get_httpx_client().get("/status", auth=None)``) and the
+request leaves without credentials and without refresh handling.
+"""
+
+from __future__ import annotations
+
+from .binding import ItemsApiBinding, JsonTokenBinding, TokenBinding
+from .client import SessionClient
+from .credentials import Credentials, CredentialsProvider
+from .errors import (
+    InsecureTransport,
+    LoginFailed,
+    RefreshRejected,
+    SessionError,
+    SessionExpired,
+    StoreError,
+    StoreLockTimeout,
+    TokenEndpointUnavailable,
+    TokenResponseError,
+)
+from .events import OnSessionExpired, OnTokens
+from .flow import SessionAuth
+from .redact import RedactingFilter
+from .stores import FileTokenStore, MemoryTokenStore, TokenStore
+from .tokens import TokenSet
+
+__all__ = [
+    "Credentials",
+    "CredentialsProvider",
+    "FileTokenStore",
+    "InsecureTransport",
+    "ItemsApiBinding",
+    "JsonTokenBinding",
+    "LoginFailed",
+    "MemoryTokenStore",
+    "OnSessionExpired",
+    "OnTokens",
+    "RedactingFilter",
+    "RefreshRejected",
+    "SessionAuth",
+    "SessionClient",
+    "SessionError",
+    "SessionExpired",
+    "StoreError",
+    "StoreLockTimeout",
+    "TokenBinding",
+    "TokenEndpointUnavailable",
+    "TokenResponseError",
+    "TokenSet",
+    "TokenStore",
+]

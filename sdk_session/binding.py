@@ -1,0 +1,258 @@
+"""The adapter between the session flow and one upstream's login/refresh/logout operations.
+
+The flow knows nothing about field names or paths: a binding builds the
+``httpx.Request`` of each token operation and turns its ``httpx.Response`` into
+a ``TokenSet`` or a typed error. It does no I/O (the flow sends what it builds),
+so one binding serves sync and async clients alike.
+
+Most JSON token APIs differ only in paths and field names: subclass
+``JsonTokenBinding`` and change a few class attributes (see ``ItemsApiBinding``
+here, and the Django REST framework SimpleJWT binding in the tests). A binding
+with exotic needs can implement the ``TokenBinding`` protocol directly.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any, ClassVar, Protocol, runtime_checkable
+
+import httpx
+
+from generated_sdk.api import auth as _auth
+from generated_sdk.models import LoginRequest, RefreshRequest
+
+from .credentials import Credentials
+from .errors import LoginFailed, RefreshRejected, TokenEndpointUnavailable, TokenResponseError
+from .tokens import TokenSet
+
+__all__ = ["ItemsApiBinding", "JsonTokenBinding", "TokenBinding", "join_url"]
+
+_SAFE_CODE = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
+_TRANSIENT = frozenset({408, 425, 429})
+
+
+@runtime_checkable
+class TokenBinding(Protocol):
+    """What the session flow needs from an upstream's token operations."""
+
+    def login_request(self, base_url: httpx.URL, credentials: Credentials) -> httpx.Request:
+        """The login call (sent without any Authorization)."""
+        ...
+
+    def parse_login(self, response: httpx.Response, *, now: float) -> TokenSet:
+        """Tokens from a login answer; raises ``LoginFailed`` or ``TokenResponseError``."""
+        ...
+
+    def refresh_request(self, base_url: httpx.URL, tokens: TokenSet) -> httpx.Request:
+        """The refresh call for ``tokens.refresh_token``."""
+        ...
+
+    def parse_refresh(
+        self, response: httpx.Response, previous: TokenSet, *, now: float
+    ) -> TokenSet:
+        """New tokens; raises ``RefreshRejected`` (token dead), ``TokenEndpointUnavailable``
+        (try later) or ``TokenResponseError``. Keeps ``previous.refresh_token`` when the
+        upstream does not rotate."""
+        ...
+
+    def logout_request(self, base_url: httpx.URL) -> httpx.Request | None:
+        """The logout call, sent through the session (so it is signed), or ``None``."""
+        ...
+
+    def is_token_endpoint(self, base_url: httpx.URL, request: httpx.Request) -> bool:
+        """True for login/refresh calls, which must never be signed or refreshed."""
+        ...
+
+
+def join_url(base_url: httpx.URL, path: str) -> httpx.URL:
+    """``base_url`` with ``path`` appended to its path (keeps a base path such as /api/v1)."""
+    base = str(base_url).rstrip("/")
+    return httpx.URL(base + "/" + path.lstrip("/"))
+
+
+def error_code(response: httpx.Response) -> str | None:
+    """The short machine-readable error code of a JSON error body, if it has a safe one.
+
+    Only identifier-like codes are kept: free text from a body may echo secrets.
+    """
+    try:
+        body = response.json()
+    except (ValueError, UnicodeDecodeError):
+        return None
+    if not isinstance(body, dict):
+        return None
+    for key in ("error", "code"):
+        value = body.get(key)
+        if isinstance(value, str) and _SAFE_CODE.match(value):
+            return value
+    return None
+
+
+def _json_object(response: httpx.Response, what: str) -> Mapping[str, Any]:
+    try:
+        body = response.json()
+    except (ValueError, UnicodeDecodeError):
+        raise TokenResponseError(f"{what} response is not JSON") from None
+    if not isinstance(body, dict):
+        raise TokenResponseError(f"{what} response is not a JSON object")
+    return body
+
+
+def _field_str(payload: Mapping[str, Any], name: str, what: str, *, required: bool) -> str | None:
+    value = payload.get(name)
+    if value is None:
+        if required:
+            raise TokenResponseError(f"{what} response lacks '{name}'")
+        return None
+    if not isinstance(value, str):
+        raise TokenResponseError(
+            f"{what} response field '{name}' has the wrong type ({type(value).__name__})"
+        )
+    return value
+
+
+def _field_number(payload: Mapping[str, Any], name: str, what: str) -> float | None:
+    value = payload.get(name)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise TokenResponseError(
+            f"{what} response field '{name}' has the wrong type ({type(value).__name__})"
+        )
+    return float(value)
+
+
+class JsonTokenBinding:
+    """A binding for JSON token APIs; subclasses set paths and field names.
+
+    ``token_type_field``/``expires_in_field`` may be ``None`` for upstreams that do
+    not send them: the scheme is then ``Bearer`` and the lifetime comes from the
+    JWT's ``exp``. A refresh answer without a refresh token keeps the old one
+    (the upstream does not rotate); one with a new refresh token replaces it.
+    """
+
+    login_path: ClassVar[str] = "/login"
+    refresh_path: ClassVar[str] = "/refresh"
+    logout_path: ClassVar[str | None] = None
+    access_field: ClassVar[str] = "access_token"
+    refresh_field: ClassVar[str] = "refresh_token"
+    token_type_field: ClassVar[str | None] = "token_type"
+    expires_in_field: ClassVar[str | None] = "expires_in"
+
+    # -- bodies: override for other shapes ------------------------------------
+
+    def login_body(self, credentials: Credentials) -> dict[str, Any]:
+        return {"email": credentials.email, "password": credentials.password}
+
+    def refresh_body(self, refresh_token: str) -> dict[str, Any]:
+        return {"refresh_token": refresh_token}
+
+    def tokens_from_payload(
+        self, payload: Mapping[str, Any], *, now: float, what: str, previous: TokenSet | None
+    ) -> TokenSet:
+        access = _field_str(payload, self.access_field, what, required=True)
+        assert access is not None
+        refresh = _field_str(payload, self.refresh_field, what, required=False)
+        token_type = (
+            _field_str(payload, self.token_type_field, what, required=False)
+            if self.token_type_field
+            else None
+        )
+        expires_in = (
+            _field_number(payload, self.expires_in_field, what) if self.expires_in_field else None
+        )
+        if refresh is None and previous is not None:
+            refresh = previous.refresh_token
+        return TokenSet.issue(
+            access_token=access,
+            token_type=token_type,
+            refresh_token=refresh,
+            expires_in=expires_in,
+            now=now,
+        )
+
+    # -- the TokenBinding protocol ---------------------------------------------
+
+    def login_request(self, base_url: httpx.URL, credentials: Credentials) -> httpx.Request:
+        return httpx.Request(
+            "POST", join_url(base_url, self.login_path), json=self.login_body(credentials)
+        )
+
+    def parse_login(self, response: httpx.Response, *, now: float) -> TokenSet:
+        if not response.is_success:
+            code = error_code(response)
+            detail = f" ({code})" if code else ""
+            raise LoginFailed(
+                f"login refused: HTTP {response.status_code}{detail}",
+                status_code=response.status_code,
+                error=code,
+            )
+        payload = _json_object(response, "login")
+        return self.tokens_from_payload(payload, now=now, what="login", previous=None)
+
+    def refresh_request(self, base_url: httpx.URL, tokens: TokenSet) -> httpx.Request:
+        if not tokens.refresh_token:
+            raise ValueError("no refresh token to present")
+        return httpx.Request(
+            "POST",
+            join_url(base_url, self.refresh_path),
+            json=self.refresh_body(tokens.refresh_token),
+        )
+
+    def parse_refresh(
+        self, response: httpx.Response, previous: TokenSet, *, now: float
+    ) -> TokenSet:
+        status = response.status_code
+        if not response.is_success:
+            code = error_code(response)
+            detail = f" ({code})" if code else ""
+            if status >= 500 or status in _TRANSIENT:
+                raise TokenEndpointUnavailable(
+                    f"token endpoint unavailable: HTTP {status}{detail}", status_code=status
+                )
+            raise RefreshRejected(
+                f"refresh token rejected: HTTP {status}{detail}", status_code=status, error=code
+            )
+        payload = _json_object(response, "refresh")
+        return self.tokens_from_payload(payload, now=now, what="refresh", previous=previous)
+
+    def logout_request(self, base_url: httpx.URL) -> httpx.Request | None:
+        if self.logout_path is None:
+            return None
+        return httpx.Request("POST", join_url(base_url, self.logout_path))
+
+    def is_token_endpoint(self, base_url: httpx.URL, request: httpx.Request) -> bool:
+        if request.method != "POST":
+            return False
+        paths = {join_url(base_url, p).path for p in (self.login_path, self.refresh_path)}
+        return (
+            request.url.scheme == base_url.scheme
+            and request.url.host == base_url.host
+            and request.url.port == base_url.port
+            and request.url.path in paths
+        )
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(login={self.login_path!r}, refresh={self.refresh_path!r})"
+
+
+class ItemsApiBinding(JsonTokenBinding):
+    """The Items API, bound to the generated SDK's own operations and models.
+
+    Login is ``sdk.auth.login`` with a ``LoginRequest`` body, refresh is
+    ``sdk.auth.refresh`` with a ``RefreshRequest`` (the refresh token rotates),
+    logout is ``sdk.auth.logout``; answers are ``TokenResponse`` documents
+    (access_token, token_type, refresh_token, expires_in in seconds). Paths
+    come from the generated operations, so a regenerated SDK stays in step.
+    """
+
+    login_path = _auth.login.path
+    refresh_path = _auth.refresh.path
+    logout_path = _auth.logout.path
+
+    def login_body(self, credentials: Credentials) -> dict[str, Any]:
+        return LoginRequest(email=credentials.email, password=credentials.password).to_dict()
+
+    def refresh_body(self, refresh_token: str) -> dict[str, Any]:
+        return RefreshRequest(refresh_token=refresh_token).to_dict()

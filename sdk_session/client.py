@@ -1,0 +1,102 @@
+"""``SessionClient``: the generated ``Client`` with the session flow installed.
+
+Because it *is* a ``generated_sdk.Client``, it passes to every generated
+operation; operations whose spec security is ``[]`` (login, refresh) are sent
+with ``auth=None`` by the generated code, so the flow never sees them.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+import httpx
+from attrs import define, field
+
+from generated_sdk.client import Client
+
+from .binding import ItemsApiBinding, TokenBinding
+from .credentials import CredentialsProvider
+from .events import OnSessionExpired, OnTokens
+from .flow import DEFAULT_TOKEN_TIMEOUT, SessionAuth
+from .stores.base import DEFAULT_LOCK_TIMEOUT, TokenStore
+from .stores.memory import MemoryTokenStore
+from .tokens import DEFAULT_LEEWAY, DEFAULT_MAX_LEEWAY_FRACTION, TokenSet
+
+__all__ = ["SessionClient"]
+
+
+@define
+class SessionClient(Client):
+    """A generated-SDK client that logs in once and keeps the session alive.
+
+    >>> client = SessionClient(base_url="https://api.example.com")  # doctest: +SKIP
+    >>> client.login("demo@example.com", "demo-password")  # doctest: +SKIP
+    >>> sdk.items.list(client, limit=20)  # doctest: +SKIP
+
+    Session options (all keyword-only) are those of ``SessionAuth``: ``store``,
+    ``binding``, ``credentials``, ``leeway``, ``max_leeway_fraction``,
+    ``on_tokens``, ``on_session_expired``, ``allow_insecure_http``,
+    ``allowed_origins``, ``lock_timeout``, ``token_timeout``. The ``auth`` field
+    is taken by the session flow (``client.session``).
+    """
+
+    store: TokenStore = field(factory=MemoryTokenStore, kw_only=True)
+    binding: TokenBinding = field(factory=ItemsApiBinding, kw_only=True)
+    credentials: CredentialsProvider | None = field(default=None, kw_only=True, repr=False)
+    leeway: float = field(default=DEFAULT_LEEWAY, kw_only=True)
+    max_leeway_fraction: float = field(default=DEFAULT_MAX_LEEWAY_FRACTION, kw_only=True)
+    on_tokens: OnTokens | None = field(default=None, kw_only=True, repr=False)
+    on_session_expired: OnSessionExpired | None = field(default=None, kw_only=True, repr=False)
+    allow_insecure_http: bool = field(default=False, kw_only=True)
+    allowed_origins: tuple[str, ...] = field(default=(), kw_only=True, converter=tuple)
+    lock_timeout: float = field(default=DEFAULT_LOCK_TIMEOUT, kw_only=True)
+    token_timeout: float | httpx.Timeout = field(default=DEFAULT_TOKEN_TIMEOUT, kw_only=True)
+    clock: Callable[[], float] = field(default=time.time, kw_only=True, repr=False)
+    session: SessionAuth = field(init=False, repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        if self.auth is not None:
+            raise ValueError("SessionClient installs its own auth; do not pass auth=")
+        self.session = SessionAuth(
+            self.base_url,
+            store=self.store,
+            binding=self.binding,
+            credentials=self.credentials,
+            leeway=self.leeway,
+            max_leeway_fraction=self.max_leeway_fraction,
+            on_tokens=self.on_tokens,
+            on_session_expired=self.on_session_expired,
+            allow_insecure_http=self.allow_insecure_http,
+            allowed_origins=self.allowed_origins,
+            lock_timeout=self.lock_timeout,
+            token_timeout=self.token_timeout,
+            clock=self.clock,
+        )
+        self.auth = self.session
+
+    @property
+    def tokens(self) -> TokenSet | None:
+        """The session's current tokens (``repr`` is redacted), or ``None`` when logged out."""
+        return self.store.load()
+
+    def login(self, email: str, password: str) -> TokenSet:
+        """Log in with the binding's login operation; raises ``LoginFailed`` if refused."""
+        return self.session.login(self.get_httpx_client(), email, password)
+
+    async def alogin(self, email: str, password: str) -> TokenSet:
+        return await self.session.alogin(self.get_async_httpx_client(), email, password)
+
+    def renew(self) -> TokenSet | None:
+        """Refresh the session now (see ``SessionAuth.renew``)."""
+        return self.session.renew(self.get_httpx_client())
+
+    async def arenew(self) -> TokenSet | None:
+        return await self.session.arenew(self.get_async_httpx_client())
+
+    def logout(self) -> None:
+        """Revoke the session upstream and clear the store (see ``SessionAuth.logout``)."""
+        self.session.logout(self.get_httpx_client())
+
+    async def alogout(self) -> None:
+        await self.session.alogout(self.get_async_httpx_client())

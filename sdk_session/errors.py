@@ -1,0 +1,108 @@
+"""Typed errors of the session layer.
+
+Every message is written for a log file: it names what failed and why, never a
+token, a password or a raw response body (a body may echo secrets back).
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "InsecureTransport",
+    "LoginFailed",
+    "RefreshRejected",
+    "SessionError",
+    "SessionExpired",
+    "StoreError",
+    "StoreLockTimeout",
+    "TokenEndpointUnavailable",
+    "TokenResponseError",
+]
+
+
+class SessionError(Exception):
+    """Base class of every error raised by ``sdk_session``."""
+
+
+class SessionExpired(SessionError):
+    """The session could not be renewed; the request it guarded was not sent again.
+
+    ``reason`` is a stable code: ``"rejected"`` (the refresh token was refused and
+    nobody could log in again), ``"login_failed"`` (the credentials provider's
+    re-login was refused), ``"no_credentials"``, ``"unavailable"`` (the token
+    endpoint answered 429/5xx), ``"malformed"`` (unusable token response) or
+    ``"interrupted"`` (the refresh call died: network failure, timeout,
+    cancellation). ``session_ended`` tells whether the stored session was
+    discarded (log in again) or kept (a later call may succeed). ``cause`` is the
+    underlying error, also chained as ``__cause__``.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        reason: str,
+        session_ended: bool,
+        cause: BaseException | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.reason = reason
+        self.session_ended = session_ended
+        self.cause = cause
+        self.__cause__ = cause
+
+    def for_waiter(self) -> SessionExpired:
+        """A fresh copy for another request that waited on the same refresh.
+
+        Raising one exception object from many threads would interleave their
+        tracebacks, so each waiter gets its own.
+        """
+        return SessionExpired(
+            str(self), reason=self.reason, session_ended=self.session_ended, cause=self.cause
+        )
+
+
+class LoginFailed(SessionError):
+    """The login operation refused the credentials or could not be used."""
+
+    def __init__(
+        self, message: str, *, status_code: int | None = None, error: str | None = None
+    ) -> None:
+        super().__init__(message)
+        self.status_code = status_code
+        self.error = error
+
+
+class RefreshRejected(SessionError):
+    """The token endpoint refused the refresh token (400 ``invalid_grant``, or 401).
+
+    Per RFC 6749 section 5.2 the refresh token is dead: never retry it.
+    """
+
+    def __init__(self, message: str, *, status_code: int, error: str | None = None) -> None:
+        super().__init__(message)
+        self.status_code = status_code
+        self.error = error
+
+
+class TokenEndpointUnavailable(SessionError):
+    """The token endpoint answered with something other than tokens or a refusal (429, 5xx)."""
+
+    def __init__(self, message: str, *, status_code: int) -> None:
+        super().__init__(message)
+        self.status_code = status_code
+
+
+class TokenResponseError(SessionError):
+    """A token response is not usable: not JSON, a field missing or of the wrong type."""
+
+
+class InsecureTransport(SessionError):
+    """Credentials would travel over plain http to a host that is not loopback."""
+
+
+class StoreError(SessionError):
+    """The token store cannot be read or written."""
+
+
+class StoreLockTimeout(StoreError):
+    """The store's refresh lock was not acquired in time."""

@@ -1,0 +1,380 @@
+"""``SessionAuth``: the httpx auth flow that runs the sans-IO session core.
+
+httpx drives an auth flow as a generator: every request it yields is sent (with
+redirects, hooks and the transport, but not auth again) and the response comes
+back in. The two drivers below run ``SessionCore`` generators; they differ only
+in how they take the store's lock, talk to the store and call the credentials
+provider: blocking in ``sync_auth_flow``, awaiting in ``async_auth_flow``.
+
+The lock is never held while the application's own request is in flight, only
+around a renewal, and it is released however the flow ends (exception,
+cancellation, httpx closing the generator).
+"""
+
+from __future__ import annotations
+
+import inspect
+import logging
+import time
+from collections.abc import AsyncGenerator, Awaitable, Callable, Generator, Iterable
+from contextlib import AsyncExitStack, ExitStack
+from typing import Any, TypeVar, cast
+
+import httpx
+
+from .binding import ItemsApiBinding, TokenBinding
+from .core import (
+    AskCredentials,
+    Load,
+    Lock,
+    Release,
+    Save,
+    Send,
+    SessionCore,
+    Step,
+    TokenCallInterrupted,
+    Unlock,
+)
+from .credentials import Credentials, CredentialsProvider, coerce_credentials
+from .errors import SessionExpired
+from .events import OnSessionExpired, OnTokens, SessionEvents
+from .origins import OriginPolicy
+from .stores.base import DEFAULT_LOCK_TIMEOUT, TokenStore
+from .stores.memory import MemoryTokenStore
+from .tokens import DEFAULT_LEEWAY, DEFAULT_MAX_LEEWAY_FRACTION, TokenSet
+
+__all__ = ["DEFAULT_TOKEN_TIMEOUT", "SessionAuth"]
+
+_log = logging.getLogger("sdk_session.flow")
+
+T = TypeVar("T")
+
+DEFAULT_TOKEN_TIMEOUT = 10.0
+"""Seconds allowed for each login/refresh call made by the flow (never unbounded)."""
+
+
+class SessionAuth(httpx.Auth):
+    """An ``httpx.Auth`` that logs in, signs, refreshes and resends.
+
+    Works with any ``httpx.Client``/``httpx.AsyncClient`` (``auth=SessionAuth(...)``)
+    and is what ``SessionClient`` installs. Everything that shares ``store`` shares
+    one session and one refresh. Opt a single request out with ``auth=None``.
+
+    Args:
+        base_url: The API root; its origin receives credentials.
+        store: Where tokens live (default: a new ``MemoryTokenStore``).
+        binding: The upstream's token operations (default: ``ItemsApiBinding``).
+        credentials: Optional provider (sync or async callable) returning
+            ``Credentials``/``(email, password)``, used to log in again once when
+            the refresh token is rejected (or when there is no session yet).
+        leeway: Seconds before expiry to refresh proactively ...
+        max_leeway_fraction: ... but never more than this fraction of the lifetime.
+        on_tokens / on_session_expired: Event callbacks (see ``events``).
+        allow_insecure_http: Allow plain http to non-loopback hosts.
+        allowed_origins: Further origins (``https://host[:port]``) that get credentials.
+        lock_timeout: Seconds to wait for the store's refresh lock.
+        token_timeout: Timeout of each login/refresh call made by the flow.
+    """
+
+    def __init__(
+        self,
+        base_url: httpx.URL | str,
+        *,
+        store: TokenStore | None = None,
+        binding: TokenBinding | None = None,
+        credentials: CredentialsProvider | None = None,
+        leeway: float = DEFAULT_LEEWAY,
+        max_leeway_fraction: float = DEFAULT_MAX_LEEWAY_FRACTION,
+        on_tokens: OnTokens | None = None,
+        on_session_expired: OnSessionExpired | None = None,
+        allow_insecure_http: bool = False,
+        allowed_origins: Iterable[str] = (),
+        lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
+        token_timeout: float | httpx.Timeout = DEFAULT_TOKEN_TIMEOUT,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        if leeway < 0 or not 0 <= max_leeway_fraction <= 1:
+            raise ValueError("leeway must be >= 0 and max_leeway_fraction within [0, 1]")
+        self.store: TokenStore = store if store is not None else MemoryTokenStore()
+        self.binding: TokenBinding = binding if binding is not None else ItemsApiBinding()
+        self.credentials = credentials
+        self.lock_timeout = lock_timeout
+        self._core = SessionCore(
+            binding=self.binding,
+            store=self.store,
+            policy=OriginPolicy(base_url, allowed_origins, allow_insecure_http=allow_insecure_http),
+            events=SessionEvents(on_tokens, on_session_expired),
+            has_credentials=credentials is not None,
+            leeway=leeway,
+            max_leeway_fraction=max_leeway_fraction,
+            token_timeout=httpx.Timeout(token_timeout),
+            clock=clock,
+        )
+
+    @property
+    def base_url(self) -> httpx.URL:
+        return self._core.base_url
+
+    @property
+    def policy(self) -> OriginPolicy:
+        return self._core.policy
+
+    def __repr__(self) -> str:
+        return f"SessionAuth(base_url={str(self.base_url)!r}, store={self.store!r})"
+
+    # -- httpx.Auth ---------------------------------------------------------------
+
+    def sync_auth_flow(
+        self, request: httpx.Request
+    ) -> Generator[httpx.Request, httpx.Response, None]:
+        if self.policy.carries_credentials(request.url):
+            request.read()  # so the one resend can replay the body
+        return self._drive(self._core.request_flow(request))
+
+    def async_auth_flow(
+        self, request: httpx.Request
+    ) -> AsyncGenerator[httpx.Request, httpx.Response]:
+        body = request if self.policy.carries_credentials(request.url) else None
+        return self._adrive(self._core.request_flow(request), [], read_first=body)
+
+    # -- login and logout ---------------------------------------------------------
+
+    def login(self, client: httpx.Client, email: str, password: str) -> TokenSet:
+        """Log in through ``client`` (sent with ``auth=None``) and store the tokens.
+
+        Raises ``LoginFailed`` if the upstream refuses, ``TokenResponseError`` if its
+        answer is unusable, ``InsecureTransport`` before sending over plain http.
+        """
+        flow = self._drive(self._core.login_flow(Credentials(email, password)))
+        return _run_sync(client, flow)
+
+    async def alogin(self, client: httpx.AsyncClient, email: str, password: str) -> TokenSet:
+        box: list[TokenSet] = []
+        flow = self._adrive(self._core.login_flow(Credentials(email, password)), box)
+        await _run_async(client, flow)
+        return box[0]
+
+    def renew(self, client: httpx.Client) -> TokenSet | None:
+        """Refresh now, e.g. after the user's permissions changed (same single flight).
+
+        Returns the new tokens, or ``None`` without a session; raises ``SessionExpired``
+        like any renewal.
+        """
+        return _run_sync(client, self._drive(self._core.renew_flow()))
+
+    async def arenew(self, client: httpx.AsyncClient) -> TokenSet | None:
+        box: list[TokenSet | None] = []
+        await _run_async(client, self._adrive(self._core.renew_flow(), box))
+        return box[0]
+
+    def logout(self, client: httpx.Client) -> None:
+        """Revoke the session upstream (signed, refreshed if need be), then clear the store.
+
+        The store is cleared even if the upstream call fails; a network error is
+        re-raised after that, a session that had already expired is not an error.
+        """
+        try:
+            request = self._logout_request()
+            if request is not None and self.store.load() is not None:
+                try:
+                    response = client.send(request, auth=self)
+                except SessionExpired:
+                    _log.info("logout: the session had already expired")
+                else:
+                    _check_logout(response)
+        finally:
+            _run_sync(client, self._drive(self._core.clear_flow()))
+
+    async def alogout(self, client: httpx.AsyncClient) -> None:
+        try:
+            request = self._logout_request()
+            if request is not None and await self.store.aload() is not None:
+                try:
+                    response = await client.send(request, auth=self)
+                except SessionExpired:
+                    _log.info("logout: the session had already expired")
+                else:
+                    _check_logout(response)
+        finally:
+            await _run_async(client, self._adrive(self._core.clear_flow(), []))
+
+    def _logout_request(self) -> httpx.Request | None:
+        request = self.binding.logout_request(self.base_url)
+        if request is not None:
+            request.extensions = {
+                **request.extensions,
+                "timeout": self._core.token_timeout.as_dict(),
+            }
+        return request
+
+    # -- drivers ------------------------------------------------------------------
+
+    def _drive(self, core: Step[T]) -> Generator[httpx.Request, httpx.Response, T]:
+        """Run a core generator with blocking store, lock and provider calls."""
+        locks = ExitStack()
+        value: object = None
+        error: BaseException | None = None
+        closing: GeneratorExit | None = None
+        try:
+            while True:
+                try:
+                    op = core.send(value) if error is None else core.throw(error)
+                except StopIteration as stop:
+                    return cast(T, stop.value)
+                except TokenCallInterrupted:
+                    if closing is not None:
+                        raise closing from None
+                    raise
+                value, error = None, None
+                try:
+                    if isinstance(op, Send):
+                        if closing is not None:
+                            raise closing
+                        try:
+                            response = yield op.request
+                        except GeneratorExit as exc:
+                            if not op.token_endpoint:
+                                raise
+                            closing, error = exc, TokenCallInterrupted()
+                            continue
+                        if op.token_endpoint:
+                            response.read()
+                        value = response
+                    elif isinstance(op, Release):
+                        op.response.read()
+                        op.response.close()
+                    elif isinstance(op, Load):
+                        value = self.store.load()
+                    elif isinstance(op, Save):
+                        value = self.store.save(op.tokens)
+                    elif isinstance(op, Lock):
+                        locks.enter_context(self.store.refresh_lock(self.lock_timeout))
+                    elif isinstance(op, Unlock):
+                        locks.close()
+                    elif isinstance(op, AskCredentials):
+                        value = self._credentials_sync()
+                except Exception as exc:
+                    error = exc
+        finally:
+            locks.close()
+            core.close()
+
+    async def _adrive(
+        self,
+        core: Step[T],
+        result: list[T],
+        *,
+        read_first: httpx.Request | None = None,
+    ) -> AsyncGenerator[httpx.Request, httpx.Response]:
+        """Run a core generator with awaited store, lock and provider calls.
+
+        Async generators cannot return a value, so the core's result is appended
+        to ``result``.
+        """
+        locks = AsyncExitStack()
+        value: object = None
+        error: BaseException | None = None
+        closing: GeneratorExit | None = None
+        try:
+            if read_first is not None:
+                await read_first.aread()
+            while True:
+                try:
+                    op = core.send(value) if error is None else core.throw(error)
+                except StopIteration as stop:
+                    result.append(cast(T, stop.value))
+                    return
+                except TokenCallInterrupted:
+                    if closing is not None:
+                        raise closing from None
+                    raise
+                value, error = None, None
+                try:
+                    if isinstance(op, Send):
+                        if closing is not None:
+                            raise closing
+                        try:
+                            response = yield op.request
+                        except GeneratorExit as exc:
+                            if not op.token_endpoint:
+                                raise
+                            closing, error = exc, TokenCallInterrupted()
+                            continue
+                        if op.token_endpoint:
+                            await response.aread()
+                        value = response
+                    elif isinstance(op, Release):
+                        await op.response.aread()
+                        await op.response.aclose()
+                    elif isinstance(op, Load):
+                        value = await self.store.aload()
+                    elif isinstance(op, Save):
+                        value = await self.store.asave(op.tokens)
+                    elif isinstance(op, Lock):
+                        await locks.enter_async_context(self.store.arefresh_lock(self.lock_timeout))
+                    elif isinstance(op, Unlock):
+                        await locks.aclose()
+                    elif isinstance(op, AskCredentials):
+                        value = await self._credentials_async()
+                except Exception as exc:
+                    error = exc
+        finally:
+            await locks.aclose()
+            core.close()
+
+    def _credentials_sync(self) -> Credentials | None:
+        if self.credentials is None:
+            return None
+        value = self.credentials()
+        if inspect.isawaitable(value):
+            _close_awaitable(value)
+            raise TypeError("an async credentials provider needs an async client")
+        return coerce_credentials(value)
+
+    async def _credentials_async(self) -> Credentials | None:
+        if self.credentials is None:
+            return None
+        value: Any = self.credentials()
+        if inspect.isawaitable(value):
+            value = await value
+        return coerce_credentials(value)
+
+
+def _close_awaitable(value: Awaitable[object]) -> None:
+    close = getattr(value, "close", None)
+    if callable(close):
+        close()
+
+
+def _check_logout(response: httpx.Response) -> None:
+    if response.is_success:
+        _log.info("logged out upstream")
+    else:
+        _log.warning("upstream logout answered HTTP %d", response.status_code)
+
+
+def _run_sync(client: httpx.Client, flow: Generator[httpx.Request, httpx.Response, T]) -> T:
+    """Serve a driver's requests with ``client`` (no auth: these are token calls)."""
+    try:
+        request = next(flow)
+        while True:
+            response = client.send(request, auth=None)
+            request = flow.send(response)
+    except StopIteration as stop:
+        return cast(T, stop.value)
+    finally:
+        flow.close()
+
+
+async def _run_async(
+    client: httpx.AsyncClient, flow: AsyncGenerator[httpx.Request, httpx.Response]
+) -> None:
+    try:
+        request = await flow.__anext__()
+        while True:
+            response = await client.send(request, auth=None)
+            request = await flow.asend(response)
+    except StopAsyncIteration:
+        return
+    finally:
+        await flow.aclose()

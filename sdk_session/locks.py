@@ -1,0 +1,130 @@
+"""In-process refresh coordination shared by everything that uses one token store.
+
+``RefreshLock`` serialises refreshes across threads and across asyncio tasks of
+any number of event loops: a task first queues on a per-loop ``asyncio.Lock``
+(so waiting never blocks its loop), then takes the process-wide thread lock by
+polling it. ``RefreshState`` lets the requests that waited on a refresh learn
+that it failed, so they fail at once with the same error instead of trying again
+one after another (a dead network would otherwise make each waiter time out in
+turn, and a spent refresh token would be presented twice).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+import weakref
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
+
+import anyio
+
+from .errors import SessionExpired, StoreLockTimeout
+
+__all__ = ["RefreshLock", "RefreshState"]
+
+_POLL_MIN = 0.001
+_POLL_MAX = 0.02
+
+
+class RefreshLock:
+    """A lock that threads take blocking and coroutines take without blocking their loop."""
+
+    def __init__(self) -> None:
+        self._thread_lock = threading.Lock()
+        self._guard = threading.Lock()
+        self._loop_locks: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = (
+            weakref.WeakKeyDictionary()
+        )
+
+    def acquire(self, timeout: float) -> None:
+        if not self._thread_lock.acquire(timeout=max(timeout, 0.0)):
+            raise StoreLockTimeout(f"refresh lock not acquired within {timeout:g} s")
+
+    def release(self) -> None:
+        self._thread_lock.release()
+
+    def _loop_lock(self) -> asyncio.Lock | None:
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:  # another async library (trio): polling alone serialises
+            return None
+        with self._guard:
+            lock = self._loop_locks.get(loop)
+            if lock is None:
+                lock = self._loop_locks[loop] = asyncio.Lock()
+            return lock
+
+    async def aacquire(self, timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        loop_lock = self._loop_lock()
+        if loop_lock is not None:
+            try:
+                async with asyncio.timeout(max(timeout, 0.0)):
+                    await loop_lock.acquire()
+            except TimeoutError:
+                raise StoreLockTimeout(f"refresh lock not acquired within {timeout:g} s") from None
+        try:
+            delay = _POLL_MIN
+            while not self._thread_lock.acquire(blocking=False):
+                if time.monotonic() >= deadline:
+                    raise StoreLockTimeout(f"refresh lock not acquired within {timeout:g} s")
+                await anyio.sleep(delay)
+                delay = min(delay * 2, _POLL_MAX)
+        except BaseException:
+            if loop_lock is not None:
+                loop_lock.release()
+            raise
+
+    def arelease(self) -> None:
+        self._thread_lock.release()
+        loop_lock = self._loop_lock()
+        if loop_lock is not None:
+            loop_lock.release()
+
+    @contextmanager
+    def hold(self, timeout: float) -> Iterator[None]:
+        self.acquire(timeout)
+        try:
+            yield
+        finally:
+            self.release()
+
+    @asynccontextmanager
+    async def ahold(self, timeout: float) -> AsyncIterator[None]:
+        await self.aacquire(timeout)
+        try:
+            yield
+        finally:
+            self.arelease()
+
+
+class RefreshState:
+    """The outcome of the last renewal attempt, read by requests that waited on it.
+
+    Mutated only while the store's refresh lock is held. A request takes a
+    ``ticket()`` before queueing for the lock; once it holds the lock and sees
+    that the store still has no newer token, ``failure_since(ticket)`` returns
+    the error of an attempt that ended while it waited, which it raises as is.
+    """
+
+    def __init__(self) -> None:
+        self._attempts = 0
+        self._failure: SessionExpired | None = None
+
+    def ticket(self) -> int:
+        return self._attempts
+
+    def record_success(self) -> None:
+        self._attempts += 1
+        self._failure = None
+
+    def record_failure(self, error: SessionExpired) -> None:
+        self._attempts += 1
+        self._failure = error
+
+    def failure_since(self, ticket: int) -> SessionExpired | None:
+        if self._attempts == ticket or self._failure is None:
+            return None
+        return self._failure.for_waiter()

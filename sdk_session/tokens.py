@@ -1,0 +1,214 @@
+"""The token set and the expiry arithmetic that decides when to refresh.
+
+Times are wall-clock epoch seconds (``time.time()``) because a token store may
+be shared by several processes; lifetimes are taken from ``expires_in`` or from
+the JWT's ``exp - iat``, both relative, so a skewed server clock does not make a
+fresh token look expired.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from typing import Any
+
+from .errors import TokenResponseError
+from .redact import REDACTED
+
+__all__ = [
+    "DEFAULT_LEEWAY",
+    "DEFAULT_MAX_LEEWAY_FRACTION",
+    "TokenSet",
+    "effective_leeway",
+    "jwt_claims",
+]
+
+DEFAULT_LEEWAY = 30.0
+"""Seconds before expiry at which a token is refreshed proactively."""
+
+DEFAULT_MAX_LEEWAY_FRACTION = 0.1
+"""The leeway never exceeds this fraction of the token's lifetime (short-lived tokens)."""
+
+
+def jwt_claims(token: str) -> dict[str, Any] | None:
+    """The payload of a JWT, decoded WITHOUT verifying it, or ``None`` if it is not one.
+
+    Only used to learn ``exp``/``iat``; the server remains the judge of validity.
+    Never raises: an opaque token, bad base64 or non-object JSON all give ``None``.
+    """
+    parts = token.split(".")
+    if len(parts) != 3 or not parts[1]:
+        return None
+    segment = parts[1]
+    try:
+        raw = base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4))
+        claims = json.loads(raw)
+    except (binascii.Error, ValueError, UnicodeDecodeError, RecursionError):
+        return None
+    return claims if isinstance(claims, dict) else None
+
+
+def _number(value: object) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    number = float(value)
+    return number if math.isfinite(number) else None
+
+
+def effective_leeway(lifetime: float | None, leeway: float, max_fraction: float) -> float:
+    """``leeway`` capped to ``max_fraction`` of ``lifetime`` (uncapped when unknown)."""
+    if lifetime is None or lifetime <= 0:
+        return leeway
+    return min(leeway, lifetime * max_fraction)
+
+
+@dataclass(frozen=True, slots=True, repr=False)
+class TokenSet:
+    """An access token, how to send it, how to renew it and when it expires.
+
+    ``expires_at`` and ``obtained_at`` are epoch seconds on this machine's clock;
+    ``expires_at`` is ``None`` when the lifetime is unknown (then only a 401
+    triggers a refresh). ``generation`` is stamped by the token store on every
+    save, so a request can tell whether the token it was sent with is still the
+    current one. ``repr``/``str`` never show the tokens.
+    """
+
+    access_token: str
+    token_type: str = "Bearer"
+    refresh_token: str | None = None
+    expires_at: float | None = None
+    obtained_at: float = 0.0
+    generation: int = 0
+
+    @classmethod
+    def issue(
+        cls,
+        *,
+        access_token: str,
+        now: float,
+        token_type: str | None = None,
+        refresh_token: str | None = None,
+        expires_in: float | None = None,
+    ) -> TokenSet:
+        """Build a token set received at ``now``.
+
+        The lifetime comes from ``expires_in`` when given, else from the JWT's
+        ``exp - iat``, else from ``exp`` against our clock, else it is unknown.
+        """
+        if not access_token:
+            raise TokenResponseError("token response has an empty access token")
+        scheme = (token_type or "Bearer").strip()
+        if not scheme or any(ch.isspace() for ch in scheme):
+            raise TokenResponseError("token response has an unusable token_type")
+        if scheme.lower() == "bearer":
+            scheme = "Bearer"  # RFC 6750 scheme; some servers answer "bearer"
+        expires_at: float | None = None
+        lifetime = _number(expires_in) if expires_in is not None else None
+        if expires_in is not None and (lifetime is None or lifetime < 0):
+            raise TokenResponseError("token response field 'expires_in' is not a valid number")
+        if lifetime is not None:
+            expires_at = now + lifetime
+        else:
+            claims = jwt_claims(access_token) or {}
+            exp, iat = _number(claims.get("exp")), _number(claims.get("iat"))
+            if exp is not None and iat is not None and exp >= iat:
+                expires_at = now + (exp - iat)
+            elif exp is not None:
+                expires_at = exp
+        return cls(
+            access_token=access_token,
+            token_type=scheme,
+            refresh_token=refresh_token or None,
+            expires_at=expires_at,
+            obtained_at=now,
+        )
+
+    @property
+    def authorization(self) -> str:
+        """The ``Authorization`` header value."""
+        return f"{self.token_type} {self.access_token}"
+
+    @property
+    def lifetime(self) -> float | None:
+        if self.expires_at is None:
+            return None
+        return self.expires_at - self.obtained_at
+
+    def refresh_at(self, leeway: float, max_fraction: float) -> float | None:
+        """When to refresh proactively, or ``None`` to wait for a 401.
+
+        A token that is already inside the leeway when it arrives (a short
+        lifetime or a large leeway) is used until it expires; one that arrives
+        already expired by our clock is used until the server rejects it. Either
+        way a freshly obtained token never triggers a refresh by itself, which
+        rules out refresh loops.
+        """
+        if self.expires_at is None:
+            return None
+        due = self.expires_at - effective_leeway(self.lifetime, leeway, max_fraction)
+        if due > self.obtained_at:
+            return due
+        if self.expires_at > self.obtained_at:
+            return self.expires_at
+        return None
+
+    def refresh_due(self, now: float, leeway: float, max_fraction: float) -> bool:
+        due = self.refresh_at(leeway, max_fraction)
+        return due is not None and now >= due
+
+    def with_generation(self, generation: int) -> TokenSet:
+        return replace(self, generation=generation)
+
+    def with_refresh_token(self, refresh_token: str | None) -> TokenSet:
+        return replace(self, refresh_token=refresh_token)
+
+    def to_json(self) -> dict[str, Any]:
+        """A JSON-able dict for persistent stores (contains the secrets!)."""
+        return {
+            "access_token": self.access_token,
+            "token_type": self.token_type,
+            "refresh_token": self.refresh_token,
+            "expires_at": self.expires_at,
+            "obtained_at": self.obtained_at,
+            "generation": self.generation,
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> TokenSet:
+        """Inverse of ``to_json``; raises ``TokenResponseError`` on a malformed record."""
+        access = data.get("access_token")
+        token_type = data.get("token_type")
+        refresh = data.get("refresh_token")
+        expires_at = data.get("expires_at")
+        obtained_at = _number(data.get("obtained_at"))
+        generation = data.get("generation")
+        if not isinstance(access, str) or not access or not isinstance(token_type, str):
+            raise TokenResponseError("stored token record lacks access_token/token_type")
+        if refresh is not None and not isinstance(refresh, str):
+            raise TokenResponseError("stored token record has a non-string refresh_token")
+        if expires_at is not None and _number(expires_at) is None:
+            raise TokenResponseError("stored token record has a non-numeric expires_at")
+        if obtained_at is None or isinstance(generation, bool) or not isinstance(generation, int):
+            raise TokenResponseError("stored token record lacks obtained_at/generation")
+        return cls(
+            access_token=access,
+            token_type=token_type,
+            refresh_token=refresh,
+            expires_at=None if expires_at is None else float(expires_at),
+            obtained_at=obtained_at,
+            generation=generation,
+        )
+
+    def __repr__(self) -> str:
+        refresh = REDACTED if self.refresh_token else None
+        return (
+            f"TokenSet(token_type={self.token_type!r}, access_token={REDACTED}, "
+            f"refresh_token={refresh}, expires_at={self.expires_at!r}, "
+            f"generation={self.generation})"
+        )
+
+    __str__ = __repr__
