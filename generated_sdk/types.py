@@ -4,7 +4,7 @@
 from collections.abc import Mapping, MutableMapping
 from typing import IO, BinaryIO, Generic, Literal, TypeVar
 
-from attrs import define
+from attrs import define, field
 
 
 class Unset:
@@ -18,6 +18,41 @@ class Unset:
 
 
 UNSET: Unset = Unset()
+
+#: Lower-cased property names whose values are secrets (``secret_fields`` in the generator config
+#: and the spec's ``format: password`` properties); models never show their values in ``repr()``.
+SECRET_NAMES: frozenset[str] = frozenset(
+    {
+        "access_token",
+        "client_secret",
+        "id_token",
+        "password",
+        "refresh_token",
+        "token",
+    }
+)
+
+
+def secret_repr(value: object) -> str:
+    """``repr()`` of a secret model field: ``'***'``, or UNSET/None when it holds no value."""
+    if value is None or isinstance(value, Unset):
+        return repr(value)
+    return "'***'"
+
+
+def extra_repr(value: Mapping[str, object]) -> str:
+    """``repr()`` of a model's additional properties, masking values under secret names."""
+    shown = {
+        key: "***" if isinstance(key, str) and key.lower() in SECRET_NAMES else item
+        for key, item in value.items()
+    }
+    return repr(shown)
+
+
+def content_repr(value: bytes) -> str:
+    """``repr()`` of a raw response body: its size only (a body may carry tokens)."""
+    return f"<{len(value)} bytes>"
+
 
 # What httpx accepts as one file of a multipart body.
 FileContent = IO[bytes] | bytes | str
@@ -49,7 +84,7 @@ class Response(Generic[T]):
     """A successful response: its raw parts and the parsed result (error statuses raise)."""
 
     status_code: int
-    content: bytes
+    content: bytes = field(repr=content_repr)
     headers: MutableMapping[str, str]
     parsed: T
 

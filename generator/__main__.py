@@ -1,6 +1,14 @@
 """``python -m generator``: regenerate generated_sdk/, or ``--check`` that it is up to date.
 
 Exit status: 0 success; 1 refusal, failed verification or (with --check) drift; 2 bad usage.
+
+Two subcommands (the first argument) work with a new version of the upstream spec:
+
+* ``python -m generator diff OLD NEW [--format table|markdown|json]`` reports what changed and
+  which changes break SDK callers (exit 0 none breaking, 1 breaking, 2 invalid input);
+* ``python -m generator update NEW_SPEC [--allow-breaking] [--dry-run] [--format ...]`` reports
+  the same, then regenerates, checks the result with the hand-written code and replaces the spec
+  and the package together, or nothing (exit statuses in ``generator/update.py``).
 """
 
 from __future__ import annotations
@@ -11,9 +19,10 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from . import pipeline
+from . import pipeline, update
 from .errors import GenerationError
 from .settings import DEFAULT_CONFIG, GENERATOR_DIR, load_settings
+from .specdiff import cli as diff_cli
 
 REPO_ROOT = GENERATOR_DIR.parent
 
@@ -23,6 +32,9 @@ def _parser() -> argparse.ArgumentParser:
         prog="python -m generator",
         description="Generate the SDK package from the OpenAPI document (openapi-python-client "
         "0.29.1 + generator/config.yaml + generator/templates).",
+        epilog="subcommands: `python -m generator diff OLD NEW` compares two spec versions; "
+        "`python -m generator update NEW_SPEC` adopts a new spec version, checked against the "
+        "hand-written code (see `python -m generator update --help`).",
     )
     parser.add_argument(
         "--spec",
@@ -58,15 +70,17 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _display(path: Path) -> str:
-    try:
-        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
-    except ValueError:
-        return str(path)
+_display = update.display_path
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    if arguments[:1] == ["diff"]:
+        diff_args = diff_cli.build_parser("python -m generator diff").parse_args(arguments[1:])
+        return diff_cli.run(diff_args)
+    if arguments[:1] == ["update"]:
+        return update.main(arguments[1:])
+    args = _parser().parse_args(arguments)
     started = time.monotonic()
     try:
         settings = load_settings(args.config)

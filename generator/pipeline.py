@@ -39,15 +39,20 @@ def load_spec(spec_path: Path) -> tuple[bytes, Any]:
         raw = spec_path.read_bytes()
     except OSError as exc:
         raise GenerationError(f"cannot read the spec {spec_path}: {exc}") from exc
+    return raw, parse_spec(raw, spec_path)
+
+
+def parse_spec(raw: bytes, spec_path: Path) -> Any:
+    """The document in ``raw`` (YAML or JSON, read from ``spec_path``)."""
     try:
-        return raw, yaml.safe_load(raw)
+        return yaml.safe_load(raw)
     except yaml.YAMLError as exc:
         raise GenerationError(
             f"refusing to generate: {spec_path} is not valid YAML/JSON: {exc}"
         ) from exc
 
 
-def _check_target_name(output: Path, settings: Settings) -> None:
+def check_target_name(output: Path, settings: Settings) -> None:
     if output.name != settings.package_name:
         raise GenerationError(
             f"the output folder must be named {settings.package_name!r} (the package name the "
@@ -76,7 +81,7 @@ def generate(
 ) -> Outcome:
     """Regenerate ``output`` atomically; on any failure it is left exactly as it was."""
     check_generator_version()
-    _check_target_name(output, settings)
+    check_target_name(output, settings)
     refuse_foreign_target(output)
     # Refusals of the spec happen before anything is created on disk.
     _, spec = load_spec(spec_path)
@@ -93,7 +98,7 @@ def generate(
 def check(spec_path: Path, output: Path, settings: Settings, *, run_mypy: bool = False) -> Outcome:
     """Generate into a scratch dir and report how ``output`` differs from it."""
     check_generator_version()
-    _check_target_name(output, settings)
+    check_target_name(output, settings)
     with tempfile.TemporaryDirectory(prefix="generator-check-") as scratch:
         fresh = Path(scratch) / output.name
         outcome = build_package(spec_path, fresh, settings, run_mypy=run_mypy)

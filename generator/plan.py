@@ -115,10 +115,18 @@ class SdkPlan:
     tags: list[TagPlan]
     models: list[ModelRef]
     error_model: ErrorModelPlan | None
+    #: Model class name -> python names of its secret properties (see ``secret_fields``).
+    secret_fields: dict[str, frozenset[str]] = field(default_factory=dict)
+    #: Lower-cased property names that are secret wherever they appear (config + password ones).
+    secret_names: tuple[str, ...] = ()
 
     @property
     def operations(self) -> list[OperationPlan]:
         return [operation for tag in self.tags for operation in tag.operations]
+
+    def is_secret(self, class_name: str, python_name: str) -> bool:
+        """Whether a model property's value must be masked in ``repr()``."""
+        return python_name in self.secret_fields.get(class_name, frozenset())
 
 
 def _raw(value: Any) -> str:
@@ -336,6 +344,7 @@ def build_plan(data: GeneratorData, spec: dict[str, Any], settings: Settings) ->
         ),
         key=lambda ref: ref.class_name,
     )
+    secret_fields, secret_names = _secrets(data, spec, settings)
     return SdkPlan(
         package_name=settings.package_name,
         header=settings.header,
@@ -345,6 +354,8 @@ def build_plan(data: GeneratorData, spec: dict[str, Any], settings: Settings) ->
         tags=[tags[name] for name in sorted(tags)],
         models=models,
         error_model=error_model,
+        secret_fields=secret_fields,
+        secret_names=secret_names,
     )
 
 
@@ -432,3 +443,68 @@ def _error_model(
             return None
         attrs.append(str(prop.python_name))
     return ErrorModelPlan(model.class_info.module_name, model.class_info.name, attrs[0], attrs[1])
+
+
+def _is_password(spec: dict[str, Any], schema: Any, depth: int = 0) -> bool:
+    """``format: password`` on the schema, or on a ``$ref``/allOf/anyOf/oneOf part of it."""
+    schema = resolve_ref(spec, schema)
+    if not isinstance(schema, dict) or depth > 20:
+        return False
+    if schema.get("format") == "password":
+        return True
+    return any(
+        _is_password(spec, part, depth + 1)
+        for key in ("allOf", "anyOf", "oneOf")
+        for part in schema.get(key) or []
+    )
+
+
+def _schema_properties(spec: dict[str, Any], schema: Any, depth: int = 0) -> dict[str, Any]:
+    """A model schema's declared properties, including those it takes from ``allOf`` parts."""
+    schema = resolve_ref(spec, schema)
+    if not isinstance(schema, dict) or depth > 20:
+        return {}
+    found: dict[str, Any] = {}
+    for part in schema.get("allOf") or []:
+        found.update(_schema_properties(spec, part, depth + 1))
+    properties = schema.get("properties")
+    if isinstance(properties, dict):
+        found.update(properties)
+    return found
+
+
+def _secrets(
+    data: GeneratorData, spec: dict[str, Any], settings: Settings
+) -> tuple[dict[str, frozenset[str]], tuple[str, ...]]:
+    """Which model properties are secret: named in ``secret_fields`` or ``format: password``."""
+    names = set(settings.secret_fields)
+    by_model: dict[str, frozenset[str]] = {}
+    for model in data.models:
+        schema = model.data.model_dump(by_alias=True, exclude_none=True, mode="json")
+        declared = _schema_properties(spec, schema)
+        secret: set[str] = set()
+        for prop in _properties(model):
+            raw = _raw(prop.name)
+            if raw.lower() in settings.secret_fields or _is_password(spec, declared.get(raw)):
+                secret.add(str(prop.python_name))
+                names.add(raw.lower())
+        if secret:
+            by_model[model.class_info.name] = frozenset(secret)
+    return by_model, tuple(sorted(names))
+
+
+def declare_field(prop: PropertyProtocol, secret: bool) -> str:
+    """A model attribute's declaration; a secret one gets ``repr=secret_repr`` (shows ``'***'``).
+
+    Mirrors openapi-python-client's ``to_string()`` (same type, same default) otherwise.
+    """
+    if not secret:
+        return prop.to_string().as_unembedded_code()
+    if prop.default is not None:
+        default: str | None = prop.default.python_code.as_unembedded_code()
+    elif not prop.required:
+        default = "UNSET"
+    else:
+        default = None
+    arguments = f"default={default}, " if default is not None else ""
+    return f"{prop.python_name}: {_type(prop)} = _attrs_field({arguments}repr=secret_repr)"

@@ -22,7 +22,7 @@ from pydantic import ValidationError
 
 from . import REQUIRED_OPENAPI_PYTHON_CLIENT
 from .errors import GenerationError
-from .plan import SdkPlan, build_plan
+from .plan import SdkPlan, build_plan, declare_field
 from .settings import TEMPLATES_DIR, Settings
 
 
@@ -45,7 +45,7 @@ class SdkProject(Project):
     def __init__(self, *, openapi: GeneratorData, config: Config, plan: SdkPlan) -> None:
         super().__init__(openapi=openapi, config=config, custom_template_path=TEMPLATES_DIR)
         self.plan = plan
-        self.env.globals.update(sdk=plan, header=plan.header)
+        self.env.globals.update(sdk=plan, header=plan.header, declare_field=declare_field)
 
     def _render(self, template: str, target: Path, **context: Any) -> None:
         text = self.env.get_template(template).render(**context)

@@ -33,6 +33,14 @@ class Pagination:
 
 
 @dataclass(frozen=True)
+class UpdateSettings:
+    """What ``python -m generator update`` checks the new package against (see config.yaml)."""
+
+    typecheck: tuple[str, ...]
+    importable: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Settings:
     path: Path
     package_name: str
@@ -44,6 +52,8 @@ class Settings:
     reserved_parameter_names: frozenset[str]
     reserved_tag_names: frozenset[str]
     reserved_operation_names: frozenset[str]
+    secret_fields: frozenset[str]
+    update: UpdateSettings
     verify_timeout_seconds: float
 
 
@@ -61,6 +71,18 @@ def _strings(data: dict[str, Any], key: str, where: str) -> tuple[str, ...]:
     if not all(isinstance(value, str) for value in values):
         raise GenerationError(f"{where}: {key!r} must be a list of strings")
     return tuple(values)
+
+
+def _paths(data: dict[str, Any], key: str, where: str) -> tuple[str, ...]:
+    """Top-level folders or files of the project, given relative to its root."""
+    values = _strings(data, key, where)
+    for value in values:
+        parts = Path(value).parts
+        if not parts or Path(value).is_absolute() or ".." in parts or len(parts) != 1:
+            raise GenerationError(
+                f"{where}: {key!r} entries must be top-level names in the project, got {value!r}"
+            )
+    return values
 
 
 def load_settings(path: Path = DEFAULT_CONFIG) -> Settings:
@@ -92,6 +114,11 @@ def load_settings(path: Path = DEFAULT_CONFIG) -> Settings:
         exclude=_strings(raw_pagination, "exclude", f"{where}: pagination"),
         expect=_strings(raw_pagination, "expect", f"{where}: pagination"),
     )
+    raw_update = _require(data, "update", dict, where)
+    update = UpdateSettings(
+        typecheck=_paths(raw_update, "typecheck", f"{where}: update"),
+        importable=_paths(raw_update, "importable", f"{where}: update"),
+    )
     timeout = data.get("verify_timeout_seconds")
     if isinstance(timeout, bool) or not isinstance(timeout, int | float) or timeout <= 0:
         raise GenerationError(f"{where}: 'verify_timeout_seconds' must be a positive number")
@@ -106,5 +133,7 @@ def load_settings(path: Path = DEFAULT_CONFIG) -> Settings:
         reserved_parameter_names=frozenset(_strings(data, "reserved_parameter_names", where)),
         reserved_tag_names=frozenset(_strings(data, "reserved_tag_names", where)),
         reserved_operation_names=frozenset(_strings(data, "reserved_operation_names", where)),
+        secret_fields=frozenset(name.lower() for name in _strings(data, "secret_fields", where)),
+        update=update,
         verify_timeout_seconds=float(timeout),
     )

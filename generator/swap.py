@@ -3,12 +3,17 @@
 Staging dirs are hidden siblings of the target (same filesystem, so renames are atomic). The old
 tree is renamed aside, the new one renamed in, then the old one deleted; if the second rename
 fails the old tree is renamed back. Anything that fails earlier never touches the target at all.
+
+``update`` replaces the package and the spec together (``swap_package_and_file``): the new spec is
+staged as a hidden file beside the committed one, the package is swapped as above but its old
+tree kept aside until the spec's atomic ``os.replace`` has succeeded, and put back if it fails.
 """
 
 from __future__ import annotations
 
 import os
 import shutil
+import stat
 import tempfile
 from pathlib import Path
 
@@ -46,5 +51,65 @@ def swap_into_place(new: Path, target: Path) -> None:
             os.rename(aside / target.name, target)
             shutil.rmtree(aside, ignore_errors=True)
         raise GenerationError(f"could not move the new package into {target}: {exc}") from exc
+    if aside is not None:
+        shutil.rmtree(aside)
+
+
+def stage_file(content: bytes, target: Path) -> Path:
+    """Write ``content`` to a hidden file next to ``target`` (same directory, so the final
+    ``os.replace`` is one atomic rename), flushed to disk, with ``target``'s permissions."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    descriptor, name = tempfile.mkstemp(prefix=f".{target.name}.staging-", dir=target.parent)
+    staged = Path(name)
+    try:
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(content)
+            handle.flush()
+            os.fsync(handle.fileno())
+        mode = stat.S_IMODE(target.stat().st_mode) if target.exists() else 0o644
+        os.chmod(staged, mode)
+    except BaseException:
+        staged.unlink(missing_ok=True)
+        raise
+    return staged
+
+
+def swap_package_and_file(
+    new_package: Path, package_target: Path, new_file: Path, file_target: Path
+) -> None:
+    """Replace a package folder and a file together, or neither.
+
+    1. the old package is renamed aside (kept), 2. the new package renamed in, 3. the new file
+    renamed over the old one (``os.replace``: atomic, the old file is never missing). If step 2
+    fails the old package is renamed back; if step 3 fails the new package is moved back to
+    ``new_package`` and the old one restored. Only when all three succeeded is the old package
+    deleted. What no filesystem offers is one atomic step over both: a crash between steps 2
+    and 3 leaves the new package with the old file, which ``--check`` reports as drift.
+    """
+    aside: Path | None = None
+    if package_target.exists():
+        aside = Path(
+            tempfile.mkdtemp(prefix=f".{package_target.name}.old-", dir=package_target.parent)
+        )
+        os.rename(package_target, aside / package_target.name)
+    try:
+        os.rename(new_package, package_target)
+    except OSError as exc:
+        if aside is not None:
+            os.rename(aside / package_target.name, package_target)
+            shutil.rmtree(aside, ignore_errors=True)
+        raise GenerationError(
+            f"could not move the new package into {package_target}: {exc}"
+        ) from exc
+    try:
+        os.replace(new_file, file_target)
+    except OSError as exc:
+        os.rename(package_target, new_package)
+        if aside is not None:
+            os.rename(aside / package_target.name, package_target)
+            shutil.rmtree(aside, ignore_errors=True)
+        raise GenerationError(
+            f"could not replace {file_target}: {exc}; {package_target.name} was put back as it was"
+        ) from exc
     if aside is not None:
         shutil.rmtree(aside)

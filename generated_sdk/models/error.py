@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, extra_repr
 
 if TYPE_CHECKING:
     from ..models.field_error import FieldError
@@ -27,7 +27,7 @@ class Error:
     error: str
     message: str
     details: list[FieldError] | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict, repr=extra_repr)
 
     def to_dict(self) -> dict[str, Any]:
         """This object as JSON-compatible data."""

@@ -10,7 +10,7 @@ from attrs import field as _attrs_field
 from dateutil.parser import isoparse
 
 from ..models.item_status import ItemStatus
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, extra_repr
 
 if TYPE_CHECKING:
     from ..models.owner import Owner
@@ -41,7 +41,7 @@ class Item:
     updated_at: datetime.datetime
     owner: Owner
     description: str | Unset | None = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict, repr=extra_repr)
 
     def to_dict(self) -> dict[str, Any]:
         """This object as JSON-compatible data."""

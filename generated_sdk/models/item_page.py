@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, Any, Self, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import extra_repr
+
 if TYPE_CHECKING:
     from ..models.item import Item
 
@@ -23,7 +25,7 @@ class ItemPage:
 
     items: list[Item]
     next_cursor: str | None
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict, repr=extra_repr)
 
     def to_dict(self) -> dict[str, Any]:
         """This object as JSON-compatible data."""

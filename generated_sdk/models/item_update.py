@@ -8,7 +8,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.item_status import ItemStatus
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, extra_repr
 
 
 @_attrs_define
@@ -28,7 +28,7 @@ class ItemUpdate:
     price: float | Unset = UNSET
     status: ItemStatus | Unset = UNSET
     tags: list[str] | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict, repr=extra_repr)
 
     def to_dict(self) -> dict[str, Any]:
         """This object as JSON-compatible data."""

@@ -7,6 +7,8 @@ from typing import Any, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import extra_repr, secret_repr
+
 
 @_attrs_define
 class TokenResponse:
@@ -20,11 +22,11 @@ class TokenResponse:
         expires_in (float): Seconds until the access token expires (may be fractional).
     """
 
-    access_token: str
+    access_token: str = _attrs_field(repr=secret_repr)
     token_type: str
-    refresh_token: str
+    refresh_token: str = _attrs_field(repr=secret_repr)
     expires_in: float
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict, repr=extra_repr)
 
     def to_dict(self) -> dict[str, Any]:
         """This object as JSON-compatible data."""

@@ -9,6 +9,8 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 from dateutil.parser import isoparse
 
+from ..types import extra_repr
+
 
 @_attrs_define
 class User:
@@ -25,7 +27,7 @@ class User:
     email: str
     name: str
     created_at: datetime.datetime
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict, repr=extra_repr)
 
     def to_dict(self) -> dict[str, Any]:
         """This object as JSON-compatible data."""
