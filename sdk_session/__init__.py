@@ -23,6 +23,11 @@ Public endpoints: generated operations whose spec says ``security: []`` are sent
 without the session already; for anything else pass httpx's per-request
 ``auth=None`` (``client.get_httpx_client().get("/status", auth=None)``) and the
 request leaves without credentials and without refresh handling.
+
+Retries: ``SessionClient`` sends through ``RetryTransport``/``AsyncRetryTransport``
+(2 retries of failed connections and 408/429/502/503/504 on idempotent requests,
+backoff with jitter, ``Retry-After`` honoured); change it with ``retries=`` on the
+client, per call with ``with sdk_session.retries(0): ...``. See docs/reliability.md.
 """
 
 from __future__ import annotations
@@ -44,10 +49,24 @@ from .errors import (
 from .events import OnSessionExpired, OnTokens
 from .flow import SessionAuth
 from .redact import RedactingFilter
+from .retry import (
+    DEFAULT_RETRY,
+    NO_RETRY,
+    TOKEN_RETRY,
+    AsyncRetryTransport,
+    RetryPolicy,
+    RetryTransport,
+    retries,
+)
+from .retry_after import parse_retry_after
 from .stores import FileTokenStore, MemoryTokenStore, TokenStore
 from .tokens import TokenSet
 
 __all__ = [
+    "DEFAULT_RETRY",
+    "NO_RETRY",
+    "TOKEN_RETRY",
+    "AsyncRetryTransport",
     "Credentials",
     "CredentialsProvider",
     "FileTokenStore",
@@ -60,6 +79,8 @@ __all__ = [
     "OnTokens",
     "RedactingFilter",
     "RefreshRejected",
+    "RetryPolicy",
+    "RetryTransport",
     "SessionAuth",
     "SessionClient",
     "SessionError",
@@ -71,4 +92,6 @@ __all__ = [
     "TokenResponseError",
     "TokenSet",
     "TokenStore",
+    "parse_retry_after",
+    "retries",
 ]

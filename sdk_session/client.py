@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from typing import Any
 
 import httpx
 from attrs import define, field
@@ -19,11 +20,23 @@ from .binding import ItemsApiBinding, TokenBinding
 from .credentials import CredentialsProvider
 from .events import OnSessionExpired, OnTokens
 from .flow import DEFAULT_TOKEN_TIMEOUT, SessionAuth
+from .retry import (
+    DEFAULT_RETRY,
+    TOKEN_RETRY,
+    AsyncRetryTransport,
+    RetryPolicy,
+    RetryTransport,
+    coerce_policy,
+)
 from .stores.base import DEFAULT_LOCK_TIMEOUT, TokenStore
 from .stores.memory import MemoryTokenStore
 from .tokens import DEFAULT_LEEWAY, DEFAULT_MAX_LEEWAY_FRACTION, TokenSet
 
 __all__ = ["SessionClient"]
+
+
+def _optional_policy(value: int | RetryPolicy | None) -> RetryPolicy | None:
+    return None if value is None else coerce_policy(value)
 
 
 @define
@@ -39,6 +52,15 @@ class SessionClient(Client):
     ``on_tokens``, ``on_session_expired``, ``allow_insecure_http``,
     ``allowed_origins``, ``lock_timeout``, ``token_timeout``. The ``auth`` field
     is taken by the session flow (``client.session``).
+
+    Retries (see ``sdk_session.retry`` and docs/reliability.md): ``retries`` is
+    the policy of every request sent through this client (an int, a
+    ``RetryPolicy``, or ``None`` for no retry transport at all; default 2
+    retries); ``token_retries`` the budget of login/refresh calls. The retry
+    transport wraps ``httpx_args["transport"]`` when given, else an
+    ``httpx.HTTPTransport``/``AsyncHTTPTransport`` built from ``verify_ssl`` and
+    the transport options in ``httpx_args`` (``limits``, ``http1``, ``http2``,
+    ``cert``, ``trust_env``, ``proxy``). Per call: ``with sdk_session.retries(0):``.
     """
 
     store: TokenStore = field(factory=MemoryTokenStore, kw_only=True)
@@ -53,6 +75,12 @@ class SessionClient(Client):
     lock_timeout: float = field(default=DEFAULT_LOCK_TIMEOUT, kw_only=True)
     token_timeout: float | httpx.Timeout = field(default=DEFAULT_TOKEN_TIMEOUT, kw_only=True)
     clock: Callable[[], float] = field(default=time.time, kw_only=True, repr=False)
+    retries: RetryPolicy | None = field(
+        default=DEFAULT_RETRY,
+        kw_only=True,
+        converter=_optional_policy,
+    )
+    token_retries: int | RetryPolicy | None = field(default=TOKEN_RETRY, kw_only=True)
     session: SessionAuth = field(init=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
@@ -72,8 +100,35 @@ class SessionClient(Client):
             lock_timeout=self.lock_timeout,
             token_timeout=self.token_timeout,
             clock=self.clock,
+            token_retries=self.token_retries,
         )
         self.auth = self.session
+
+    def get_httpx_client(self) -> httpx.Client:
+        """The underlying ``httpx.Client``, built on first use with the retry transport."""
+        if self._client is None:
+            kwargs = self.httpx_client_kwargs()
+            if self.retries is not None:
+                inner = kwargs.get("transport")
+                if inner is None:
+                    inner = httpx.HTTPTransport(**_transport_options(kwargs))
+                    kwargs.pop("proxy", None)  # now inside the transport
+                kwargs["transport"] = RetryTransport(inner, self.retries)
+            self._client = httpx.Client(**kwargs)
+        return self._client
+
+    def get_async_httpx_client(self) -> httpx.AsyncClient:
+        """The underlying ``httpx.AsyncClient``, built on first use with the retry transport."""
+        if self._async_client is None:
+            kwargs = self.httpx_client_kwargs()
+            if self.retries is not None:
+                inner = kwargs.get("transport")
+                if inner is None:
+                    inner = httpx.AsyncHTTPTransport(**_transport_options(kwargs))
+                    kwargs.pop("proxy", None)  # now inside the transport
+                kwargs["transport"] = AsyncRetryTransport(inner, self.retries)
+            self._async_client = httpx.AsyncClient(**kwargs)
+        return self._async_client
 
     @property
     def tokens(self) -> TokenSet | None:
@@ -100,3 +155,11 @@ class SessionClient(Client):
 
     async def alogout(self) -> None:
         await self.session.alogout(self.get_async_httpx_client())
+
+
+_TRANSPORT_OPTIONS = ("verify", "cert", "trust_env", "http1", "http2", "limits", "proxy")
+
+
+def _transport_options(kwargs: dict[str, Any]) -> dict[str, Any]:
+    """The client options httpx would have used to build its default transport."""
+    return {name: kwargs[name] for name in _TRANSPORT_OPTIONS if name in kwargs}

@@ -49,6 +49,8 @@ from .errors import (
 )
 from .events import SessionEvents
 from .origins import OriginPolicy
+from .retry import EXTENSION as RETRY_EXTENSION
+from .retry import TOKEN_RETRY, RetryPolicy
 from .stores.base import TokenStore
 from .tokens import TokenSet
 
@@ -194,6 +196,7 @@ class SessionCore:
         max_leeway_fraction: float,
         token_timeout: httpx.Timeout,
         clock: Callable[[], float],
+        token_retry: RetryPolicy = TOKEN_RETRY,
     ) -> None:
         self.binding = binding
         self.store = store
@@ -204,6 +207,7 @@ class SessionCore:
         self.max_leeway_fraction = max_leeway_fraction
         self.token_timeout = token_timeout
         self.clock = clock
+        self.token_retry = token_retry
 
     @property
     def base_url(self) -> httpx.URL:
@@ -297,6 +301,13 @@ class SessionCore:
                         ) from rejected
                     _log.warning("%s; logging in again with the credentials provider", rejected)
                     new = yield from self._relogin(rejected)
+                except SessionExpired as unusable:
+                    # An unusable refresh answer may have spent (rotated) the refresh
+                    # token: with a credentials provider, log in again instead.
+                    if unusable.reason != "malformed" or not self.has_credentials:
+                        raise
+                    _log.warning("%s; logging in again with the credentials provider", unusable)
+                    new = yield from self._relogin(unusable)
             elif self.has_credentials:
                 _log.info("logging in with the credentials provider (%s)", why)
                 new = yield from self._relogin(None)
@@ -328,13 +339,22 @@ class SessionCore:
             state.record_failure(failure)
             raise
 
-    def _prepare(self, request: httpx.Request) -> httpx.Request:
-        request.extensions = {**request.extensions, "timeout": self.token_timeout.as_dict()}
+    def _prepare(self, request: httpx.Request, *, login: bool) -> httpx.Request:
+        # Token calls carry their own retry budget (read by sdk_session.retry's
+        # transport). Login may be resent after any transient failure; refresh only
+        # when it provably was not processed (no connection, or a 429/5xx answer):
+        # a refresh whose answer was lost may have rotated the refresh token.
+        policy = self.token_retry.evolve(unsafe="all" if login else "status")
+        request.extensions = {
+            **request.extensions,
+            "timeout": self.token_timeout.as_dict(),
+            RETRY_EXTENSION: policy,
+        }
         self.policy.check(request.url)
         return request
 
     def _refresh_call(self, current: TokenSet) -> Step[TokenSet]:
-        request = self._prepare(self.binding.refresh_request(self.base_url, current))
+        request = self._prepare(self.binding.refresh_request(self.base_url, current), login=False)
         response = yield from _send(request, token_endpoint=True)
         try:
             return self.binding.parse_refresh(response, current, now=self.clock())
@@ -368,7 +388,7 @@ class SessionCore:
                 session_ended=True,
                 cause=cause,
             )
-        request = self._prepare(self.binding.login_request(self.base_url, credentials))
+        request = self._prepare(self.binding.login_request(self.base_url, credentials), login=True)
         response = yield from _send(request, token_endpoint=True)
         try:
             return self.binding.parse_login(response, now=self.clock())
@@ -384,7 +404,7 @@ class SessionCore:
     # -- explicit login and logout ------------------------------------------------
 
     def login_flow(self, credentials: Credentials) -> Step[TokenSet]:
-        request = self._prepare(self.binding.login_request(self.base_url, credentials))
+        request = self._prepare(self.binding.login_request(self.base_url, credentials), login=True)
         response = yield from _send(request, token_endpoint=True)
         tokens = self.binding.parse_login(response, now=self.clock())
         yield _LOCK

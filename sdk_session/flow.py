@@ -39,6 +39,7 @@ from .credentials import Credentials, CredentialsProvider, coerce_credentials
 from .errors import SessionExpired
 from .events import OnSessionExpired, OnTokens, SessionEvents
 from .origins import OriginPolicy
+from .retry import TOKEN_RETRY, RetryPolicy, coerce_policy
 from .stores.base import DEFAULT_LOCK_TIMEOUT, TokenStore
 from .stores.memory import MemoryTokenStore
 from .tokens import DEFAULT_LEEWAY, DEFAULT_MAX_LEEWAY_FRACTION, TokenSet
@@ -74,6 +75,10 @@ class SessionAuth(httpx.Auth):
         allowed_origins: Further origins (``https://host[:port]``) that get credentials.
         lock_timeout: Seconds to wait for the store's refresh lock.
         token_timeout: Timeout of each login/refresh call made by the flow.
+        token_retries: The retry budget of login/refresh calls (an int, a
+            ``RetryPolicy`` or ``None``; default ``TOKEN_RETRY``: 2 retries of
+            429/5xx and failed connections). Applied by ``sdk_session.retry``'s
+            transports, which ``SessionClient`` installs.
     """
 
     def __init__(
@@ -92,6 +97,7 @@ class SessionAuth(httpx.Auth):
         lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
         token_timeout: float | httpx.Timeout = DEFAULT_TOKEN_TIMEOUT,
         clock: Callable[[], float] = time.time,
+        token_retries: int | RetryPolicy | None = TOKEN_RETRY,
     ) -> None:
         if leeway < 0 or not 0 <= max_leeway_fraction <= 1:
             raise ValueError("leeway must be >= 0 and max_leeway_fraction within [0, 1]")
@@ -109,6 +115,7 @@ class SessionAuth(httpx.Auth):
             max_leeway_fraction=max_leeway_fraction,
             token_timeout=httpx.Timeout(token_timeout),
             clock=clock,
+            token_retry=coerce_policy(token_retries, TOKEN_RETRY),
         )
 
     @property

@@ -386,7 +386,8 @@ def test_token_endpoint_unavailable_keeps_the_session(
     store = MemoryTokenStore()
     with client_for(upstream, store=store) as client:
         expire_session_on_server(upstream.control, lambda: client.login(*DEMO))
-        upstream.control.fault("refresh", status=fault)
+        # 1 + the token-endpoint retry budget (sdk_session.TOKEN_RETRY: 2 retries)
+        upstream.control.fault("refresh", status=fault, count=3)
         with pytest.raises(SessionExpired) as caught:
             sdk.items.list(client)
         assert (caught.value.reason, caught.value.session_ended) == (reason, ended)
