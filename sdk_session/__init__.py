@@ -32,6 +32,8 @@ client, per call with ``with sdk_session.retries(0): ...``. See docs/reliability
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from .binding import ItemsApiBinding, JsonTokenBinding, TokenBinding
 from .client import SessionClient
 from .credentials import Credentials, CredentialsProvider
@@ -43,6 +45,7 @@ from .errors import (
     SessionExpired,
     StoreError,
     StoreLockTimeout,
+    StoreUnavailable,
     TokenEndpointUnavailable,
     TokenResponseError,
 )
@@ -60,6 +63,9 @@ from .retry import (
 )
 from .retry_after import parse_retry_after
 from .stores import FileTokenStore, MemoryTokenStore, TokenStore
+
+if TYPE_CHECKING:
+    from .stores.redis import RedisTokenStore
 from .tokens import TokenSet
 
 __all__ = [
@@ -78,6 +84,7 @@ __all__ = [
     "OnSessionExpired",
     "OnTokens",
     "RedactingFilter",
+    "RedisTokenStore",
     "RefreshRejected",
     "RetryPolicy",
     "RetryTransport",
@@ -87,6 +94,7 @@ __all__ = [
     "SessionExpired",
     "StoreError",
     "StoreLockTimeout",
+    "StoreUnavailable",
     "TokenBinding",
     "TokenEndpointUnavailable",
     "TokenResponseError",
@@ -95,3 +103,12 @@ __all__ = [
     "parse_retry_after",
     "retries",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    # RedisTokenStore needs the optional redis extra: import it only when asked for.
+    if name == "RedisTokenStore":
+        from .stores.redis import RedisTokenStore
+
+        return RedisTokenStore
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -50,7 +50,7 @@ from .errors import (
 from .events import SessionEvents
 from .origins import OriginPolicy
 from .retry import EXTENSION as RETRY_EXTENSION
-from .retry import TOKEN_RETRY, RetryPolicy
+from .retry import RESIGN_EXTENSION, TOKEN_RETRY, RetryPolicy
 from .stores.base import TokenStore
 from .tokens import TokenSet
 
@@ -258,6 +258,19 @@ class SessionCore:
     def _sign(self, request: httpx.Request, tokens: TokenSet | None) -> None:
         if tokens is not None:
             request.headers["Authorization"] = tokens.authorization
+            self.store.refresh_state.note(tokens)
+            request.extensions = {**request.extensions, RESIGN_EXTENSION: self._resign}
+
+    def _resign(self, request: httpx.Request) -> None:
+        """Called by the retry transport before a resend: sign with the newest tokens."""
+        latest = self.store.refresh_state.latest
+        if latest is not None:
+            request.headers["Authorization"] = latest.authorization
+
+    def _save(self, tokens: TokenSet | None) -> Step[TokenSet | None]:
+        saved = yield from _save(tokens)
+        self.store.refresh_state.note(saved, saved=True)
+        return saved
 
     def _renewable(self, tokens: TokenSet | None) -> bool:
         return self.has_credentials or (tokens is not None and tokens.refresh_token is not None)
@@ -313,7 +326,7 @@ class SessionCore:
                 new = yield from self._relogin(None)
             else:
                 return current
-            saved = yield from _save(new)
+            saved = yield from self._save(new)
             assert saved is not None
             state.record_success()
             self.events.tokens_changed(saved)
@@ -322,7 +335,7 @@ class SessionCore:
         except SessionExpired as exc:
             _log.warning("session renewal failed: %s", exc)
             if exc.session_ended:
-                yield from _save(None)
+                yield from self._save(None)
                 self.events.tokens_changed(None)
             state.record_failure(exc)
             if exc.session_ended:
@@ -408,7 +421,7 @@ class SessionCore:
         response = yield from _send(request, token_endpoint=True)
         tokens = self.binding.parse_login(response, now=self.clock())
         yield _LOCK
-        saved = yield from _save(tokens)
+        saved = yield from self._save(tokens)
         assert saved is not None
         self.store.refresh_state.record_success()
         self.events.tokens_changed(saved)
@@ -425,7 +438,7 @@ class SessionCore:
 
     def clear_flow(self) -> Step[None]:
         yield _LOCK
-        yield from _save(None)
+        yield from self._save(None)
         self.events.tokens_changed(None)
         yield _UNLOCK
         _log.info("session cleared")

@@ -106,3 +106,10 @@ class StoreError(SessionError):
 
 class StoreLockTimeout(StoreError):
     """The store's refresh lock was not acquired in time."""
+
+
+class StoreUnavailable(StoreError):
+    """The shared store (Redis) cannot be reached or did not answer in time.
+
+    Nothing was sent upstream with a stale token; retry once the store is back.
+    """

@@ -21,6 +21,7 @@ from contextlib import asynccontextmanager, contextmanager
 import anyio
 
 from .errors import SessionExpired, StoreLockTimeout
+from .tokens import TokenSet
 
 __all__ = ["RefreshLock", "RefreshState"]
 
@@ -112,6 +113,26 @@ class RefreshState:
     def __init__(self) -> None:
         self._attempts = 0
         self._failure: SessionExpired | None = None
+        self._latest: TokenSet | None = None
+        self._latest_guard = threading.Lock()
+
+    @property
+    def latest(self) -> TokenSet | None:
+        """The newest tokens this process has seen in the store (no store I/O to read it).
+
+        A transport-level retry re-signs from it, so a request that waited in
+        backoff while another client renewed leaves with the current token.
+        """
+        return self._latest
+
+    def note(self, tokens: TokenSet | None, *, saved: bool = False) -> None:
+        """Remember ``tokens`` if newer than what is known; what was just saved always is."""
+        with self._latest_guard:
+            latest = self._latest
+            if saved or (
+                tokens is not None and (latest is None or tokens.generation > latest.generation)
+            ):
+                self._latest = tokens
 
     def ticket(self) -> int:
         return self._attempts

@@ -1,9 +1,10 @@
 """Transport-level retries: every request sent through the client gets them.
 
 ``RetryTransport``/``AsyncRetryTransport`` wrap any httpx transport. They sit
-*below* httpx's auth flow, so a retry resends exactly what the session signed,
-and a 401 from any attempt goes back up to the auth flow (which resends at most
-once, with the current token, drawing on the same budget).
+*below* httpx's auth flow, so a retry resends what the session signed (re-signed
+through the request's ``RESIGN_EXTENSION`` hook with the current token), and a
+401 from any attempt goes back up to the auth flow (which resends at most once,
+with the current token, drawing on the same budget).
 
 What is retried (``RetryPolicy``):
 
@@ -46,6 +47,7 @@ __all__ = [
     "DEFAULT_RETRY",
     "EXTENSION",
     "NO_RETRY",
+    "RESIGN_EXTENSION",
     "TOKEN_RETRY",
     "AsyncRetryTransport",
     "RetryPolicy",
@@ -58,6 +60,10 @@ _log = logging.getLogger("sdk_session.retry")
 
 EXTENSION = "sdk_session.retry"
 """Request extension holding the ``RetryPolicy`` (or int) for that request."""
+
+RESIGN_EXTENSION = "sdk_session.resign"
+"""Request extension: a callable the transport invokes before each resend, so a
+retry carries the session's current token rather than the one first signed."""
 
 _STATE = "sdk_session.retry_state"
 ATTEMPTS = "sdk_session.attempts"
@@ -216,6 +222,12 @@ def _replayable(request: httpx.Request) -> bool:
     return True
 
 
+def _resign(request: httpx.Request) -> None:
+    resign = request.extensions.get(RESIGN_EXTENSION)
+    if callable(resign):
+        resign(request)
+
+
 def _describe(outcome: httpx.Response | Exception) -> str:
     if isinstance(outcome, httpx.Response):
         return f"HTTP {outcome.status_code}"
@@ -264,6 +276,7 @@ class RetryTransport(httpx.BaseTransport):
                 state.used += 1
                 _log_retry(request, exc, delay, state.used)
                 self._sleep(delay)
+                _resign(request)
                 continue
             delay = (
                 policy.delay_after_response(request, response, state.used) if replayable else None
@@ -280,6 +293,7 @@ class RetryTransport(httpx.BaseTransport):
             finally:
                 response.close()
             self._sleep(delay)
+            _resign(request)
 
     def close(self) -> None:
         self.transport.close()
@@ -311,6 +325,7 @@ class AsyncRetryTransport(httpx.AsyncBaseTransport):
                 state.used += 1
                 _log_retry(request, exc, delay, state.used)
                 await anyio.sleep(delay)
+                _resign(request)
                 continue
             delay = (
                 policy.delay_after_response(request, response, state.used) if replayable else None
@@ -327,6 +342,7 @@ class AsyncRetryTransport(httpx.AsyncBaseTransport):
             finally:
                 await response.aclose()
             await anyio.sleep(delay)
+            _resign(request)
 
     async def aclose(self) -> None:
         await self.transport.aclose()

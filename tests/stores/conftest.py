@@ -1,0 +1,234 @@
+"""Fixtures of the store tests: a real redis-server per test session, worker processes, a report.
+
+The Redis tests need the ``redis-server`` binary (Debian: ``apt-get install
+redis-server``; ``.ci/run`` installs it). Without it they are skipped with a
+visible reason. Each server runs on a free loopback port in a temporary folder,
+without persistence, and is stopped afterwards.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+import redis
+
+ROOT = Path(__file__).resolve().parents[2]
+WORKER = Path(__file__).with_name("store_worker.py")
+REPORT_FILE = Path(tempfile.gettempdir()) / "sdk_store_counts.json"
+START_TIMEOUT = 10.0
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+class RedisServer:
+    """A ``redis-server`` process on 127.0.0.1 that tests can stop, pause and restart."""
+
+    def __init__(self, binary: str, folder: Path) -> None:
+        self.binary = binary
+        self.folder = folder
+        self.port = free_port()
+        self.process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            [
+                self.binary,
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                str(self.folder),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + START_TIMEOUT
+        client = redis.Redis(host="127.0.0.1", port=self.port, socket_timeout=1)
+        try:
+            while True:
+                if self.process.poll() is not None:
+                    raise RuntimeError(f"redis-server exited with {self.process.returncode}")
+                with contextlib.suppress(redis.RedisError):
+                    if client.ping():
+                        return
+                if time.monotonic() > deadline:
+                    self.stop()
+                    raise RuntimeError(f"redis-server did not answer PING in {START_TIMEOUT} s")
+                time.sleep(0.02)
+        finally:
+            client.close()
+
+    def stop(self) -> None:
+        if self.process is None:
+            return
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGCONT)  # in case a test paused it
+            self.process.terminate()
+            try:
+                self.process.wait(5)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(5)
+        self.process = None
+
+    def pause(self) -> None:
+        assert self.process is not None
+        self.process.send_signal(signal.SIGSTOP)
+
+    def resume(self) -> None:
+        assert self.process is not None
+        self.process.send_signal(signal.SIGCONT)
+
+
+def _binary() -> str:
+    binary = shutil.which("redis-server")
+    if binary is None:
+        pytest.skip(
+            "redis-server is not installed (apt-get install redis-server, or run .ci/run): "
+            "skipping the Redis store tests"
+        )
+    return binary
+
+
+@pytest.fixture(scope="session")
+def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RedisServer]:
+    """One redis-server for the test session (tests use their own key prefix)."""
+    server = RedisServer(_binary(), tmp_path_factory.mktemp("redis"))
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def private_redis(tmp_path: Path) -> Iterator[RedisServer]:
+    """A redis-server of this test alone, for tests that stop or pause it."""
+    server = RedisServer(_binary(), tmp_path)
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def prefix() -> str:
+    return f"test:{uuid.uuid4().hex}"
+
+
+# -- worker processes ---------------------------------------------------------------
+
+
+@dataclass
+class Workers:
+    """Worker processes (store_worker.py) released together by a line on stdin."""
+
+    procs: list[subprocess.Popen[str]] = field(default_factory=list)
+
+    def spawn(self, config: dict[str, Any], count: int) -> list[subprocess.Popen[str]]:
+        env = {
+            **os.environ,
+            "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]),
+        }
+        started = [
+            subprocess.Popen(
+                [sys.executable, str(WORKER), json.dumps(config)],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                text=True,
+                env=env,
+            )
+            for _ in range(count)
+        ]
+        self.procs.extend(started)
+        for proc in started:
+            assert proc.stdout is not None
+            assert proc.stdout.readline().strip() == "ready"
+        return started
+
+    @staticmethod
+    def go(procs: list[subprocess.Popen[str]]) -> None:
+        for proc in procs:
+            assert proc.stdin is not None
+            proc.stdin.write("go\n")
+            proc.stdin.flush()
+
+    @staticmethod
+    def results(procs: list[subprocess.Popen[str]], timeout: float) -> list[dict[str, Any]]:
+        summaries = []
+        for proc in procs:
+            out, _ = proc.communicate(timeout=timeout)
+            assert proc.returncode == 0, out
+            summaries.append(json.loads(out.strip().splitlines()[-1]))
+        return summaries
+
+    def kill_all(self) -> None:
+        for proc in self.procs:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait(5)
+
+
+@pytest.fixture
+def workers() -> Iterator[Workers]:
+    pool = Workers()
+    try:
+        yield pool
+    finally:
+        pool.kill_all()
+
+
+def total(summaries: list[dict[str, Any]]) -> dict[str, Any]:
+    """Sum the workers' summaries: ok calls, failures by kind, statuses."""
+    calls = sum(s["calls"] for s in summaries)
+    ok = sum(s["ok"] for s in summaries)
+    failures: dict[str, int] = {}
+    for s in summaries:
+        for name, count in s["failures"].items():
+            failures[name] = failures.get(name, 0) + count
+    return {"calls": calls, "ok": ok, "failures": failures}
+
+
+# -- the counts report ---------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def report() -> Iterator[dict[str, Any]]:
+    """Counts of the storm and soak runs; printed (``-s``) and written to REPORT_FILE."""
+    entries: dict[str, Any] = {}
+    yield entries
+    if entries:
+        REPORT_FILE.write_text(json.dumps(entries, indent=2, sort_keys=True))
+        print(f"\nstore test counts (also in {REPORT_FILE}):")
+        for name, entry in sorted(entries.items()):
+            print(f"  {name}: {json.dumps(entry, sort_keys=True)}")
