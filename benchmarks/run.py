@@ -1,0 +1,220 @@
+"""Side-by-side benchmarks of the SDK's session layer against the floor and peer clients.
+
+    .venv/bin/python -m benchmarks            # full run, also rewrites docs/benchmarks.md
+    .venv/bin/python -m benchmarks --quick    # small N, under ~2 minutes, results/ only
+
+Starts the reference server in a subprocess (``python -m reference_server --port 0``) and
+measures per-call overhead, refresh storms, a soak with 1 s tokens, several processes
+sharing a token store, and import/generation time. Writes ``benchmarks/results/latest.md``
+(and, for a full run, ``docs/benchmarks.md`` with charts in ``docs/img/``).
+Only 127.0.0.1 is contacted; every child process is stopped on the way out.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import charts, report
+from .clients import all_peers
+from .scenarios import build, multiprocess, overhead, soak, storm
+from .server import server_process
+
+REPO = Path(__file__).resolve().parent.parent
+RESULTS = REPO / "benchmarks" / "results"
+DOCS = REPO / "docs"
+SCENARIOS = ("overhead", "storm", "soak", "multiprocess", "build")
+
+
+@dataclass(frozen=True)
+class Sizes:
+    calls: int
+    rounds: int
+    tasks: int
+    threads: int
+    soak_workers: int
+    soak_seconds: float
+    processes: int
+    mp_seconds: float
+    import_runs: int
+    operations: int
+    storm_reuse_modes: tuple[bool, ...] = (True, False)
+
+
+FULL = Sizes(2000, 10, 1000, 200, 8, 20.0, 8, 10.0, 5, 500)
+QUICK = Sizes(300, 5, 100, 20, 8, 2.0, 8, 2.0, 2, 50, storm_reuse_modes=(True,))
+
+
+def log(text: str) -> None:
+    print(text, flush=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="small N (under ~2 minutes)")
+    parser.add_argument("--only", nargs="+", choices=SCENARIOS, help="run only these")
+    parser.add_argument(
+        "--docs",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="rewrite docs/benchmarks.md and docs/img/*.png (default: on for full runs)",
+    )
+    args = parser.parse_args(argv)
+    warnings.simplefilter("ignore")  # Authlib's httpx integration warns on import
+    sizes = QUICK if args.quick else FULL
+    chosen = set(args.only or SCENARIOS)
+    write_docs = (not args.quick) if args.docs is None else args.docs
+    command = "python -m benchmarks" + (" --quick" if args.quick else "")
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    img = DOCS / "img" if write_docs else RESULTS
+    img.mkdir(parents=True, exist_ok=True)
+    started = time.monotonic()
+    sections: list[str] = []
+    peers = all_peers()
+
+    with server_process() as url:
+        log(f"reference server at {url}")
+        if "overhead" in chosen:
+            log(f"per-call overhead: {sizes.calls} calls each, {sizes.rounds} interleaved rounds")
+            rows_s, lat_s = overhead.run_sync(url, calls=sizes.calls, rounds=sizes.rounds)
+            rows_a, lat_a = overhead.run_async(url, calls=sizes.calls, rounds=sizes.rounds)
+            charts.latency({"sync": lat_s, "async": lat_a}, img / "latency.png")
+            sections.append(
+                "## Per-call overhead on a valid token (`GET /me`)\n\n"
+                + report.overhead(rows_s + rows_a, sizes.rounds)
+            )
+            log(sections[-1])
+        if "storm" in chosen:
+            log(f"refresh storm: {sizes.tasks} asyncio tasks / {sizes.threads} threads")
+            rows = storm.run(
+                peers,
+                url,
+                tasks=sizes.tasks,
+                threads=sizes.threads,
+                reuse_modes=sizes.storm_reuse_modes,
+                log=log,
+            )
+            charts.storm(rows, img / "storm.png")
+            sections.append(
+                f"## Refresh storm (logged in with a {storm.TOKEN_TTL:.0f} s token, waited until "
+                f"it expired, then N calls at once; renewed tokens live "
+                f"{storm.REFRESHED_TTL:.0f} s)\n\n" + report.storm(rows)
+            )
+            log(sections[-1])
+        if "soak" in chosen:
+            log(f"soak: {sizes.soak_workers} threads, {sizes.soak_seconds:.0f} s, 1 s tokens")
+            soak_rows = soak.run(
+                peers, url, workers=sizes.soak_workers, seconds=sizes.soak_seconds, log=log
+            )
+            sections.append(
+                f"## Soak ({soak.TOKEN_TTL:.0f} s access tokens, reuse detection on)\n\n"
+                + report.soak(soak_rows)
+            )
+            log(sections[-1])
+        if "multiprocess" in chosen:
+            log(f"multi-process: {sizes.processes} processes, {sizes.mp_seconds:.0f} s")
+            mp_rows, missing = multiprocess.run(
+                url, processes=sizes.processes, seconds=sizes.mp_seconds, log=log
+            )
+            sections.append(
+                "## Processes sharing one token store (SessionClient, 1 s tokens, reuse "
+                "detection on)\n\n" + report.multiprocess(mp_rows, missing)
+            )
+            log(sections[-1])
+    if "build" in chosen:
+        log("import and generation time")
+        build_rows, deps = build.run(runs=sizes.import_runs, operations=sizes.operations)
+        sections.append(
+            "## Generation and import time\n\n" + report.build(build_rows, deps, sizes.import_runs)
+        )
+        log(sections[-1])
+
+    elapsed = time.monotonic() - started
+    header = (
+        f"Command: `{command}` ({elapsed:.0f} s)\n\n"
+        f"Machine: {report.machine()}.\n\n"
+        "Peers: " + "; ".join(f"**{p.name}**: {p.note}" for p in peers) + "."
+    )
+    body = header + "\n\n" + "\n\n".join(sections) + "\n"
+    (RESULTS / "latest.md").write_text(body, encoding="utf-8")
+    log(f"wrote {RESULTS / 'latest.md'}")
+    if write_docs:
+        (DOCS / "benchmarks.md").write_text(docs_page(body), encoding="utf-8")
+        log(f"wrote {DOCS / 'benchmarks.md'} and charts in {img}")
+    return 0
+
+
+def docs_page(body: str) -> str:
+    return INTRO + "\n" + body + CHARTS + NOTES
+
+
+INTRO = """# Benchmarks
+
+Generated by `.venv/bin/python -m benchmarks` (see `benchmarks/run.py`; `--quick` runs a
+smaller version in under two minutes and only writes `benchmarks/results/`). Not part of
+the test suite. The server is the reference server in its own process on 127.0.0.1.
+Quote the ratios, not the absolute times: this machine is shared and small.
+"""
+
+CHARTS = """
+## Charts
+
+![Per-call latency per client](img/latency.png)
+
+![Refresh calls and failures per client in the storm](img/storm.png)
+"""
+
+NOTES = """
+## How to read the tables
+
+- **Per-call overhead**: `median / floor` is the median latency over all calls divided by
+  raw httpx's, measured in the same run; the per-round column is the spread of that ratio
+  over the interleaved rounds (one round = a block of calls per client, clients taking
+  turns), which shows how much a single median moves on a shared machine. `client CPU` is
+  `time.thread_time()` per call in the calling thread (the server is another process).
+  Target for the session layer: within 5% of the floor. SessionClient vs
+  AuthenticatedClient isolates the session layer from the generated call's own cost
+  (building the `User` model).
+- **Refresh storm**: target is exactly 1 refresh call and 0 failed calls in every row.
+  "extra logins" are password logins after the first one (httpx-auth's waiting threads log
+  in again instead of using the token the first thread obtained). Each asyncio storm is
+  bounded at 120 s; unfinished calls are cancelled and counted as failures.
+- **Soak**: about one refresh per token lifetime (20 in 20 s) and no 401s means the client
+  refreshes before expiry; "client failures" are calls that raised.
+- **Processes**: one refresh per expiry across all processes means about `seconds / 1 s`
+  refresh calls in total, with no reuse detected.
+"""
+
+NOTES += """
+## How each peer was used
+
+- **naive interceptor** (`benchmarks/clients/naive.py`): the pattern the product grew
+  from, as an `httpx.Auth`: on 401 refresh with the refresh token it holds and resend once;
+  no lock, no proactive refresh.
+- **Authlib** 1.9 (`OAuth2Client` for threads, `AsyncOAuth2Client` for asyncio), set up
+  from our login's token with `token=`, `token_endpoint=<url>/refreshToken`,
+  `update_token=`. It sends the refresh grant form-encoded; its `refresh_token_request`
+  compliance hook cannot turn that into JSON (`_http_post` url-decodes the hook's body back
+  into form data), so the client's transport is `FormToJsonTransport`, which rewrites only
+  form POSTs to the token URL into `POST /refreshToken {refresh_token}`. The default
+  `leeway=60` makes a 1 s token look expired on every call, so a `leeway=0` variant is
+  also run. It stores `expires_at` in whole seconds. It never refreshes on a 401.
+- **httpx-auth** 0.23 (`OAuth2ResourceOwnerPasswordCredentials`): posts the password and
+  refresh grants form-encoded to one `token_url`; its documented `client=` argument gets an
+  `httpx.Client` on the same `FormToJsonTransport`, mapping them to `/login` and
+  `/refreshToken`. Default `early_expiry` is 30 s (and `0` is turned into 30), so a
+  `0.001` variant is also run. Its process-wide token cache is cleared between scenarios.
+  Under asyncio its token requests are blocking calls on the event loop. It never reacts
+  to a 401.
+- The per-call table compares only clients that send a static valid token (raw httpx,
+  the generated `AuthenticatedClient`) with ours: the floor is raw httpx plus
+  `response.json()`; the generated calls also build the `User` model.
+"""
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""The benchmark scenarios; each returns plain dataclass rows for ``benchmarks.report``."""
