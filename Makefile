@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: demo test lint typecheck drift pytest regenerate clean
+.PHONY: demo test lint typecheck drift pytest regenerate bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,7 +20,7 @@ lint: $(STAMP)
 	$(PY) -m ruff format --check .
 
 typecheck: $(STAMP)
-	$(PY) -m mypy --strict reference_server sdk_session generator examples tests
+	$(PY) -m mypy --strict reference_server sdk_session generator examples tests benchmarks
 	$(PY) -m mypy --strict generated_sdk
 
 drift: $(STAMP)
@@ -33,6 +33,9 @@ test: lint typecheck drift pytest
 
 regenerate: $(STAMP)
 	$(PY) -m generator
+
+bench: $(STAMP)
+	$(PY) -m benchmarks
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache build *.egg-info

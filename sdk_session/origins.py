@@ -23,7 +23,8 @@ _DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
 def origin_of(url: httpx.URL | str) -> Origin:
-    url = httpx.URL(url)
+    if not isinstance(url, httpx.URL):
+        url = httpx.URL(url)
     scheme = url.scheme.lower()
     if scheme not in _DEFAULT_PORTS or not url.host:
         raise ValueError(f"not an http(s) URL with a host: {scheme}://{url.host}")
@@ -72,4 +73,6 @@ class OriginPolicy:
 
     def check(self, url: httpx.URL) -> None:
         """Raise ``InsecureTransport`` if credentials must not travel to ``url``."""
-        self._check(origin_of(url))
+        origin = origin_of(url)
+        if origin not in self.origins:  # allowed origins were checked once, at construction
+            self._check(origin)
