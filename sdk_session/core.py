@@ -239,6 +239,15 @@ class SessionCore:
         current = yield from _load()
         sent_generation = None if tokens is None else tokens.generation
         if current is not None and current.generation != sent_generation:
+            if current.refresh_due(
+                self.clock(), self.leeway, self.max_leeway_fraction
+            ) and self._renewable(current):
+                # The replacement is itself expiring (the request waited long, e.g.
+                # for a pooled connection): renew (shared) rather than resend a token
+                # that will be refused too.
+                current = yield from self._renew(current, "401; current token expiring", ticket)
+                if current is None:
+                    return
             _log.debug(
                 "%s: 401 for a replaced token; resending with the current one", _where(request)
             )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import threading
 from typing import Any
 
@@ -585,3 +586,42 @@ def test_async_provider_needs_an_async_client(upstream: Upstream) -> None:
     with client_for(upstream, credentials=provider) as client, pytest.raises(SessionExpired) as e:
         sdk.items.list(client)
     assert isinstance(e.value.cause, TypeError)
+
+
+def test_401_whose_replacement_is_expiring_too_renews_before_the_resend() -> None:
+    """A request that waited past the expiry of the token that replaced its own renews
+    (once) instead of resending a token the server will refuse as well."""
+    clock = [1000.0]
+    store = MemoryTokenStore(TokenSet.issue(access_token="a1", refresh_token="r1", now=0))
+    seen: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/refreshToken":
+            assert json.loads(request.content) == {"refresh_token": "r2"}
+            return httpx.Response(
+                200,
+                json={
+                    "access_token": "a3",
+                    "token_type": "Bearer",
+                    "refresh_token": "r3",
+                    "expires_in": 60,
+                },
+            )
+        seen.append(request.headers["Authorization"])
+        if request.headers["Authorization"] == "Bearer a1":
+            # Meanwhile another client renewed to a token that has expired by now.
+            with store.refresh_lock():
+                store.save(
+                    TokenSet.issue(access_token="a2", refresh_token="r2", expires_in=60, now=900)
+                )
+            return httpx.Response(401, headers={"WWW-Authenticate": 'Bearer error="invalid_token"'})
+        if request.headers["Authorization"] == "Bearer a3":
+            return httpx.Response(200, json={})
+        return httpx.Response(401, headers={"WWW-Authenticate": 'Bearer error="invalid_token"'})
+
+    auth = SessionAuth("https://api.example.com", store=store, clock=lambda: clock[0])
+    with httpx.Client(auth=auth, transport=httpx.MockTransport(handler)) as client:
+        assert client.get("https://api.example.com/items").status_code == 200
+    assert seen == ["Bearer a1", "Bearer a3"]
+    current = store.load()
+    assert current is not None and current.access_token == "a3"
