@@ -26,8 +26,8 @@ def machine() -> str:
         pass
     return (
         f"nproc {os.cpu_count()}, {model}, Python {sys.version.split()[0]} "
-        f"({platform.system()} {platform.release()}); shared 2-core VM: other jobs were "
-        "running CPU-heavy tests at the same time"
+        f"({platform.system()} {platform.release()}); a small cloud VM whose host other "
+        "tenants may share, so wall-clock figures move between runs"
     )
 
 
