@@ -247,6 +247,44 @@ def _log_retry(
     )
 
 
+class _Attempts:
+    """The retry decisions for one request, shared by the sync and async transports."""
+
+    def __init__(self, request: httpx.Request, default: RetryPolicy) -> None:
+        self.request = request
+        self.policy = _policy_for(request, default)
+        self.state = _state_for(request)
+        self.replayable = _replayable(request)
+        self.state.sends += 1
+
+    def after_error(self, exc: Exception) -> float | None:
+        """The wait before resending after ``exc``, or ``None`` to let it propagate."""
+        if not self.replayable:
+            return None
+        return self._spend(exc, self.policy.delay_after_error(self.request, exc, self.state.used))
+
+    def after_response(self, response: httpx.Response) -> float | None:
+        """The wait before resending after ``response``, or ``None`` to return it."""
+        delay = None
+        if self.replayable:
+            delay = self.policy.delay_after_response(self.request, response, self.state.used)
+        if delay is None:
+            response.extensions = {**response.extensions, ATTEMPTS: self.state.sends}
+            return None
+        return self._spend(response, delay)
+
+    def _spend(self, outcome: httpx.Response | Exception, delay: float | None) -> float | None:
+        if delay is not None:
+            self.state.used += 1
+            _log_retry(self.request, outcome, delay, self.state.used)
+        return delay
+
+    def next(self) -> None:
+        """After the wait: count the send and re-sign with the session's current token."""
+        self.state.sends += 1
+        _resign(self.request)
+
+
 class RetryTransport(httpx.BaseTransport):
     """Wraps a sync transport (default ``httpx.HTTPTransport()``) with ``policy``."""
 
@@ -262,38 +300,26 @@ class RetryTransport(httpx.BaseTransport):
         self._sleep = sleep
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
-        policy = _policy_for(request, self.policy)
-        state = _state_for(request)
-        replayable = _replayable(request)
+        attempt = _Attempts(request, self.policy)
         while True:
-            state.sends += 1
             try:
                 response = self.transport.handle_request(request)
             except Exception as exc:
-                delay = policy.delay_after_error(request, exc, state.used) if replayable else None
+                delay = attempt.after_error(exc)
                 if delay is None:
                     raise
-                state.used += 1
-                _log_retry(request, exc, delay, state.used)
-                self._sleep(delay)
-                _resign(request)
-                continue
-            delay = (
-                policy.delay_after_response(request, response, state.used) if replayable else None
-            )
-            if delay is None:
-                response.extensions = {**response.extensions, ATTEMPTS: state.sends}
-                return response
-            state.used += 1
-            _log_retry(request, response, delay, state.used)
-            try:
-                response.read()
-            except httpx.HTTPError:
-                pass
-            finally:
-                response.close()
+            else:
+                delay = attempt.after_response(response)
+                if delay is None:
+                    return response
+                try:
+                    response.read()
+                except httpx.HTTPError:
+                    pass
+                finally:
+                    response.close()
             self._sleep(delay)
-            _resign(request)
+            attempt.next()
 
     def close(self) -> None:
         self.transport.close()
@@ -311,38 +337,26 @@ class AsyncRetryTransport(httpx.AsyncBaseTransport):
         self.policy = coerce_policy(policy)
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        policy = _policy_for(request, self.policy)
-        state = _state_for(request)
-        replayable = _replayable(request)
+        attempt = _Attempts(request, self.policy)
         while True:
-            state.sends += 1
             try:
                 response = await self.transport.handle_async_request(request)
             except Exception as exc:
-                delay = policy.delay_after_error(request, exc, state.used) if replayable else None
+                delay = attempt.after_error(exc)
                 if delay is None:
                     raise
-                state.used += 1
-                _log_retry(request, exc, delay, state.used)
-                await anyio.sleep(delay)
-                _resign(request)
-                continue
-            delay = (
-                policy.delay_after_response(request, response, state.used) if replayable else None
-            )
-            if delay is None:
-                response.extensions = {**response.extensions, ATTEMPTS: state.sends}
-                return response
-            state.used += 1
-            _log_retry(request, response, delay, state.used)
-            try:
-                await response.aread()
-            except httpx.HTTPError:
-                pass
-            finally:
-                await response.aclose()
+            else:
+                delay = attempt.after_response(response)
+                if delay is None:
+                    return response
+                try:
+                    await response.aread()
+                except httpx.HTTPError:
+                    pass
+                finally:
+                    await response.aclose()
             await anyio.sleep(delay)
-            _resign(request)
+            attempt.next()
 
     async def aclose(self) -> None:
         await self.transport.aclose()
