@@ -14,7 +14,9 @@ Operations are grouped by tag, one namespace each:
 ``sdk.users`` (me).
 Every operation is called as ``op(client, *, params...)`` and also offers ``op.asyncio``,
 ``op.detailed`` and ``op.asyncio_detailed``; error statuses raise ``sdk.errors.ApiError``
-subclasses. Nothing is imported until an attribute is used, so ``import generated_sdk`` is cheap.
+subclasses, and no answer ``sdk.errors.ApiConnectionError``; every SDK exception is an
+``sdk.SdkError``. Nothing is imported until an attribute is used, so
+``import generated_sdk`` is cheap.
 """
 
 from typing import TYPE_CHECKING
@@ -23,7 +25,7 @@ if TYPE_CHECKING:
     from . import api, errors, models, types
     from .api import auth, items, users
     from .client import AuthenticatedClient, Client
-    from .errors import ApiError
+    from .errors import ApiConnectionError, ApiError, ApiTimeoutError, SdkError
     from .types import UNSET, Response, Unset
 else:
     from ._lazy import attach
@@ -32,12 +34,15 @@ else:
         __name__,
         {
             "api": ".api",
+            "ApiConnectionError": ".errors:ApiConnectionError",
             "ApiError": ".errors:ApiError",
+            "ApiTimeoutError": ".errors:ApiTimeoutError",
             "AuthenticatedClient": ".client:AuthenticatedClient",
             "Client": ".client:Client",
             "errors": ".errors",
             "models": ".models",
             "Response": ".types:Response",
+            "SdkError": ".errors:SdkError",
             "types": ".types",
             "UNSET": ".types:UNSET",
             "Unset": ".types:Unset",
@@ -50,10 +55,13 @@ else:
 
 __all__ = [
     "UNSET",
+    "ApiConnectionError",
     "ApiError",
+    "ApiTimeoutError",
     "AuthenticatedClient",
     "Client",
     "Response",
+    "SdkError",
     "Unset",
     "api",
     "auth",

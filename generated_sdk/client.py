@@ -13,7 +13,26 @@ from types import TracebackType
 from typing import Any, Self
 
 import httpx
-from attrs import define, field
+from attrs import Attribute, define, field
+
+from .errors import ClientClosed, InvalidBaseUrl
+
+
+def check_base_url(_instance: object, _attribute: Attribute[str], value: object) -> None:
+    """Refuse a base URL httpx would misread (it parses ``"localhost:8000"`` as a scheme)."""
+    if not isinstance(value, str):
+        raise InvalidBaseUrl(f"base_url must be a string, got {type(value).__name__}")
+    url = httpx.URL(value)
+    if url.scheme in ("http", "https") and url.host:
+        return
+    shown = value.split("?", 1)[0]
+    if "@" in shown:
+        shown = shown.split("://", 1)[0] + "://***@" + shown.rsplit("@", 1)[1]
+    hint = f"; did you mean 'http://{shown}'?" if "://" not in shown else ""
+    raise InvalidBaseUrl(
+        f"base_url {shown!r} is not an absolute http(s) URL with a host "
+        f"(e.g. 'https://api.example.com'){hint}"
+    )
 
 
 def default_timeout() -> httpx.Timeout:
@@ -39,7 +58,7 @@ class Client:
             are sent without it.
     """
 
-    base_url: str
+    base_url: str = field(validator=check_base_url)
     timeout: httpx.Timeout | float | None = field(factory=default_timeout, kw_only=True)
     headers: dict[str, str] = field(factory=dict, kw_only=True)
     cookies: dict[str, str] = field(factory=dict, kw_only=True)
@@ -49,6 +68,7 @@ class Client:
     auth: httpx.Auth | None = field(default=None, kw_only=True)
     _client: httpx.Client | None = field(default=None, init=False, repr=False)
     _async_client: httpx.AsyncClient | None = field(default=None, init=False, repr=False)
+    _closed: bool = field(default=False, init=False, repr=False)
 
     def httpx_client_kwargs(self) -> dict[str, Any]:
         """Keyword arguments both httpx clients are built with; override to customise them."""
@@ -63,8 +83,22 @@ class Client:
             **self.httpx_args,
         }
 
+    @property
+    def is_closed(self) -> bool:
+        """Whether ``close()``/``aclose()`` was called (or a ``with`` block ended)."""
+        return self._closed
+
+    def check_open(self) -> None:
+        """Raise ``errors.ClientClosed`` once the client is closed: it never reopens silently."""
+        if self._closed:
+            raise ClientClosed(
+                f"this {type(self).__name__} is closed (its `with` block ended or close() was "
+                "called); create a new client"
+            )
+
     def get_httpx_client(self) -> httpx.Client:
-        """The underlying ``httpx.Client``, built on first use."""
+        """The underlying ``httpx.Client``, built on first use; raises once closed."""
+        self.check_open()
         if self._client is None:
             self._client = httpx.Client(**self.httpx_client_kwargs())
         return self._client
@@ -75,7 +109,8 @@ class Client:
         return self
 
     def get_async_httpx_client(self) -> httpx.AsyncClient:
-        """The underlying ``httpx.AsyncClient``, built on first use."""
+        """The underlying ``httpx.AsyncClient``, built on first use; raises once closed."""
+        self.check_open()
         if self._async_client is None:
             self._async_client = httpx.AsyncClient(**self.httpx_client_kwargs())
         return self._async_client
@@ -86,16 +121,25 @@ class Client:
         return self
 
     def close(self) -> None:
-        """Close the sync httpx client, if built; a later call builds a new one."""
+        """Close the client: its sync connections now; later calls raise ``ClientClosed``.
+
+        An async httpx client, if one was built, needs ``await client.aclose()`` (allowed after
+        ``close()``) to release its connections.
+        """
+        self._closed = True
         if self._client is not None:
             self._client.close()
             self._client = None
 
     async def aclose(self) -> None:
-        """Close the async httpx client, if built; a later call builds a new one."""
+        """Close the client, async and sync connections; later calls raise ``ClientClosed``."""
+        self._closed = True
         if self._async_client is not None:
             await self._async_client.aclose()
             self._async_client = None
+        if self._client is not None:
+            self._client.close()
+            self._client = None
 
     def __enter__(self) -> Self:
         self.get_httpx_client()

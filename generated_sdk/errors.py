@@ -1,5 +1,10 @@
 # Generated from spec/openapi.yaml by `python -m generator`; do not edit by hand.
-"""Typed exceptions for every non-success response, so callers never inspect status codes.
+"""Typed exceptions: everything the SDK raises is an ``SdkError``, so one ``except`` catches it all.
+
+``ApiError`` (an error status), ``ApiConnectionError``/``ApiTimeoutError`` (no answer; the httpx
+exception is the ``__cause__``), ``ClientClosed``, ``InvalidBaseUrl``, ``InvalidArgument`` and
+``InvalidData`` (data that does not match a model) are its subclasses; the session layer's
+``SessionError`` is one too.
 
 ``ApiError`` carries the status code, the parsed error body (``Error`` when it parses,
 else ``None``) and the ``httpx.Response``. Its message names the method,
@@ -23,7 +28,81 @@ if TYPE_CHECKING:
 PARSE_ERRORS: tuple[type[Exception], ...] = (KeyError, TypeError, ValueError, AttributeError)
 
 
-class ApiError(Exception):
+class SdkError(Exception):
+    """Base class of every exception the SDK raises (and of the session layer's errors)."""
+
+
+class ClientClosed(SdkError, RuntimeError):
+    """The client was closed (its ``with`` block ended, or ``close()`` was called).
+
+    A closed client never reopens silently: create a new one.
+    """
+
+
+class InvalidBaseUrl(SdkError, ValueError):
+    """The client's ``base_url`` is not an absolute http(s) URL."""
+
+
+class InvalidArgument(SdkError, ValueError):
+    """An operation argument cannot be sent: ``argument`` names it, ``reason`` says why."""
+
+    def __init__(self, argument: str, reason: str) -> None:
+        self.argument = argument
+        self.reason = reason
+        super().__init__(f"{argument}: {reason}")
+
+
+class InvalidData(SdkError, ValueError):
+    """Data given to a model's ``from_dict`` does not match its schema.
+
+    Attributes:
+        model: The model class name.
+        field: The JSON name of the offending field (``None`` when the data is not an object).
+        reason: What is wrong with it.
+    """
+
+    def __init__(self, model: str, field: str | None, reason: str) -> None:
+        self.model = model
+        self.field = field
+        self.reason = reason
+        where = model if field is None else f"{model}.{field}"
+        super().__init__(f"{where}: {reason}")
+
+    @classmethod
+    def wrap(cls, model: str, field: str, exc: BaseException) -> InvalidData:
+        """The error for ``exc``, raised while reading ``field`` of ``model``."""
+        if isinstance(exc, KeyError) and exc.args == (field,):
+            return cls(model, field, "required field is missing")
+        return cls(model, field, str(exc) or type(exc).__name__)
+
+
+class ApiConnectionError(SdkError):
+    """The request got no answer: connection refused or dropped, DNS failure, protocol error.
+
+    ``__cause__`` is the httpx exception. The message names the method and URL (without its
+    query string) and, when a retrying transport was involved, how many attempts were made.
+
+    Attributes:
+        method: The request's HTTP method.
+        url: The request URL without query string, fragment or user info.
+        attempts: How many times the request was sent, when known.
+    """
+
+    def __init__(self, method: str, url: str, attempts: int | None, detail: str) -> None:
+        self.method = method
+        self.url = url
+        self.attempts = attempts
+        text = f"{method} {url}: {detail}"
+        if attempts is not None:
+            text += f"; {attempts} attempt{'' if attempts == 1 else 's'}"
+        super().__init__(text)
+
+
+class ApiTimeoutError(ApiConnectionError):
+    """No answer within the timeout (connect, read, write or pool); each attempt has its own."""
+
+
+class ApiError(SdkError):
     """The API answered with a status the operation does not treat as success.
 
     Attributes:
@@ -64,12 +143,27 @@ class ApiError(Exception):
         """The human-readable message from the body, if it parsed."""
         return None if self.error is None else self.error.message
 
+    @property
+    def field_errors(self) -> list[tuple[str, str]]:
+        """``(field, reason)`` pairs from the error body's ``details``, e.g. for a 422."""
+        details = getattr(self.error, "details", None)
+        pairs: list[tuple[str, str]] = []
+        if isinstance(details, list):
+            for item in details:
+                name, reason = getattr(item, "field", None), getattr(item, "message", None)
+                if isinstance(name, str) and isinstance(reason, str):
+                    pairs.append((name, reason))
+        return pairs
+
     def _describe(self) -> str:
         text = f"{self.method} {self.path} -> {self.status_code}".strip()
         if self.error_code:
             text += f" {self.error_code}"
         if self.error_message:
             text += f": {self.error_message}"
+        pairs = self.field_errors
+        if pairs:
+            text += " (" + "; ".join(f"{name}: {reason}" for name, reason in pairs) + ")"
         return text
 
 
@@ -175,12 +269,19 @@ def error_for_response(response: httpx.Response) -> ApiError:
 
 __all__ = [
     "PARSE_ERRORS",
+    "ApiConnectionError",
     "ApiError",
+    "ApiTimeoutError",
     "BadRequest",
+    "ClientClosed",
     "Conflict",
     "Forbidden",
+    "InvalidArgument",
+    "InvalidBaseUrl",
+    "InvalidData",
     "NotFound",
     "ResponseParseError",
+    "SdkError",
     "ServerError",
     "TooManyRequests",
     "Unauthorized",

@@ -32,6 +32,7 @@ client, per call with ``with sdk_session.retries(0): ...``. See docs/reliability
 
 from __future__ import annotations
 
+import logging
 from typing import TYPE_CHECKING, Any
 
 from .binding import ItemsApiBinding, JsonTokenBinding, TokenBinding
@@ -103,6 +104,11 @@ __all__ = [
     "parse_retry_after",
     "retries",
 ]
+
+
+# A library never configures logging: without a handler of the application's, records are dropped
+# instead of reaching logging's last-resort stderr handler.
+logging.getLogger(__name__).addHandler(logging.NullHandler())
 
 
 def __getattr__(name: str) -> Any:

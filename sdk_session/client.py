@@ -106,6 +106,7 @@ class SessionClient(Client):
 
     def get_httpx_client(self) -> httpx.Client:
         """The underlying ``httpx.Client``, built on first use with the retry transport."""
+        self.check_open()
         if self._client is None:
             kwargs = self.httpx_client_kwargs()
             if self.retries is not None:
@@ -119,6 +120,7 @@ class SessionClient(Client):
 
     def get_async_httpx_client(self) -> httpx.AsyncClient:
         """The underlying ``httpx.AsyncClient``, built on first use with the retry transport."""
+        self.check_open()
         if self._async_client is None:
             kwargs = self.httpx_client_kwargs()
             if self.retries is not None:

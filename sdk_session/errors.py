@@ -6,6 +6,8 @@ token, a password or a raw response body (a body may echo secrets back).
 
 from __future__ import annotations
 
+from generated_sdk.errors import SdkError
+
 __all__ = [
     "InsecureTransport",
     "LoginFailed",
@@ -19,8 +21,12 @@ __all__ = [
 ]
 
 
-class SessionError(Exception):
-    """Base class of every error raised by ``sdk_session``."""
+class SessionError(SdkError):
+    """Base class of every error raised by ``sdk_session``.
+
+    It is a ``generated_sdk.errors.SdkError``: one ``except SdkError`` catches everything the
+    SDK raises.
+    """
 
 
 class SessionExpired(SessionError):

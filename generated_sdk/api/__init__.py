@@ -1,2 +1,25 @@
 # Generated from spec/openapi.yaml by `python -m generator`; do not edit by hand.
 """One subpackage per tag; ``sdk.<tag>`` is the same object as ``sdk.api.<tag>``."""
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from . import auth, items, users
+else:
+    from .._lazy import attach
+
+    __getattr__, __dir__ = attach(
+        __name__,
+        {
+            "auth": ".auth",
+            "items": ".items",
+            "users": ".users",
+        },
+    )
+    del attach
+
+__all__ = [
+    "auth",
+    "items",
+    "users",
+]

@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self
+from typing import TYPE_CHECKING, Any, NotRequired, Self, TypedDict
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..errors import PARSE_ERRORS, InvalidData
 from ..types import UNSET, Unset, extra_repr
 
 if TYPE_CHECKING:
@@ -52,23 +53,34 @@ class Error:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        """Build an instance from JSON data; raises KeyError/TypeError/ValueError on a mismatch."""
+        """Build an instance from JSON data; raises ``errors.InvalidData`` naming the bad field."""
         from ..models.field_error import FieldError
 
+        if not isinstance(src_dict, Mapping):
+            raise InvalidData(
+                cls.__name__, None, f"expected an object, got {type(src_dict).__name__}"
+            )
         _data = dict(src_dict)
-        error = _data.pop("error")
+        _field = ""
+        try:
+            _field = "error"
+            error = _data.pop("error")
 
-        message = _data.pop("message")
+            _field = "message"
+            message = _data.pop("message")
 
-        _details = _data.pop("details", UNSET)
-        details: list[FieldError] | Unset = UNSET
-        if _details is not UNSET:
-            details = []
-            for details_item_data in _details:
-                details_item = FieldError.from_dict(details_item_data)
+            _field = "details"
+            _details = _data.pop("details", UNSET)
+            details: list[FieldError] | Unset = UNSET
+            if _details is not UNSET:
+                details = []
+                for details_item_data in _details:
+                    details_item = FieldError.from_dict(details_item_data)
 
-                details.append(details_item)
+                    details.append(details_item)
 
+        except PARSE_ERRORS as exc:
+            raise InvalidData.wrap(cls.__name__, _field, exc) from exc
         _instance = cls(
             error=error,
             message=message,
@@ -93,3 +105,10 @@ class Error:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+#: ``Error`` as the plain dict an operation also accepts (JSON names and values).
+class ErrorDict(TypedDict):
+    error: str
+    message: str
+    details: NotRequired[list[dict[str, Any]]]

@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Self
+from typing import Any, Self, TypedDict
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..errors import PARSE_ERRORS, InvalidData
 from ..types import extra_repr
 
 
@@ -37,12 +38,22 @@ class FieldError:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        """Build an instance from JSON data; raises KeyError/TypeError/ValueError on a mismatch."""
+        """Build an instance from JSON data; raises ``errors.InvalidData`` naming the bad field."""
+        if not isinstance(src_dict, Mapping):
+            raise InvalidData(
+                cls.__name__, None, f"expected an object, got {type(src_dict).__name__}"
+            )
         _data = dict(src_dict)
-        field = _data.pop("field")
+        _field = ""
+        try:
+            _field = "field"
+            field = _data.pop("field")
 
-        message = _data.pop("message")
+            _field = "message"
+            message = _data.pop("message")
 
+        except PARSE_ERRORS as exc:
+            raise InvalidData.wrap(cls.__name__, _field, exc) from exc
         _instance = cls(
             field=field,
             message=message,
@@ -66,3 +77,9 @@ class FieldError:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+#: ``FieldError`` as the plain dict an operation also accepts (JSON names and values).
+class FieldErrorDict(TypedDict):
+    field: str
+    message: str

@@ -3,12 +3,13 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, cast
+from typing import TYPE_CHECKING, Any, Literal, NotRequired, Self, TypedDict, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 from dateutil.parser import isoparse
 
+from ..errors import PARSE_ERRORS, InvalidData
 from ..models.item_status import ItemStatus
 from ..types import UNSET, Unset, extra_repr
 
@@ -80,35 +81,53 @@ class Item:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        """Build an instance from JSON data; raises KeyError/TypeError/ValueError on a mismatch."""
+        """Build an instance from JSON data; raises ``errors.InvalidData`` naming the bad field."""
         from ..models.owner import Owner
 
+        if not isinstance(src_dict, Mapping):
+            raise InvalidData(
+                cls.__name__, None, f"expected an object, got {type(src_dict).__name__}"
+            )
         _data = dict(src_dict)
-        id = _data.pop("id")
+        _field = ""
+        try:
+            _field = "id"
+            id = _data.pop("id")
 
-        name = _data.pop("name")
+            _field = "name"
+            name = _data.pop("name")
 
-        price = _data.pop("price")
+            _field = "price"
+            price = _data.pop("price")
 
-        status = ItemStatus(_data.pop("status"))
+            _field = "status"
+            status = ItemStatus(_data.pop("status"))
 
-        tags = cast(list[str], _data.pop("tags"))
+            _field = "tags"
+            tags = cast(list[str], _data.pop("tags"))
 
-        created_at = isoparse(_data.pop("created_at"))
+            _field = "created_at"
+            created_at = isoparse(_data.pop("created_at"))
 
-        updated_at = isoparse(_data.pop("updated_at"))
+            _field = "updated_at"
+            updated_at = isoparse(_data.pop("updated_at"))
 
-        owner = Owner.from_dict(_data.pop("owner"))
+            _field = "owner"
+            owner = Owner.from_dict(_data.pop("owner"))
 
-        def _parse_description(data: object) -> str | Unset | None:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(str | Unset | None, data)
+            _field = "description"
 
-        description = _parse_description(_data.pop("description", UNSET))
+            def _parse_description(data: object) -> str | Unset | None:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                return cast(str | Unset | None, data)
 
+            description = _parse_description(_data.pop("description", UNSET))
+
+        except PARSE_ERRORS as exc:
+            raise InvalidData.wrap(cls.__name__, _field, exc) from exc
         _instance = cls(
             id=id,
             name=name,
@@ -139,3 +158,16 @@ class Item:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+#: ``Item`` as the plain dict an operation also accepts (JSON names and values).
+class ItemDict(TypedDict):
+    id: int
+    name: str
+    price: float
+    status: ItemStatus | Literal["draft", "active", "archived"]
+    tags: list[str]
+    created_at: str
+    updated_at: str
+    owner: dict[str, Any]
+    description: NotRequired[str | None]

@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, cast
+from typing import TYPE_CHECKING, Any, Self, TypedDict, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..errors import PARSE_ERRORS, InvalidData
 from ..types import extra_repr
 
 if TYPE_CHECKING:
@@ -45,24 +46,35 @@ class ItemPage:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        """Build an instance from JSON data; raises KeyError/TypeError/ValueError on a mismatch."""
+        """Build an instance from JSON data; raises ``errors.InvalidData`` naming the bad field."""
         from ..models.item import Item
 
+        if not isinstance(src_dict, Mapping):
+            raise InvalidData(
+                cls.__name__, None, f"expected an object, got {type(src_dict).__name__}"
+            )
         _data = dict(src_dict)
-        items = []
-        _items = _data.pop("items")
-        for items_item_data in _items:
-            items_item = Item.from_dict(items_item_data)
+        _field = ""
+        try:
+            _field = "items"
+            items = []
+            _items = _data.pop("items")
+            for items_item_data in _items:
+                items_item = Item.from_dict(items_item_data)
 
-            items.append(items_item)
+                items.append(items_item)
 
-        def _parse_next_cursor(data: object) -> str | None:
-            if data is None:
-                return data
-            return cast(str | None, data)
+            _field = "next_cursor"
 
-        next_cursor = _parse_next_cursor(_data.pop("next_cursor"))
+            def _parse_next_cursor(data: object) -> str | None:
+                if data is None:
+                    return data
+                return cast(str | None, data)
 
+            next_cursor = _parse_next_cursor(_data.pop("next_cursor"))
+
+        except PARSE_ERRORS as exc:
+            raise InvalidData.wrap(cls.__name__, _field, exc) from exc
         _instance = cls(
             items=items,
             next_cursor=next_cursor,
@@ -86,3 +98,9 @@ class ItemPage:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+#: ``ItemPage`` as the plain dict an operation also accepts (JSON names and values).
+class ItemPageDict(TypedDict):
+    items: list[dict[str, Any]]
+    next_cursor: str | None

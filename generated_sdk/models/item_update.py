@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Self, cast
+from typing import Any, Literal, NotRequired, Self, TypedDict, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..errors import PARSE_ERRORS, InvalidData
 from ..models.item_status import ItemStatus
 from ..types import UNSET, Unset, extra_repr
 
@@ -63,27 +64,41 @@ class ItemUpdate:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        """Build an instance from JSON data; raises KeyError/TypeError/ValueError on a mismatch."""
+        """Build an instance from JSON data; raises ``errors.InvalidData`` naming the bad field."""
+        if not isinstance(src_dict, Mapping):
+            raise InvalidData(
+                cls.__name__, None, f"expected an object, got {type(src_dict).__name__}"
+            )
         _data = dict(src_dict)
-        name = _data.pop("name", UNSET)
+        _field = ""
+        try:
+            _field = "name"
+            name = _data.pop("name", UNSET)
 
-        def _parse_description(data: object) -> str | Unset | None:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(str | Unset | None, data)
+            _field = "description"
 
-        description = _parse_description(_data.pop("description", UNSET))
+            def _parse_description(data: object) -> str | Unset | None:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                return cast(str | Unset | None, data)
 
-        price = _data.pop("price", UNSET)
+            description = _parse_description(_data.pop("description", UNSET))
 
-        _status = _data.pop("status", UNSET)
-        status: ItemStatus | Unset
-        status = UNSET if isinstance(_status, Unset) else ItemStatus(_status)
+            _field = "price"
+            price = _data.pop("price", UNSET)
 
-        tags = cast(list[str], _data.pop("tags", UNSET))
+            _field = "status"
+            _status = _data.pop("status", UNSET)
+            status: ItemStatus | Unset
+            status = UNSET if isinstance(_status, Unset) else ItemStatus(_status)
 
+            _field = "tags"
+            tags = cast(list[str], _data.pop("tags", UNSET))
+
+        except PARSE_ERRORS as exc:
+            raise InvalidData.wrap(cls.__name__, _field, exc) from exc
         _instance = cls(
             name=name,
             description=description,
@@ -110,3 +125,12 @@ class ItemUpdate:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+#: ``ItemUpdate`` as the plain dict an operation also accepts (JSON names and values).
+class ItemUpdateDict(TypedDict):
+    name: NotRequired[str]
+    description: NotRequired[str | None]
+    price: NotRequired[float]
+    status: NotRequired[ItemStatus | Literal["draft", "active", "archived"]]
+    tags: NotRequired[list[str]]

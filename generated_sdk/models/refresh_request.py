@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Self
+from typing import Any, Self, TypedDict
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..errors import PARSE_ERRORS, InvalidData
 from ..types import extra_repr, secret_repr
 
 
@@ -32,10 +33,19 @@ class RefreshRequest:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        """Build an instance from JSON data; raises KeyError/TypeError/ValueError on a mismatch."""
+        """Build an instance from JSON data; raises ``errors.InvalidData`` naming the bad field."""
+        if not isinstance(src_dict, Mapping):
+            raise InvalidData(
+                cls.__name__, None, f"expected an object, got {type(src_dict).__name__}"
+            )
         _data = dict(src_dict)
-        refresh_token = _data.pop("refresh_token")
+        _field = ""
+        try:
+            _field = "refresh_token"
+            refresh_token = _data.pop("refresh_token")
 
+        except PARSE_ERRORS as exc:
+            raise InvalidData.wrap(cls.__name__, _field, exc) from exc
         _instance = cls(
             refresh_token=refresh_token,
         )
@@ -58,3 +68,8 @@ class RefreshRequest:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+#: ``RefreshRequest`` as the plain dict an operation also accepts (JSON names and values).
+class RefreshRequestDict(TypedDict):
+    refresh_token: str

@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Self
+from typing import Any, Self, TypedDict
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..errors import PARSE_ERRORS, InvalidData
 from ..types import extra_repr, secret_repr
 
 
@@ -48,16 +49,28 @@ class TokenResponse:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        """Build an instance from JSON data; raises KeyError/TypeError/ValueError on a mismatch."""
+        """Build an instance from JSON data; raises ``errors.InvalidData`` naming the bad field."""
+        if not isinstance(src_dict, Mapping):
+            raise InvalidData(
+                cls.__name__, None, f"expected an object, got {type(src_dict).__name__}"
+            )
         _data = dict(src_dict)
-        access_token = _data.pop("access_token")
+        _field = ""
+        try:
+            _field = "access_token"
+            access_token = _data.pop("access_token")
 
-        token_type = _data.pop("token_type")
+            _field = "token_type"
+            token_type = _data.pop("token_type")
 
-        refresh_token = _data.pop("refresh_token")
+            _field = "refresh_token"
+            refresh_token = _data.pop("refresh_token")
 
-        expires_in = _data.pop("expires_in")
+            _field = "expires_in"
+            expires_in = _data.pop("expires_in")
 
+        except PARSE_ERRORS as exc:
+            raise InvalidData.wrap(cls.__name__, _field, exc) from exc
         _instance = cls(
             access_token=access_token,
             token_type=token_type,
@@ -83,3 +96,11 @@ class TokenResponse:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+#: ``TokenResponse`` as the plain dict an operation also accepts (JSON names and values).
+class TokenResponseDict(TypedDict):
+    access_token: str
+    token_type: str
+    refresh_token: str
+    expires_in: float

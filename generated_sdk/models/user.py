@@ -3,12 +3,13 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import Any, Self
+from typing import Any, Self, TypedDict
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 from dateutil.parser import isoparse
 
+from ..errors import PARSE_ERRORS, InvalidData
 from ..types import extra_repr
 
 
@@ -49,16 +50,28 @@ class User:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        """Build an instance from JSON data; raises KeyError/TypeError/ValueError on a mismatch."""
+        """Build an instance from JSON data; raises ``errors.InvalidData`` naming the bad field."""
+        if not isinstance(src_dict, Mapping):
+            raise InvalidData(
+                cls.__name__, None, f"expected an object, got {type(src_dict).__name__}"
+            )
         _data = dict(src_dict)
-        id = _data.pop("id")
+        _field = ""
+        try:
+            _field = "id"
+            id = _data.pop("id")
 
-        email = _data.pop("email")
+            _field = "email"
+            email = _data.pop("email")
 
-        name = _data.pop("name")
+            _field = "name"
+            name = _data.pop("name")
 
-        created_at = isoparse(_data.pop("created_at"))
+            _field = "created_at"
+            created_at = isoparse(_data.pop("created_at"))
 
+        except PARSE_ERRORS as exc:
+            raise InvalidData.wrap(cls.__name__, _field, exc) from exc
         _instance = cls(
             id=id,
             email=email,
@@ -84,3 +97,11 @@ class User:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+#: ``User`` as the plain dict an operation also accepts (JSON names and values).
+class UserDict(TypedDict):
+    id: int
+    email: str
+    name: str
+    created_at: str

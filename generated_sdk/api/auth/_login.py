@@ -10,16 +10,18 @@ import httpx
 
 from ... import _runtime, errors
 from ...client import Client
-from ...models.login_request import LoginRequest
+from ...models.login_request import LoginRequest, LoginRequestDict
 from ...models.token_response import TokenResponse
 from ...types import Response
 
 
 def _request(
     *,
-    body: LoginRequest,
+    body: LoginRequest | LoginRequestDict,
 ) -> dict[str, Any]:
     """The ``httpx.Client.request`` arguments for this call."""
+    body = _runtime.model_arg(LoginRequest, body, "body")
+
     _headers: dict[str, str] = {}
     _kwargs: dict[str, Any] = {
         "method": "post",
@@ -62,7 +64,7 @@ class LoginOperation:
         self,
         client: Client,
         *,
-        body: LoginRequest,
+        body: LoginRequest | LoginRequestDict,
         timeout: float | httpx.Timeout | None = None,
         headers: Mapping[str, str] | None = None,
     ) -> TokenResponse:
@@ -77,7 +79,8 @@ class LoginOperation:
         Raises:
             errors.ApiError: The subclass for the status (e.g. ``errors.NotFound``) on any
                 non-success status.
-            httpx.HTTPError: A transport failure, e.g. ``httpx.TimeoutException``.
+            errors.ApiConnectionError: No answer (``errors.ApiTimeoutError`` when timed out).
+            errors.InvalidArgument: An argument that cannot be sent (e.g. an unknown enum value).
 
         Returns:
             TokenResponse
@@ -93,7 +96,7 @@ class LoginOperation:
         self,
         client: Client,
         *,
-        body: LoginRequest,
+        body: LoginRequest | LoginRequestDict,
         timeout: float | httpx.Timeout | None = None,
         headers: Mapping[str, str] | None = None,
     ) -> Response[TokenResponse]:
@@ -113,7 +116,7 @@ class LoginOperation:
         self,
         client: Client,
         *,
-        body: LoginRequest,
+        body: LoginRequest | LoginRequestDict,
         timeout: float | httpx.Timeout | None = None,
         headers: Mapping[str, str] | None = None,
     ) -> TokenResponse:
@@ -130,7 +133,7 @@ class LoginOperation:
         self,
         client: Client,
         *,
-        body: LoginRequest,
+        body: LoginRequest | LoginRequestDict,
         timeout: float | httpx.Timeout | None = None,
         headers: Mapping[str, str] | None = None,
     ) -> Response[TokenResponse]:

@@ -10,16 +10,18 @@ import httpx
 
 from ... import _runtime, errors
 from ...client import Client
-from ...models.refresh_request import RefreshRequest
+from ...models.refresh_request import RefreshRequest, RefreshRequestDict
 from ...models.token_response import TokenResponse
 from ...types import Response
 
 
 def _request(
     *,
-    body: RefreshRequest,
+    body: RefreshRequest | RefreshRequestDict,
 ) -> dict[str, Any]:
     """The ``httpx.Client.request`` arguments for this call."""
+    body = _runtime.model_arg(RefreshRequest, body, "body")
+
     _headers: dict[str, str] = {}
     _kwargs: dict[str, Any] = {
         "method": "post",
@@ -66,7 +68,7 @@ class RefreshOperation:
         self,
         client: Client,
         *,
-        body: RefreshRequest,
+        body: RefreshRequest | RefreshRequestDict,
         timeout: float | httpx.Timeout | None = None,
         headers: Mapping[str, str] | None = None,
     ) -> TokenResponse:
@@ -81,7 +83,8 @@ class RefreshOperation:
         Raises:
             errors.ApiError: The subclass for the status (e.g. ``errors.NotFound``) on any
                 non-success status.
-            httpx.HTTPError: A transport failure, e.g. ``httpx.TimeoutException``.
+            errors.ApiConnectionError: No answer (``errors.ApiTimeoutError`` when timed out).
+            errors.InvalidArgument: An argument that cannot be sent (e.g. an unknown enum value).
 
         Returns:
             TokenResponse
@@ -97,7 +100,7 @@ class RefreshOperation:
         self,
         client: Client,
         *,
-        body: RefreshRequest,
+        body: RefreshRequest | RefreshRequestDict,
         timeout: float | httpx.Timeout | None = None,
         headers: Mapping[str, str] | None = None,
     ) -> Response[TokenResponse]:
@@ -117,7 +120,7 @@ class RefreshOperation:
         self,
         client: Client,
         *,
-        body: RefreshRequest,
+        body: RefreshRequest | RefreshRequestDict,
         timeout: float | httpx.Timeout | None = None,
         headers: Mapping[str, str] | None = None,
     ) -> TokenResponse:
@@ -134,7 +137,7 @@ class RefreshOperation:
         self,
         client: Client,
         *,
-        body: RefreshRequest,
+        body: RefreshRequest | RefreshRequestDict,
         timeout: float | httpx.Timeout | None = None,
         headers: Mapping[str, str] | None = None,
     ) -> Response[TokenResponse]:

@@ -11,15 +11,17 @@ import httpx
 from ... import _runtime, errors
 from ...client import Client
 from ...models.item import Item
-from ...models.item_create import ItemCreate
+from ...models.item_create import ItemCreate, ItemCreateDict
 from ...types import Response
 
 
 def _request(
     *,
-    body: ItemCreate,
+    body: ItemCreate | ItemCreateDict,
 ) -> dict[str, Any]:
     """The ``httpx.Client.request`` arguments for this call."""
+    body = _runtime.model_arg(ItemCreate, body, "body")
+
     _headers: dict[str, str] = {}
     _kwargs: dict[str, Any] = {
         "method": "post",
@@ -62,7 +64,7 @@ class CreateOperation:
         self,
         client: Client,
         *,
-        body: ItemCreate,
+        body: ItemCreate | ItemCreateDict,
         timeout: float | httpx.Timeout | None = None,
         headers: Mapping[str, str] | None = None,
     ) -> Item:
@@ -77,7 +79,8 @@ class CreateOperation:
         Raises:
             errors.ApiError: The subclass for the status (e.g. ``errors.NotFound``) on any
                 non-success status.
-            httpx.HTTPError: A transport failure, e.g. ``httpx.TimeoutException``.
+            errors.ApiConnectionError: No answer (``errors.ApiTimeoutError`` when timed out).
+            errors.InvalidArgument: An argument that cannot be sent (e.g. an unknown enum value).
 
         Returns:
             Item
@@ -93,7 +96,7 @@ class CreateOperation:
         self,
         client: Client,
         *,
-        body: ItemCreate,
+        body: ItemCreate | ItemCreateDict,
         timeout: float | httpx.Timeout | None = None,
         headers: Mapping[str, str] | None = None,
     ) -> Response[Item]:
@@ -113,7 +116,7 @@ class CreateOperation:
         self,
         client: Client,
         *,
-        body: ItemCreate,
+        body: ItemCreate | ItemCreateDict,
         timeout: float | httpx.Timeout | None = None,
         headers: Mapping[str, str] | None = None,
     ) -> Item:
@@ -130,7 +133,7 @@ class CreateOperation:
         self,
         client: Client,
         *,
-        body: ItemCreate,
+        body: ItemCreate | ItemCreateDict,
         timeout: float | httpx.Timeout | None = None,
         headers: Mapping[str, str] | None = None,
     ) -> Response[Item]:

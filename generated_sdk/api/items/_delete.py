@@ -19,6 +19,7 @@ def _request(
     item_id: int,
 ) -> dict[str, Any]:
     """The ``httpx.Client.request`` arguments for this call."""
+
     _headers: dict[str, str] = {}
     _kwargs: dict[str, Any] = {
         "method": "delete",
@@ -69,7 +70,8 @@ class DeleteOperation:
         Raises:
             errors.ApiError: The subclass for the status (e.g. ``errors.NotFound``) on any
                 non-success status.
-            httpx.HTTPError: A transport failure, e.g. ``httpx.TimeoutException``.
+            errors.ApiConnectionError: No answer (``errors.ApiTimeoutError`` when timed out).
+            errors.InvalidArgument: An argument that cannot be sent (e.g. an unknown enum value).
         """
         self.detailed(
             client,

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator, Mapping
-from typing import Any
+from typing import Any, Literal
 
 import httpx
 
@@ -20,10 +20,12 @@ def _request(
     *,
     limit: int | Unset = 20,
     cursor: str | Unset = UNSET,
-    status: ItemStatus | Unset = UNSET,
+    status: ItemStatus | Literal["draft", "active", "archived"] | Unset = UNSET,
     q: str | Unset = UNSET,
 ) -> dict[str, Any]:
     """The ``httpx.Client.request`` arguments for this call."""
+    status = _runtime.enum_arg(ItemStatus, status, "status")
+
     _params: dict[str, Any] = {}
     _params["limit"] = limit
     _params["cursor"] = cursor
@@ -77,7 +79,7 @@ class ListOperation:
         *,
         limit: int | Unset = 20,
         cursor: str | Unset = UNSET,
-        status: ItemStatus | Unset = UNSET,
+        status: ItemStatus | Literal["draft", "active", "archived"] | Unset = UNSET,
         q: str | Unset = UNSET,
         timeout: float | httpx.Timeout | None = None,
         headers: Mapping[str, str] | None = None,
@@ -97,7 +99,8 @@ class ListOperation:
         Raises:
             errors.ApiError: The subclass for the status (e.g. ``errors.NotFound``) on any
                 non-success status.
-            httpx.HTTPError: A transport failure, e.g. ``httpx.TimeoutException``.
+            errors.ApiConnectionError: No answer (``errors.ApiTimeoutError`` when timed out).
+            errors.InvalidArgument: An argument that cannot be sent (e.g. an unknown enum value).
 
         Returns:
             ItemPage
@@ -118,7 +121,7 @@ class ListOperation:
         *,
         limit: int | Unset = 20,
         cursor: str | Unset = UNSET,
-        status: ItemStatus | Unset = UNSET,
+        status: ItemStatus | Literal["draft", "active", "archived"] | Unset = UNSET,
         q: str | Unset = UNSET,
         timeout: float | httpx.Timeout | None = None,
         headers: Mapping[str, str] | None = None,
@@ -144,7 +147,7 @@ class ListOperation:
         *,
         limit: int | Unset = 20,
         cursor: str | Unset = UNSET,
-        status: ItemStatus | Unset = UNSET,
+        status: ItemStatus | Literal["draft", "active", "archived"] | Unset = UNSET,
         q: str | Unset = UNSET,
         timeout: float | httpx.Timeout | None = None,
         headers: Mapping[str, str] | None = None,
@@ -167,7 +170,7 @@ class ListOperation:
         *,
         limit: int | Unset = 20,
         cursor: str | Unset = UNSET,
-        status: ItemStatus | Unset = UNSET,
+        status: ItemStatus | Literal["draft", "active", "archived"] | Unset = UNSET,
         q: str | Unset = UNSET,
         timeout: float | httpx.Timeout | None = None,
         headers: Mapping[str, str] | None = None,
@@ -193,7 +196,7 @@ class ListOperation:
         *,
         limit: int | Unset = 20,
         cursor: str | Unset = UNSET,
-        status: ItemStatus | Unset = UNSET,
+        status: ItemStatus | Literal["draft", "active", "archived"] | Unset = UNSET,
         q: str | Unset = UNSET,
         timeout: float | httpx.Timeout | None = None,
         headers: Mapping[str, str] | None = None,
@@ -226,7 +229,7 @@ class ListOperation:
         *,
         limit: int | Unset = 20,
         cursor: str | Unset = UNSET,
-        status: ItemStatus | Unset = UNSET,
+        status: ItemStatus | Literal["draft", "active", "archived"] | Unset = UNSET,
         q: str | Unset = UNSET,
         timeout: float | httpx.Timeout | None = None,
         headers: Mapping[str, str] | None = None,

@@ -12,16 +12,18 @@ import httpx
 from ... import _runtime, errors
 from ...client import Client
 from ...models.item import Item
-from ...models.item_update import ItemUpdate
+from ...models.item_update import ItemUpdate, ItemUpdateDict
 from ...types import Response
 
 
 def _request(
     *,
     item_id: int,
-    body: ItemUpdate,
+    body: ItemUpdate | ItemUpdateDict,
 ) -> dict[str, Any]:
     """The ``httpx.Client.request`` arguments for this call."""
+    body = _runtime.model_arg(ItemUpdate, body, "body")
+
     _headers: dict[str, str] = {}
     _kwargs: dict[str, Any] = {
         "method": "patch",
@@ -67,7 +69,7 @@ class UpdateOperation:
         client: Client,
         *,
         item_id: int,
-        body: ItemUpdate,
+        body: ItemUpdate | ItemUpdateDict,
         timeout: float | httpx.Timeout | None = None,
         headers: Mapping[str, str] | None = None,
     ) -> Item:
@@ -83,7 +85,8 @@ class UpdateOperation:
         Raises:
             errors.ApiError: The subclass for the status (e.g. ``errors.NotFound``) on any
                 non-success status.
-            httpx.HTTPError: A transport failure, e.g. ``httpx.TimeoutException``.
+            errors.ApiConnectionError: No answer (``errors.ApiTimeoutError`` when timed out).
+            errors.InvalidArgument: An argument that cannot be sent (e.g. an unknown enum value).
 
         Returns:
             Item
@@ -101,7 +104,7 @@ class UpdateOperation:
         client: Client,
         *,
         item_id: int,
-        body: ItemUpdate,
+        body: ItemUpdate | ItemUpdateDict,
         timeout: float | httpx.Timeout | None = None,
         headers: Mapping[str, str] | None = None,
     ) -> Response[Item]:
@@ -123,7 +126,7 @@ class UpdateOperation:
         client: Client,
         *,
         item_id: int,
-        body: ItemUpdate,
+        body: ItemUpdate | ItemUpdateDict,
         timeout: float | httpx.Timeout | None = None,
         headers: Mapping[str, str] | None = None,
     ) -> Item:
@@ -142,7 +145,7 @@ class UpdateOperation:
         client: Client,
         *,
         item_id: int,
-        body: ItemUpdate,
+        body: ItemUpdate | ItemUpdateDict,
         timeout: float | httpx.Timeout | None = None,
         headers: Mapping[str, str] | None = None,
     ) -> Response[Item]:
