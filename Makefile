@@ -3,13 +3,15 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
+# The reference server is its own distribution (the SDK's `server` extra), built from here.
+SERVER_DIST := packages/items-reference-server
 
-.PHONY: demo test lint typecheck drift pytest regenerate bench clean
+.PHONY: demo test lint typecheck drift pytest regenerate bench dist clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml $(SERVER_DIST)/pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m pip install --quiet -e '.[dev]' -e $(SERVER_DIST)
 	touch $(STAMP)
 
 demo: $(STAMP)
@@ -20,7 +22,7 @@ lint: $(STAMP)
 	$(PY) -m ruff format --check .
 
 typecheck: $(STAMP)
-	$(PY) -m mypy --strict reference_server sdk_session generator examples tests benchmarks
+	$(PY) -m mypy --strict reference_server sdk_session generator examples tests benchmarks _items_api_server.py
 	$(PY) -m mypy --strict generated_sdk
 
 drift: $(STAMP)
@@ -37,5 +39,9 @@ regenerate: $(STAMP)
 bench: $(STAMP)
 	$(PY) -m benchmarks
 
+# The SDK's wheel and the reference server's wheel, in dist/ (see README, Install).
+dist: $(STAMP)
+	$(PY) -m pip wheel --quiet --no-deps --wheel-dir dist . $(SERVER_DIST)
+
 clean:
-	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache build *.egg-info
+	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache build *.egg-info dist $(SERVER_DIST)/build $(SERVER_DIST)/*.egg-info

@@ -21,6 +21,7 @@ from openapi_python_client.parser.errors import GeneratorError
 from pydantic import ValidationError
 
 from . import REQUIRED_OPENAPI_PYTHON_CLIENT
+from .apidoc import write_reference
 from .errors import GenerationError
 from .plan import SdkPlan, build_plan, declare_field
 from .settings import TEMPLATES_DIR, Settings
@@ -58,6 +59,7 @@ class SdkProject(Project):
         self._render("_runtime.py.jinja", package / "_runtime.py")
         self._render("_lazy.py.jinja", package / "_lazy.py")
         self._render("sdk_readme.md.jinja", package / "README.md")
+        write_reference(self.env, self.plan, package)
         (package / "py.typed").write_text("", encoding=self.config.file_encoding)
 
         api_dir = package / "api"

@@ -429,7 +429,7 @@ def test_multi_content_type_body_is_generated_as_json(tmp_path: Path) -> None:
     assert result.code == 0, result.err
     assert "using application/json" in result.out
     create = (output / "api" / "items" / "_create.py").read_text(encoding="utf-8")
-    assert "body: ItemCreate," in create
+    assert "body: ItemCreate | ItemCreateDict," in create
     assert '_kwargs["json"] = body.to_dict()' in create
 
 

@@ -14,6 +14,7 @@ import httpx
 import pytest
 
 from generated_sdk import errors
+from generated_sdk.errors import ApiConnectionError, ApiTimeoutError
 from reference_server.faults import BodyKind
 from reference_server.testing import Upstream
 from sdk_session import MemoryTokenStore, SessionExpired, TokenSet
@@ -41,7 +42,7 @@ def test_refresh_slower_than_the_timeout_fails_fast_then_recovers(
         before = store.load()
         upstream.control.fault("refresh", latency=1.5)
         start = time.monotonic()
-        with pytest.raises((httpx.TimeoutException, SessionExpired)):
+        with pytest.raises((ApiTimeoutError, SessionExpired)):
             await api.list()
         assert time.monotonic() - start < 1.2  # one attempt: a lost refresh is not resent
         assert store.load() == before  # untouched: the old tokens
@@ -98,7 +99,7 @@ def test_dropped_refresh_is_not_resent_and_keeps_the_session(upstream: Upstream,
         await expire_access(upstream, api.login)()
         before = store.load()
         upstream.control.fault("refresh", drop=True)
-        with pytest.raises((httpx.TransportError, SessionExpired)):
+        with pytest.raises((ApiConnectionError, SessionExpired)):
             await api.list()
         assert store.load() == before
         await api.list()  # the dropped refresh was not handled: the old token still works
@@ -260,7 +261,7 @@ def test_api_slow_past_the_timeout_is_retried_then_typed(upstream: Upstream, mod
         await api.login()
         upstream.control.fault("list", latency=1.0, count=None)
         start = time.monotonic()
-        with pytest.raises(httpx.TimeoutException):
+        with pytest.raises(ApiTimeoutError):
             await api.list()
         assert time.monotonic() - start < 3 * 0.3 + 1.0
 

@@ -309,7 +309,7 @@ async def test_aiter_walks_every_page(aclient: sdk.Client, log: RequestLog) -> N
 def test_per_call_timeout(client: sdk.Client, upstream: Upstream) -> None:
     assert client.timeout == httpx.Timeout(30.0, connect=5.0)
     upstream.control.fault("me", latency=1.0)
-    with pytest.raises(httpx.TimeoutException):
+    with pytest.raises(sdk.ApiTimeoutError):
         sdk.users.me(client, timeout=0.2)
     # The client's own timeout still applies to other calls.
     upstream.control.fault("me", latency=0.3)
@@ -319,7 +319,7 @@ def test_per_call_timeout(client: sdk.Client, upstream: Upstream) -> None:
 @pytest.mark.anyio
 async def test_per_call_timeout_async(aclient: sdk.Client, upstream: Upstream) -> None:
     upstream.control.fault("list", latency=1.0)
-    with pytest.raises(httpx.TimeoutException):
+    with pytest.raises(sdk.ApiTimeoutError):
         await sdk.items.list.asyncio(aclient, timeout=httpx.Timeout(0.2))
 
 

@@ -69,8 +69,10 @@ def test_client_defaults_and_kw_only_fields() -> None:
     assert built.timeout == httpx.Timeout(30.0, connect=5.0)
     assert client.get_httpx_client() is built  # built once
     client.close()
-    assert client.get_httpx_client() is not built  # rebuilt after close
-    client.close()
+    assert built.is_closed and client.is_closed
+    with pytest.raises(sdk.errors.ClientClosed):  # never silently rebuilt
+        client.get_httpx_client()
+    client.close()  # closing twice is harmless
     with pytest.raises(TypeError):
         sdk.Client("https://api.test", 5.0)  # type: ignore[call-arg]
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import logging
 import traceback
 
-import httpx
 import pytest
 
 import generated_sdk as sdk
+from generated_sdk.errors import ApiConnectionError
 from reference_server.testing import Upstream
 from sdk_session import (
     FileTokenStore,
@@ -62,7 +62,7 @@ def test_a_full_session_leaks_nothing(
         clock.offset = 20_000
         try:
             sdk.items.list(client)
-        except httpx.TransportError as exc:
+        except ApiConnectionError as exc:
             errors.append(exc)
         client.logout()
 

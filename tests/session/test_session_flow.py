@@ -12,6 +12,7 @@ import pytest
 
 import generated_sdk as sdk
 from generated_sdk import errors
+from generated_sdk.errors import ApiConnectionError
 from generated_sdk.models import ItemCreate
 from reference_server.testing import Upstream
 from sdk_session import (
@@ -340,7 +341,7 @@ def test_network_failure_during_refresh(upstream: Upstream) -> None:
         upstream.control.fault("refresh", drop=True, latency=0.5)  # all queue first
         results, failures = run_threads(20, lambda i: sdk.items.list(client))
         assert results == [] and len(failures) == 20
-        transport = [e for e in failures if isinstance(e, httpx.TransportError)]
+        transport = [e for e in failures if isinstance(e, ApiConnectionError)]
         waiters = [e for e in failures if isinstance(e, SessionExpired)]
         assert len(transport) == 1  # the request that made the refresh call sees the real error
         assert len(waiters) == 19 and all(e.reason == "interrupted" for e in waiters)
@@ -372,7 +373,7 @@ async def test_async_network_failure_during_refresh(upstream: Upstream) -> None:
                 for _ in range(20):
                     group.start_soon(call)
         assert len(outcomes) == 20
-        assert sum(isinstance(e, httpx.TransportError) for e in outcomes) == 1
+        assert sum(isinstance(e, ApiConnectionError) for e in outcomes) == 1
         assert sum(isinstance(e, SessionExpired) for e in outcomes) == 19
         await sdk.items.list.asyncio(client)
     assert upstream.control.counters().refreshes == 1
