@@ -12,16 +12,13 @@ from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment
-from openapi_python_client.parser.properties import (
-    BooleanProperty,
-    DateProperty,
-    DateTimeProperty,
-    EnumProperty,
-    FloatProperty,
-    IntProperty,
-    ListProperty,
-    ModelProperty,
-)
+from openapi_python_client.parser.properties import EnumProperty, ModelProperty
+from openapi_python_client.parser.properties.boolean import BooleanProperty
+from openapi_python_client.parser.properties.date import DateProperty
+from openapi_python_client.parser.properties.datetime import DateTimeProperty
+from openapi_python_client.parser.properties.float import FloatProperty
+from openapi_python_client.parser.properties.int import IntProperty
+from openapi_python_client.parser.properties.list_property import ListProperty
 from openapi_python_client.parser.properties.protocol import PropertyProtocol
 
 from .plan import OperationPlan, SdkPlan, _raw

@@ -48,11 +48,11 @@ def test_body_as_typed_dict(client: SessionClient, upstream: Upstream) -> None:
 
 def test_bad_dict_body_is_refused_before_sending(client: SessionClient, upstream: Upstream) -> None:
     with pytest.raises(InvalidArgument) as caught:
-        sdk.items.create(client, body={"name": "Lamp"})  # type: ignore[typeddict-item]
+        sdk.items.create(client, body={"name": "Lamp"})  # type: ignore[arg-type]
     assert str(caught.value) == "body: ItemCreate.price: required field is missing"
     assert caught.value.argument == "body"
     with pytest.raises(InvalidArgument, match=r"body: ItemCreate\.status: 'sold' is not a valid"):
-        sdk.items.create(client, body={"name": "x", "price": 1.0, "status": "sold"})  # type: ignore[typeddict-item]
+        sdk.items.create(client, body={"name": "x", "price": 1.0, "status": "sold"})  # type: ignore[arg-type]
     with pytest.raises(InvalidArgument, match="expected a ItemCreate or a dict, got list"):
         sdk.items.create(client, body=[("name", "x")])  # type: ignore[arg-type]
     assert upstream.control.counters().requests["create"] == 0
