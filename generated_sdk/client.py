@@ -69,6 +69,7 @@ class Client:
     _client: httpx.Client | None = field(default=None, init=False, repr=False)
     _async_client: httpx.AsyncClient | None = field(default=None, init=False, repr=False)
     _closed: bool = field(default=False, init=False, repr=False)
+    _async_closed: bool = field(default=False, init=False, repr=False)
 
     def httpx_client_kwargs(self) -> dict[str, Any]:
         """Keyword arguments both httpx clients are built with; override to customise them."""
@@ -85,12 +86,17 @@ class Client:
 
     @property
     def is_closed(self) -> bool:
-        """Whether ``close()``/``aclose()`` was called (or a ``with`` block ended)."""
-        return self._closed
+        """Whether neither sync nor async calls can be made any more (see ``close``)."""
+        return self._closed and self._async_closed
 
-    def check_open(self) -> None:
-        """Raise ``errors.ClientClosed`` once the client is closed: it never reopens silently."""
-        if self._closed:
+    def check_open(self, *, asynchronous: bool = False) -> None:
+        """Raise ``errors.ClientClosed`` for a closed side: a closed client never reopens."""
+        if asynchronous and self._async_closed:
+            raise ClientClosed(
+                f"this {type(self).__name__} is closed for async calls (its `async with` block "
+                "ended or aclose() was called); create a new client"
+            )
+        if not asynchronous and self._closed:
             raise ClientClosed(
                 f"this {type(self).__name__} is closed (its `with` block ended or close() was "
                 "called); create a new client"
@@ -110,7 +116,7 @@ class Client:
 
     def get_async_httpx_client(self) -> httpx.AsyncClient:
         """The underlying ``httpx.AsyncClient``, built on first use; raises once closed."""
-        self.check_open()
+        self.check_open(asynchronous=True)
         if self._async_client is None:
             self._async_client = httpx.AsyncClient(**self.httpx_client_kwargs())
         return self._async_client
@@ -121,25 +127,27 @@ class Client:
         return self
 
     def close(self) -> None:
-        """Close the client: its sync connections now; later calls raise ``ClientClosed``.
+        """Close the sync connections; later sync calls raise ``errors.ClientClosed``.
 
-        An async httpx client, if one was built, needs ``await client.aclose()`` (allowed after
-        ``close()``) to release its connections.
+        Like httpx, the sync and async sides close separately: async calls stay possible only
+        when the async side is already open (close it with ``aclose()``). A side never opened
+        is closed too, so a closed client never opens a pool nobody will close.
         """
         self._closed = True
+        if self._async_client is None:
+            self._async_closed = True
         if self._client is not None:
             self._client.close()
             self._client = None
 
     async def aclose(self) -> None:
-        """Close the client, async and sync connections; later calls raise ``ClientClosed``."""
-        self._closed = True
+        """Async twin of ``close``: the async connections, and the sync side if never opened."""
+        self._async_closed = True
+        if self._client is None:
+            self._closed = True
         if self._async_client is not None:
             await self._async_client.aclose()
             self._async_client = None
-        if self._client is not None:
-            self._client.close()
-            self._client = None
 
     def __enter__(self) -> Self:
         self.get_httpx_client()

@@ -120,7 +120,7 @@ class SessionClient(Client):
 
     def get_async_httpx_client(self) -> httpx.AsyncClient:
         """The underlying ``httpx.AsyncClient``, built on first use with the retry transport."""
-        self.check_open()
+        self.check_open(asynchronous=True)
         if self._async_client is None:
             kwargs = self.httpx_client_kwargs()
             if self.retries is not None:

@@ -172,10 +172,27 @@ def test_closed_session_client_raises_instead_of_reopening(upstream: Upstream) -
 async def test_closed_clients_raise_async_and_generated(upstream: Upstream) -> None:
     async with SessionClient(base_url=upstream.url) as client:
         await client.alogin(DEMO_EMAIL, DEMO_PASSWORD)
-    with pytest.raises(ClientClosed):
+    with pytest.raises(ClientClosed, match="closed for async calls"):
         await sdk.users.me.asyncio(client)
+    with pytest.raises(ClientClosed):  # the sync side was never opened: closed as well
+        sdk.users.me(client)
     plain = sdk.Client(base_url=upstream.url)
     with plain:
         sdk.auth.login(plain, body={"email": DEMO_EMAIL, "password": DEMO_PASSWORD})
     with pytest.raises(ClientClosed, match="this Client is closed"):
         sdk.auth.login(plain, body={"email": DEMO_EMAIL, "password": DEMO_PASSWORD})
+    with pytest.raises(ClientClosed):
+        await sdk.auth.login.asyncio(plain, body={"email": DEMO_EMAIL, "password": DEMO_PASSWORD})
+
+
+@pytest.mark.anyio
+async def test_sync_and_async_sides_close_separately_once_opened(upstream: Upstream) -> None:
+    client = SessionClient(base_url=upstream.url)
+    client.login(DEMO_EMAIL, DEMO_PASSWORD)  # opens the sync side
+    async with client:  # opens and then closes the async side only (e.g. one event loop's run)
+        assert (await sdk.users.me.asyncio(client)).email == DEMO_EMAIL
+    assert sdk.users.me(client).email == DEMO_EMAIL and not client.is_closed
+    client.close()
+    assert client.is_closed
+    with pytest.raises(ClientClosed):
+        sdk.users.me(client)
