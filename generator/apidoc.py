@@ -87,8 +87,23 @@ def _example(prop: PropertyProtocol) -> str:
 
 
 def _dict_example(model: ModelProperty) -> str:
-    fields = [f"{json.dumps(_raw(p.name))}: {_example(p)}" for p in model.required_properties or []]
-    return "{" + ", ".join(fields) + "}"
+    """The model's required fields, or its first field when none is required."""
+    fields = list(model.required_properties or []) or list(model.optional_properties or [])[:1]
+    return "{" + ", ".join(f"{json.dumps(_raw(p.name))}: {_example(p)}" for p in fields) + "}"
+
+
+def model_fields(model: ModelProperty) -> str:
+    """``name: type`` of every attribute, required ones first (as on the attrs class); for a
+    Markdown table cell, so ``|`` is escaped."""
+    fields = [*(model.required_properties or []), *(model.optional_properties or [])]
+    text = ", ".join(
+        f"`{p.python_name}: {p.get_type_string().as_unembedded_code()}`" for p in fields
+    )
+    return text.replace("|", "\\|")
+
+
+def enum_values(enum: EnumProperty) -> str:
+    return ", ".join(f"`{json.dumps(value)}`" for value in enum.values.values())
 
 
 def example_call(op: OperationPlan) -> str:
@@ -110,6 +125,11 @@ def example_call(op: OperationPlan) -> str:
 def write_reference(env: Environment, plan: SdkPlan, package_dir: Path, **context: Any) -> None:
     """Render the reference page into ``package_dir``."""
     text = env.get_template(TEMPLATE).render(
-        documented_errors=documented_errors, example_call=example_call, raw=_raw, **context
+        documented_errors=documented_errors,
+        example_call=example_call,
+        model_fields=model_fields,
+        enum_values=enum_values,
+        raw=_raw,
+        **context,
     )
     (package_dir / FILE_NAME).write_text(text, encoding="utf-8")

@@ -59,7 +59,7 @@ class SdkProject(Project):
         self._render("_runtime.py.jinja", package / "_runtime.py")
         self._render("_lazy.py.jinja", package / "_lazy.py")
         self._render("sdk_readme.md.jinja", package / "README.md")
-        write_reference(self.env, self.plan, package)
+        write_reference(self.env, self.plan, package, openapi=self.openapi)
         (package / "py.typed").write_text("", encoding=self.config.file_encoding)
 
         api_dir = package / "api"
