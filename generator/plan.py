@@ -18,6 +18,7 @@ from openapi_python_client.parser.properties import ModelProperty
 from openapi_python_client.parser.properties.list_property import ListProperty
 from openapi_python_client.parser.properties.protocol import PropertyProtocol
 from openapi_python_client.parser.responses import Response
+from openapi_python_client.schema.untrusted_string import UntrustedString
 from openapi_python_client.strings import PythonIdentifier, pascal_case, safe_for_docstring
 
 from .errors import GenerationError
@@ -30,6 +31,10 @@ from .validate import (
     sdk_name,
     tag_name,
 )
+
+#: Second line of every generated module. Text copied from the document (titles, descriptions,
+#: names) is not held to line length or typography; the code is held to importing and mypy.
+LINT_WAIVER = "# ruff: noqa: E501, B008, RUF001, RUF002, RUF003"
 
 #: Endpoint modules live at api/<tag>/_<name>.py: import prefix back to the package root.
 MODELS_PREFIX = "..."
@@ -77,6 +82,8 @@ class OperationPlan:
     arg_docs: list[str] = field(default_factory=list)
     page: PagePlan | None = None
     imports: set[str] = field(default_factory=set)
+    #: No 2xx is documented (e.g. redirects only): calls return the ``httpx.Response`` itself.
+    raw: bool = False
 
     @property
     def qualified(self) -> str:
@@ -246,8 +253,16 @@ def _anonymous(spec: dict[str, Any], operation: dict[str, Any]) -> bool:
     return not security
 
 
-def build_plan(data: GeneratorData, spec: dict[str, Any], settings: Settings) -> SdkPlan:
-    """Cross-check the parse result against the spec and build the render plan."""
+def build_plan(
+    data: GeneratorData,
+    spec: dict[str, Any],
+    settings: Settings,
+    wire_names: dict[tuple[str, str, str, str], tuple[str, str]] | None = None,
+) -> SdkPlan:
+    """Cross-check the parse result against the spec and build the render plan.
+
+    ``wire_names`` maps parameters renamed by a policy back to the names sent on the wire.
+    """
     problems: list[str] = []
     prefix = str(settings.openapi_python_client.get("field_prefix", "field_"))
 
@@ -296,7 +311,8 @@ def build_plan(data: GeneratorData, spec: dict[str, Any], settings: Settings) ->
             if label in flagged:  # already refused; further findings would only echo it
                 continue
             plan = _operation_plan(
-                endpoint, str(tag_py), path, method, operation, spec, settings, label, problems
+                endpoint, str(tag_py), path, method, operation, spec, settings, label, problems,
+                wire_names or {},
             )
             if plan is None:
                 continue
@@ -347,7 +363,7 @@ def build_plan(data: GeneratorData, spec: dict[str, Any], settings: Settings) ->
     secret_fields, secret_names = _secrets(data, spec, settings)
     return SdkPlan(
         package_name=settings.package_name,
-        header=settings.header,
+        header=f"{settings.header}\n{LINT_WAIVER}",
         title=_raw(data.title),
         api_version=_raw(data.version),
         description=_raw(data.description or ""),
@@ -369,6 +385,7 @@ def _operation_plan(
     settings: Settings,
     label: str,
     problems: list[str],
+    wire_names: dict[tuple[str, str, str, str], tuple[str, str]],
 ) -> OperationPlan | None:
     before = len(problems)
     parsed = {
@@ -393,10 +410,15 @@ def _operation_plan(
         if code_range is not None:
             empty = response.source["attribute"] == "None"
             successes.append(Success(code_range[0], code_range[1], response, empty))
+    raw = False
     if not successes:
-        problems.append(f"{label}: documents no 2xx response, so it has no result type")
+        if settings.adapts("no_success_response"):
+            raw = True  # reported by the pipeline (policy no_success_response)
+        else:
+            problems.append(f"{label}: documents no 2xx response, so it has no result type")
     if len(problems) > before:
         return None
+    _restore_wire_names(endpoint, method.upper(), path, wire_names)
 
     name = sdk_name(str(operation["operationId"]))
     plan = OperationPlan(
@@ -410,14 +432,34 @@ def _operation_plan(
         anonymous=_anonymous(spec, operation),
         endpoint=endpoint,
         successes=successes,
-        return_type=_return_type(successes),
+        return_type="httpx.Response" if raw else _return_type(successes),
         arg_docs=_arg_docs(endpoint, spec, path, operation),
+        raw=raw,
     )
     if f"{tag}.{name}" not in settings.pagination.exclude:
         plan.page = _page_plan(endpoint, successes, settings)
     if plan.page is not None:
         plan.imports |= plan.page.imports
     return plan
+
+
+def _restore_wire_names(
+    endpoint: Endpoint,
+    method: str,
+    path: str,
+    wire_names: dict[tuple[str, str, str, str], tuple[str, str]],
+) -> None:
+    """Parameters a policy renamed get the Python name it chose and send their original name."""
+    for location, props in (
+        ("query", endpoint.query_parameters),
+        ("header", endpoint.header_parameters),
+        ("cookie", endpoint.cookie_parameters),
+    ):
+        for prop in props:
+            names = wire_names.get((method, path, location, _raw(prop.name)))
+            if names is not None:
+                prop.name = UntrustedString(names[0])
+                prop.python_name = PythonIdentifier(names[1], prefix="", skip_snake_case=True)
 
 
 def _error_model(

@@ -11,10 +11,14 @@ tree kept aside until the spec's atomic ``os.replace`` has succeeded, and put ba
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
+import signal
 import stat
 import tempfile
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 from .errors import GenerationError
@@ -32,17 +36,87 @@ def refuse_foreign_target(target: Path) -> None:
         )
 
 
+#: Inside every staging/set-aside folder: the id of the process that made it.
+OWNER_FILE = ".owner-pid"
+
+
+def _mark_owner(folder: Path) -> Path:
+    (folder / OWNER_FILE).write_text(str(os.getpid()), encoding="utf-8")
+    return folder
+
+
 def make_staging(target: Path) -> Path:
     """A fresh hidden directory next to ``target``; the package is built inside it."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    return Path(tempfile.mkdtemp(prefix=f".{target.name}.staging-", dir=target.parent))
+    return _mark_owner(Path(tempfile.mkdtemp(prefix=f".{target.name}.staging-", dir=target.parent)))
+
+
+def _alive(folder: Path) -> bool:
+    """Whether the process that made ``folder`` still runs (so the folder is in use)."""
+    try:
+        pid = int((folder / OWNER_FILE).read_text(encoding="utf-8").strip())
+    except (OSError, ValueError):
+        return False
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def remove_stale_staging(target: Path) -> list[Path]:
+    """Delete staging folders left by runs that were killed; returns what was removed.
+
+    A set-aside copy of the old package whose run died before the new one was moved in is the
+    only copy left: it is put back at ``target`` rather than deleted.
+    """
+    removed: list[Path] = []
+    if not target.parent.is_dir():
+        return removed
+    for folder in sorted(target.parent.glob(f".{target.name}.*-*")):
+        kind = folder.name[len(target.name) + 2 :].split("-", 1)[0]
+        if kind not in ("staging", "old") or not folder.is_dir() or _alive(folder):
+            continue
+        kept = folder / target.name
+        if kind == "old" and kept.is_dir() and not target.exists():
+            os.rename(kept, target)
+        shutil.rmtree(folder, ignore_errors=True)
+        removed.append(folder)
+    return removed
+
+
+class Terminated(SystemExit):
+    """Raised in the main thread on SIGTERM, so ``finally`` blocks remove staging folders."""
+
+
+@contextlib.contextmanager
+def terminate_cleanly() -> Iterator[None]:
+    """Turn SIGTERM into an exception for the duration (main thread only; else a no-op)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def handler(signum: int, frame: object) -> None:
+        raise Terminated(128 + signum)
+
+    previous = signal.signal(signal.SIGTERM, handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def swap_into_place(new: Path, target: Path) -> None:
     """Replace ``target`` with ``new`` (both in the same directory tree)."""
     aside: Path | None = None
     if target.exists():
-        aside = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-", dir=target.parent))
+        aside = _mark_owner(
+            Path(tempfile.mkdtemp(prefix=f".{target.name}.old-", dir=target.parent))
+        )
         os.rename(target, aside / target.name)
     try:
         os.rename(new, target)
