@@ -19,7 +19,12 @@ from openapi_python_client.parser.properties.list_property import ListProperty
 from openapi_python_client.parser.properties.protocol import PropertyProtocol
 from openapi_python_client.parser.responses import Response
 from openapi_python_client.schema.untrusted_string import UntrustedString
-from openapi_python_client.strings import PythonIdentifier, pascal_case, safe_for_docstring
+from openapi_python_client.strings import (
+    PythonIdentifier,
+    pascal_case,
+    safe_for_docstring,
+    snake_case,
+)
 
 from .errors import GenerationError
 from .settings import Settings
@@ -32,9 +37,14 @@ from .validate import (
     tag_name,
 )
 
-#: Second line of every generated module. Text copied from the document (titles, descriptions,
-#: names) is not held to line length or typography; the code is held to importing and mypy.
-LINT_WAIVER = "# ruff: noqa: E501, B008, RUF001, RUF002, RUF003"
+#: Lines after the header of every generated module. Text copied from the document (titles,
+#: descriptions, names, defaults) is not held to line length or typography, and casts that
+#: openapi-python-client's templates write for some unions may be redundant; the code is held to
+#: what matters for correctness: it imports and passes mypy --strict otherwise.
+LINT_WAIVER = (
+    "# ruff: noqa: E501, B008, RUF001, RUF002, RUF003, RUF100\n"
+    '# mypy: disable-error-code="redundant-cast"'
+)
 
 #: Endpoint modules live at api/<tag>/_<name>.py: import prefix back to the package root.
 MODELS_PREFIX = "..."
@@ -126,6 +136,8 @@ class SdkPlan:
     secret_fields: dict[str, frozenset[str]] = field(default_factory=dict)
     #: Lower-cased property names that are secret wherever they appear (config + password ones).
     secret_names: tuple[str, ...] = ()
+    #: Lower-cased property names never masked (``public_fields``).
+    public_names: tuple[str, ...] = ()
 
     @property
     def operations(self) -> list[OperationPlan]:
@@ -372,6 +384,7 @@ def build_plan(
         error_model=error_model,
         secret_fields=secret_fields,
         secret_names=secret_names,
+        public_names=tuple(sorted(settings.public_fields)),
     )
 
 
@@ -515,6 +528,26 @@ def _schema_properties(spec: dict[str, Any], schema: Any, depth: int = 0) -> dic
     return found
 
 
+def _words(name: str) -> tuple[str, ...]:
+    return tuple(word for word in snake_case(name).split("_") if word)
+
+
+def is_secret_name(name: str, settings: Settings) -> bool:
+    """Whether a property named ``name`` holds a secret: some ``secret_fields`` entry appears in
+    it as whole words (``access`` matches ``access``, ``access_token`` and ``accessToken``), and
+    it is not listed in ``public_fields``."""
+    if name.lower() in settings.public_fields:
+        return False
+    words = _words(name)
+    for pattern in settings.secret_fields:
+        wanted = _words(pattern)
+        if wanted and any(
+            words[i : i + len(wanted)] == wanted for i in range(len(words) - len(wanted) + 1)
+        ):
+            return True
+    return False
+
+
 def _secrets(
     data: GeneratorData, spec: dict[str, Any], settings: Settings
 ) -> tuple[dict[str, frozenset[str]], tuple[str, ...]]:
@@ -527,7 +560,7 @@ def _secrets(
         secret: set[str] = set()
         for prop in _properties(model):
             raw = _raw(prop.name)
-            if raw.lower() in settings.secret_fields or _is_password(spec, declared.get(raw)):
+            if is_secret_name(raw, settings) or _is_password(spec, declared.get(raw)):
                 secret.add(str(prop.python_name))
                 names.add(raw.lower())
         if secret:
