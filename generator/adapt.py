@@ -57,6 +57,8 @@ class Adapted:
     content_type_overrides: dict[str, str] = field(default_factory=dict)
     #: Problems a ``refuse`` policy turned into refusals.
     refusals: list[str] = field(default_factory=list)
+    #: Oddities that do not change what is generated.
+    warnings: list[str] = field(default_factory=list)
 
     def note(self, settings: Settings, policy: str, subject: str, detail: str) -> bool:
         """Record an adaptation, or a refusal when the policy says so; True when adapting."""
@@ -160,6 +162,7 @@ def _tags(adapted: Adapted, settings: Settings) -> None:
 def _operation_ids(adapted: Adapted, settings: Settings) -> None:
     """Every operation gets a unique operationId that makes a usable, unique Python name."""
     taken_ids: set[str] = set()
+    taken_raw: set[tuple[str, str]] = set()
     taken_names: set[tuple[str, str]] = set()
     for path, method, operation in _operations(adapted.spec):
         label = operation_label(path, method, operation)
@@ -168,9 +171,12 @@ def _operation_ids(adapted: Adapted, settings: Settings) -> None:
         reason = None
         if not isinstance(current, str) or not current.strip():
             reason = "has no operationId"
-        elif current in taken_ids:
-            reason = f"repeats operationId {current!r}"
         else:
+            if current in taken_ids:
+                adapted.warnings.append(
+                    f"{label}: repeats operationId {current!r} (operationIds should be unique; "
+                    "it is generated in its own tag namespace)"
+                )
             name = sdk_name(current)
             if not name.isidentifier() or name.startswith("_"):
                 reason = f"operationId {current!r} makes no Python name"
@@ -178,6 +184,8 @@ def _operation_ids(adapted: Adapted, settings: Settings) -> None:
                 reason = f"operationId {current!r} makes a reserved name"
             elif (tag_py, name) in taken_names:
                 reason = f"operationId {current!r} makes sdk.{tag_py}.{name}, already taken"
+            elif (tag_py, current) in taken_raw:
+                reason = f"repeats operationId {current!r} in tag {tag_py!r}"
         if reason is not None:
             base = derived_operation_id(method, path)
             candidate, counter = base, 1
@@ -190,6 +198,7 @@ def _operation_ids(adapted: Adapted, settings: Settings) -> None:
                 continue
             operation["operationId"] = candidate
         taken_ids.add(str(operation["operationId"]))
+        taken_raw.add((tag_py, str(operation["operationId"])))
         taken_names.add((tag_py, sdk_name(str(operation["operationId"]))))
 
 

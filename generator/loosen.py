@@ -266,6 +266,11 @@ def _is_simple(spec: dict[str, Any], schema: Any, depth: int = 0) -> bool:
     return False
 
 
+def _is_scalar(spec: dict[str, Any], schema: Any) -> bool:
+    schema = resolve_ref(spec, schema)
+    return _is_simple(spec, schema) and isinstance(schema, dict) and schema.get("type") != "array"
+
+
 def _fix_endpoints(adapted: Adapted, settings: Settings, data: GeneratorData, state: _Round) -> None:
     spec = adapted.spec
     for error in _endpoint_errors(data):
@@ -361,9 +366,21 @@ def _loosen_parameters(
     if not isinstance(parameters, list):
         return
     loosened = False
+    resolved = [resolve_ref(spec, raw) for raw in parameters]
+    complex_ones = {
+        i for i, p in enumerate(resolved) if isinstance(p, dict) and not _is_simple(spec, p.get("schema"))
+    }
+    if not complex_ones:  # e.g. an array in a header: only scalars are sure to be sendable
+        complex_ones = {
+            i
+            for i, p in enumerate(resolved)
+            if isinstance(p, dict)
+            and p.get("in") != "path"
+            and not _is_scalar(spec, p.get("schema"))
+        }
     for index, raw in enumerate(parameters):
         parameter = resolve_ref(spec, raw)
-        if not isinstance(parameter, dict) or _is_simple(spec, parameter.get("schema")):
+        if not isinstance(parameter, dict) or index not in complex_ones:
             continue
         parameter = copy.deepcopy(parameter)
         if not adapted.note(

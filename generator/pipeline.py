@@ -111,7 +111,7 @@ def build_prepared(
     """Write a complete, verified package at ``package_dir`` (which must not exist yet)."""
     adapted = prepared.adapted
     plan = plan_for(prepared.data, adapted.spec, settings, adapted.wire_names)
-    report = build_report(prepared.source, adapted, plan, prepared.warnings)
+    report = build_report(prepared.source, adapted, plan, [*prepared.warnings, *adapted.warnings])
     config = make_config(settings, prepared.source.path, package_dir, adapted.content_type_overrides)
     write_package(prepared.data, plan, config)
     format_package(package_dir, settings)
