@@ -11,6 +11,7 @@ reported by name. The result parses with no warning at all, or the run is refuse
 from __future__ import annotations
 
 import contextlib
+from contextlib import redirect_stderr, redirect_stdout
 import copy
 import io
 import re
@@ -27,6 +28,7 @@ from pydantic import ValidationError
 
 from .adapt import Adapted
 from .errors import GenerationError
+from .fastparse import cheap_endpoint_copies
 from .settings import Settings
 from .source import Source, excerpt, pointer
 from .validate import operation_label, resolve_ref
@@ -69,7 +71,7 @@ def parse_adapted(
                 break
             continue
         captured = io.StringIO()
-        with contextlib.redirect_stdout(captured), contextlib.redirect_stderr(captured):
+        with redirect_stdout(captured), redirect_stderr(captured), cheap_endpoint_copies():
             data = GeneratorData.from_dict(adapted.spec, config=config)
         if isinstance(data, GeneratorError):  # pragma: no cover - validated just above
             raise GenerationError("openapi-python-client cannot read the spec", [data.header])
@@ -95,7 +97,7 @@ def _endpoint_errors(data: GeneratorData) -> list[ParseError]:
 
 def _leftovers(adapted: Adapted, config: Config) -> list[str]:
     captured = io.StringIO()
-    with contextlib.redirect_stdout(captured), contextlib.redirect_stderr(captured):
+    with redirect_stdout(captured), redirect_stderr(captured), cheap_endpoint_copies():
         data = GeneratorData.from_dict(adapted.spec, config=config)
     if isinstance(data, GeneratorError):
         return [data.header]

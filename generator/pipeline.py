@@ -101,7 +101,7 @@ def prepare(source: Source, settings: Settings, output: Path) -> Prepared:
     adapted = adapt_spec(source.data, settings)
     config = make_config(settings, source.path, output, adapted.content_type_overrides)
     data = parse_adapted(adapted, config, settings, source)
-    notes = [f"{a.subject}: {a.detail}" for a in adapted.adaptations if a.policy == "request_content_type"]
+    notes: list[str] = []  # the report names every adaptation
     return Prepared(source, adapted, data, config, warnings, notes)
 
 

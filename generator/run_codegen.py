@@ -9,6 +9,7 @@ of the same name, and every module is rendered from our templates.
 from __future__ import annotations
 
 import contextlib
+from contextlib import redirect_stderr, redirect_stdout
 import io
 from importlib.metadata import version
 from pathlib import Path
@@ -22,6 +23,7 @@ from pydantic import ValidationError
 
 from . import REQUIRED_OPENAPI_PYTHON_CLIENT
 from .errors import GenerationError
+from .fastparse import cheap_endpoint_copies
 from .plan import SdkPlan, build_plan, declare_field
 from .settings import TEMPLATES_DIR, Settings
 
@@ -111,7 +113,7 @@ def _errors(errors: list[GeneratorError] | tuple[GeneratorError, ...]) -> list[s
 def parse_strict(spec: dict[str, Any], config: Config) -> GeneratorData:
     """openapi-python-client's parse result as it is (``--strict``: build_plan refuses gaps)."""
     captured = io.StringIO()
-    with contextlib.redirect_stdout(captured), contextlib.redirect_stderr(captured):
+    with redirect_stdout(captured), redirect_stderr(captured), cheap_endpoint_copies():
         data = GeneratorData.from_dict(spec, config=config)
     if isinstance(data, GeneratorError):
         raise GenerationError("openapi-python-client cannot read the spec", _errors([data]))

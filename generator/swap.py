@@ -36,26 +36,23 @@ def refuse_foreign_target(target: Path) -> None:
         )
 
 
-#: Inside every staging/set-aside folder: the id of the process that made it.
-OWNER_FILE = ".owner-pid"
-
-
-def _mark_owner(folder: Path) -> Path:
-    (folder / OWNER_FILE).write_text(str(os.getpid()), encoding="utf-8")
-    return folder
-
-
 def make_staging(target: Path) -> Path:
-    """A fresh hidden directory next to ``target``; the package is built inside it."""
+    """A fresh hidden directory next to ``target``; the package is built inside it.
+
+    Its name carries this process's id (``.NAME.staging-PID-XXXX``), so a later run can tell a
+    folder left by a killed run from one in use.
+    """
     target.parent.mkdir(parents=True, exist_ok=True)
-    return _mark_owner(Path(tempfile.mkdtemp(prefix=f".{target.name}.staging-", dir=target.parent)))
+    prefix = f".{target.name}.staging-{os.getpid()}-"
+    return Path(tempfile.mkdtemp(prefix=prefix, dir=target.parent))
 
 
-def _alive(folder: Path) -> bool:
+def _alive(folder: Path, target: Path) -> bool:
     """Whether the process that made ``folder`` still runs (so the folder is in use)."""
+    rest = folder.name[len(target.name) + 2 :].split("-")
     try:
-        pid = int((folder / OWNER_FILE).read_text(encoding="utf-8").strip())
-    except (OSError, ValueError):
+        pid = int(rest[1])
+    except (IndexError, ValueError):
         return False
     if pid == os.getpid():
         return True
@@ -79,7 +76,7 @@ def remove_stale_staging(target: Path) -> list[Path]:
         return removed
     for folder in sorted(target.parent.glob(f".{target.name}.*-*")):
         kind = folder.name[len(target.name) + 2 :].split("-", 1)[0]
-        if kind not in ("staging", "old") or not folder.is_dir() or _alive(folder):
+        if kind not in ("staging", "old") or not folder.is_dir() or _alive(folder, target):
             continue
         kept = folder / target.name
         if kind == "old" and kept.is_dir() and not target.exists():
@@ -114,9 +111,8 @@ def swap_into_place(new: Path, target: Path) -> None:
     """Replace ``target`` with ``new`` (both in the same directory tree)."""
     aside: Path | None = None
     if target.exists():
-        aside = _mark_owner(
-            Path(tempfile.mkdtemp(prefix=f".{target.name}.old-", dir=target.parent))
-        )
+        prefix = f".{target.name}.old-{os.getpid()}-"
+        aside = Path(tempfile.mkdtemp(prefix=prefix, dir=target.parent))
         os.rename(target, aside / target.name)
     try:
         os.rename(new, target)
@@ -163,7 +159,7 @@ def swap_package_and_file(
     aside: Path | None = None
     if package_target.exists():
         aside = Path(
-            tempfile.mkdtemp(prefix=f".{package_target.name}.old-", dir=package_target.parent)
+            tempfile.mkdtemp(prefix=f".{package_target.name}.old-{os.getpid()}-", dir=package_target.parent)
         )
         os.rename(package_target, aside / package_target.name)
     try:
