@@ -29,6 +29,7 @@ from .validate import (
 
 #: Content types openapi-python-client models for request bodies.
 _BODY_TYPES = ("application/json", "application/x-www-form-urlencoded", "multipart/form-data")
+_SYMBOL_CHARS = re.compile(r"[^0-9A-Za-z_]")
 _SYMBOLS = {"<": "lt", ">": "gt", "=": "eq", "!": "not", "[": "", "]": "", "*": "any"}
 
 
@@ -240,7 +241,9 @@ def _parameters(adapted: Adapted, settings: Settings) -> None:
             changed = False
             taken = {parameter_name(str(p["name"]), settings) for p in params if p["in"] == "path"}
             taken |= set(settings.reserved_parameter_names)
-            for parameter in params:
+            # Plain names claim their Python name before names with symbols (``size`` before
+            # ``size>``), so the renamed one is the one that needed spelling out anyway.
+            for parameter in sorted(params, key=lambda p: bool(_SYMBOL_CHARS.search(str(p['name'])))):
                 if "schema" not in parameter and parameter["in"] != "path":
                     if adapted.note(
                         settings,
@@ -338,13 +341,13 @@ def _bodies(adapted: Adapted, settings: Settings) -> None:
         media = body["content"][chosen]
         if not _is_supported_body(chosen):
             if adapted.note(
-                settings, "non_json_body", subject, f"{chosen} request body is sent as bytes"
+                settings, "non_json_body", subject, f"{chosen} request body is sent as bytes (a types.File)"
             ):
                 adapted.content_type_overrides[chosen] = "application/octet-stream"
                 body["content"][chosen] = {"schema": dict(_BINARY)}
         elif not isinstance(media, dict) or "schema" not in media:
             if adapted.note(
-                settings, "non_json_body", subject, f"{chosen} request body has no schema; sent as bytes"
+                settings, "non_json_body", subject, f"{chosen} request body has no schema; sent as bytes (a types.File)"
             ):
                 adapted.content_type_overrides[chosen] = "application/octet-stream"
                 body["content"][chosen] = {"schema": dict(_BINARY)}
@@ -360,7 +363,7 @@ def _response_body(
         return
     chosen = offered[0]
     if adapted.note(
-        settings, "non_json_body", label, f"response {code} in {chosen} is returned as bytes"
+        settings, "non_json_body", label, f"response {code} in {chosen} is returned as bytes (a types.File)"
     ):
         adapted.content_type_overrides[chosen] = "application/octet-stream"
         response["content"] = {chosen: {"schema": dict(_BINARY)}}
