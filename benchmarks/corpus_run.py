@@ -48,9 +48,7 @@ class Outcome:
 
 def manifest() -> list[Entry]:
     data = yaml.safe_load((CORPUS / "manifest.yaml").read_text(encoding="utf-8"))
-    return [
-        Entry(d["file"], d["origin"], d["expect"], d.get("because")) for d in data["documents"]
-    ]
+    return [Entry(d["file"], d["origin"], d["expect"], d.get("because")) for d in data["documents"]]
 
 
 def generate(entry: Entry, root: Path, *, run_mypy: bool = False) -> Outcome:
@@ -60,14 +58,32 @@ def generate(entry: Entry, root: Path, *, run_mypy: bool = False) -> Outcome:
     config = root / f"{entry.package}.generator.yaml"
     out, err = io.StringIO(), io.StringIO()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        code = main(["init", "--spec", str(entry.path), "--package", entry.package, "--config",
-                     str(config), "--force"])
+        code = main(
+            [
+                "init",
+                "--spec",
+                str(entry.path),
+                "--package",
+                entry.package,
+                "--config",
+                str(config),
+                "--force",
+            ]
+        )
     if code != 0:
         return Outcome(entry, code, None, err.getvalue(), 0.0)
     out, err = io.StringIO(), io.StringIO()
     started = time.perf_counter()
-    args = ["--spec", str(entry.path), "--config", str(config), "--output",
-            str(root / entry.package), "--report", "json"]
+    args = [
+        "--spec",
+        str(entry.path),
+        "--config",
+        str(config),
+        "--output",
+        str(root / entry.package),
+        "--report",
+        "json",
+    ]
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
         code = main([*args, "--mypy" if run_mypy else "--no-mypy"])
     seconds = time.perf_counter() - started

@@ -113,7 +113,10 @@ def _exclude(adapted: Adapted, settings: Settings) -> None:
     if unknown:
         raise GenerationError(
             "refusing to generate: `exclude` (generator config) names no operation of the spec",
-            [f"{entry!r} is neither an operationId nor `METHOD /path` of the document" for entry in unknown],
+            [
+                f"{entry!r} is neither an operationId nor `METHOD /path` of the document"
+                for entry in unknown
+            ],
         )
 
 
@@ -124,13 +127,18 @@ def _tags(adapted: Adapted, settings: Settings) -> None:
         label = operation_label(path, method, operation)
         tags = [str(t) for t in operation.get("tags") or [] if str(t).strip()]
         if not tags:
-            if adapted.note(settings, "untagged", label, f"has no tag; put under {settings.default_tag!r}"):
+            if adapted.note(
+                settings, "untagged", label, f"has no tag; put under {settings.default_tag!r}"
+            ):
                 tags = [settings.default_tag]
             else:
                 continue
         elif len(tags) > 1:
             if adapted.note(
-                settings, "multiple_tags", label, f"has tags {', '.join(tags)}; generated under {tags[0]!r}"
+                settings,
+                "multiple_tags",
+                label,
+                f"has tags {', '.join(tags)}; generated under {tags[0]!r}",
             ):
                 tags = tags[:1]
             else:
@@ -143,7 +151,8 @@ def _tags(adapted: Adapted, settings: Settings) -> None:
                 settings,
                 "tag_name",
                 f"tag {tag!r}",
-                f"sdk.{tag_py} would collide with the package's own attribute; using sdk.{tag_name(new, settings)}",
+                f"sdk.{tag_py} would collide with the package's own attribute; "
+                f"using sdk.{tag_name(new, settings)}",
             ):
                 renamed[tag] = new
             tag = renamed.get(tag, tag)
@@ -194,7 +203,10 @@ def _operation_ids(adapted: Adapted, settings: Settings) -> None:
                 counter += 1
                 candidate = f"{base}_{counter}"
             if not adapted.note(
-                settings, "operation_id", label, f"{reason}; named {candidate!r} (from method and path)"
+                settings,
+                "operation_id",
+                label,
+                f"{reason}; named {candidate!r} (from method and path)",
             ):
                 continue
             operation["operationId"] = candidate
@@ -233,7 +245,10 @@ def _parameters(adapted: Adapted, settings: Settings) -> None:
             if not isinstance(operation, dict):
                 continue
             merged: dict[tuple[str, str], dict[str, Any]] = {}
-            for raw in [*shared, *(resolve_ref(spec, p) for p in operation.get("parameters") or [])]:
+            for raw in [
+                *shared,
+                *(resolve_ref(spec, p) for p in operation.get("parameters") or []),
+            ]:
                 if isinstance(raw, dict) and "name" in raw and "in" in raw:
                     merged[(str(raw["name"]), str(raw["in"]))] = raw
             params = [copy.deepcopy(p) for p in merged.values()]
@@ -243,17 +258,24 @@ def _parameters(adapted: Adapted, settings: Settings) -> None:
             taken |= set(settings.reserved_parameter_names)
             # Plain names claim their Python name before names with symbols (``size`` before
             # ``size>``), so the renamed one is the one that needed spelling out anyway.
-            for parameter in sorted(params, key=lambda p: bool(_SYMBOL_CHARS.search(str(p['name'])))):
-                if "schema" not in parameter and parameter["in"] != "path":
-                    if adapted.note(
+            for parameter in sorted(
+                params, key=lambda p: bool(_SYMBOL_CHARS.search(str(p["name"])))
+            ):
+                location = parameter["in"]
+                if (
+                    "schema" not in parameter
+                    and location != "path"
+                    and adapted.note(
                         settings,
                         "parameter_without_schema",
                         label,
-                        f"{parameter['in']} parameter {parameter['name']!r} has no schema; sent as a string",
-                    ):
-                        parameter.pop("content", None)
-                        parameter["schema"] = {"type": "string"}
-                        changed = True
+                        f"{location} parameter {parameter['name']!r} has no schema; "
+                        "sent as a string",
+                    )
+                ):
+                    parameter.pop("content", None)
+                    parameter["schema"] = {"type": "string"}
+                    changed = True
                 if parameter["in"] == "path":
                     continue
                 wire = str(parameter["name"])
@@ -341,16 +363,21 @@ def _bodies(adapted: Adapted, settings: Settings) -> None:
         media = body["content"][chosen]
         if not _is_supported_body(chosen):
             if adapted.note(
-                settings, "non_json_body", subject, f"{chosen} request body is sent as bytes (a types.File)"
+                settings,
+                "non_json_body",
+                subject,
+                f"{chosen} request body is sent as bytes (a types.File)",
             ):
                 adapted.content_type_overrides[chosen] = "application/octet-stream"
                 body["content"][chosen] = {"schema": dict(_BINARY)}
-        elif not isinstance(media, dict) or "schema" not in media:
-            if adapted.note(
-                settings, "non_json_body", subject, f"{chosen} request body has no schema; sent as bytes (a types.File)"
-            ):
-                adapted.content_type_overrides[chosen] = "application/octet-stream"
-                body["content"][chosen] = {"schema": dict(_BINARY)}
+        elif (not isinstance(media, dict) or "schema" not in media) and adapted.note(
+            settings,
+            "non_json_body",
+            subject,
+            f"{chosen} request body has no schema; sent as bytes (a types.File)",
+        ):
+            adapted.content_type_overrides[chosen] = "application/octet-stream"
+            body["content"][chosen] = {"schema": dict(_BINARY)}
 
 
 def _response_body(
@@ -363,7 +390,10 @@ def _response_body(
         return
     chosen = offered[0]
     if adapted.note(
-        settings, "non_json_body", label, f"response {code} in {chosen} is returned as bytes (a types.File)"
+        settings,
+        "non_json_body",
+        label,
+        f"response {code} in {chosen} is returned as bytes (a types.File)",
     ):
         adapted.content_type_overrides[chosen] = "application/octet-stream"
         response["content"] = {chosen: {"schema": dict(_BINARY)}}

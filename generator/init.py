@@ -10,6 +10,7 @@ none. Everything else (policies, reserved names, secret fields) is the default c
 from __future__ import annotations
 
 import argparse
+import contextlib
 import keyword
 import sys
 from collections import Counter
@@ -27,8 +28,17 @@ from .validate import HTTP_METHODS, resolve_ref
 REPO_ROOT = GENERATOR_DIR.parent
 #: Top-level names of this project a new SDK package may not take.
 PROJECT_NAMES = frozenset(
-    {"generated_sdk", "sdk_session", "reference_server", "generator", "tests", "benchmarks",
-     "examples", "spec", "docs"}
+    {
+        "generated_sdk",
+        "sdk_session",
+        "reference_server",
+        "generator",
+        "tests",
+        "benchmarks",
+        "examples",
+        "spec",
+        "docs",
+    }
 )
 _CURSOR_PARAMS = ("cursor", "page_token", "pageToken", "after", "starting_after", "next_token")
 _NEXT_FIELDS = ("next_cursor", "nextCursor", "next_page_token", "nextPageToken", "next_token")
@@ -117,13 +127,21 @@ def guess_error_model(spec: dict[str, Any]) -> dict[str, str] | None:
         schema = resolve_ref(spec, {"$ref": f"#/components/schemas/{name}"})
         if not isinstance(schema, dict):
             continue
-        properties = schema.get("properties") or {}
+        properties: dict[str, Any] = schema.get("properties") or {}
         required = set(schema.get("required") or [])
 
-        def string_field(candidates: tuple[str, ...]) -> str | None:
+        def string_field(
+            candidates: tuple[str, ...],
+            properties: dict[str, Any] = properties,
+            required: set[str] = required,
+        ) -> str | None:
             for field_name in candidates:
                 prop = resolve_ref(spec, properties.get(field_name))
-                if field_name in required and isinstance(prop, dict) and prop.get("type") == "string":
+                if (
+                    field_name in required
+                    and isinstance(prop, dict)
+                    and prop.get("type") == "string"
+                ):
                     return field_name
             return None
 
@@ -152,10 +170,8 @@ def build_config(spec_path: Path, package: str) -> tuple[dict[str, Any], list[st
         raise GenerationError(f"{spec_path} is not an OpenAPI document (not a mapping)")
     config: dict[str, Any] = yaml.safe_load(DEFAULT_CONFIG.read_text(encoding="utf-8"))
     shown = spec_path.resolve()
-    try:
+    with contextlib.suppress(ValueError):
         shown = shown.relative_to(Path.cwd().resolve())
-    except ValueError:
-        pass
     config["package_name"] = package
     config["header"] = (
         f"# Generated from {shown.as_posix()} by `python -m generator`; do not edit by hand."

@@ -10,11 +10,10 @@ reported by name. The result parses with no warning at all, or the run is refuse
 
 from __future__ import annotations
 
-import contextlib
-from contextlib import redirect_stderr, redirect_stdout
 import copy
 import io
 import re
+from contextlib import redirect_stderr, redirect_stdout
 from dataclasses import dataclass
 from typing import Any
 
@@ -60,7 +59,7 @@ class _Round:
 def parse_adapted(
     adapted: Adapted, config: Config, settings: Settings, source: Source
 ) -> GeneratorData:
-    """Parse ``adapted.spec`` (adapting it further in place) until openapi-python-client is silent."""
+    """Parse ``adapted.spec``, adapting it further in place, until nothing is left out."""
     for _ in range(MAX_ROUNDS):
         state = _Round()
         try:
@@ -102,7 +101,9 @@ def _leftovers(adapted: Adapted, config: Config) -> list[str]:
     if isinstance(data, GeneratorError):
         return [data.header]
     found = [f"{e.header.strip()} {(e.detail or '').strip()}"[:300] for e in data.errors]
-    found += [f"{e.header.strip()} {(e.detail or '').strip()}"[:300] for e in _endpoint_errors(data)]
+    found += [
+        f"{e.header.strip()} {(e.detail or '').strip()}"[:300] for e in _endpoint_errors(data)
+    ]
     return found
 
 
@@ -115,10 +116,9 @@ def _walk(spec: Any, loc: tuple[Any, ...]) -> tuple[list[str | int], Any, Any]:
     parent: Any = None
     node: Any = spec
     for part in loc:
-        if isinstance(node, dict) and part in node:
-            parent, node = node, node[part]
-            parts.append(part)
-        elif isinstance(node, list) and isinstance(part, int) and part < len(node):
+        in_dict = isinstance(node, dict) and part in node
+        in_list = isinstance(node, list) and isinstance(part, int) and part < len(node)
+        if in_dict or in_list:
             parent, node = node, node[part]
             parts.append(part)
     return parts, parent, node
@@ -197,7 +197,9 @@ def _fix_components(
             failing.setdefault(name, " ".join((error.detail or error.header).split()))
     duplicates = {name: why for name, why in failing.items() if _DUPLICATE in why}
     if duplicates:
-        taken = {pascal_case(str(s.get("title") or k)) for k, s in schemas.items() if isinstance(s, dict)}
+        taken = {
+            pascal_case(str(s.get("title") or k)) for k, s in schemas.items() if isinstance(s, dict)
+        }
         for name in sorted(duplicates):
             schema = schemas[name]
             base = pascal_case(name)
@@ -210,7 +212,8 @@ def _fix_components(
                 settings,
                 "model_name",
                 f"schema {name!r}",
-                f"its model name {pascal_case(old)!r} is taken by another schema; named {candidate!r}",
+                f"its model name {pascal_case(old)!r} is taken by another schema; "
+                f"named {candidate!r}",
             ):
                 schema["title"] = candidate
                 taken.add(candidate)
@@ -273,7 +276,9 @@ def _is_scalar(spec: dict[str, Any], schema: Any) -> bool:
     return _is_simple(spec, schema) and isinstance(schema, dict) and schema.get("type") != "array"
 
 
-def _fix_endpoints(adapted: Adapted, settings: Settings, data: GeneratorData, state: _Round) -> None:
+def _fix_endpoints(
+    adapted: Adapted, settings: Settings, data: GeneratorData, state: _Round
+) -> None:
     spec = adapted.spec
     for error in _endpoint_errors(data):
         match = _WHERE.search(error.header)
@@ -287,7 +292,9 @@ def _fix_endpoints(adapted: Adapted, settings: Settings, data: GeneratorData, st
         detail = _UNTRUSTED.sub("…", " ".join((error.detail or error.header).split()))
         whole = "will not be generated" in error.header
         if "Cannot parse response" in detail or not whole:
-            _loosen_responses(adapted, settings, data, method, path, operation, label, detail, state)
+            _loosen_responses(
+                adapted, settings, data, method, path, operation, label, detail, state
+            )
         elif "body" in detail.lower():
             _loosen_body(adapted, settings, operation, label, detail, state)
         else:
@@ -370,7 +377,9 @@ def _loosen_parameters(
     loosened = False
     resolved = [resolve_ref(spec, raw) for raw in parameters]
     complex_ones = {
-        i for i, p in enumerate(resolved) if isinstance(p, dict) and not _is_simple(spec, p.get("schema"))
+        i
+        for i, p in enumerate(resolved)
+        if isinstance(p, dict) and not _is_simple(spec, p.get("schema"))
     }
     if not complex_ones:  # e.g. an array in a header: only scalars are sure to be sendable
         complex_ones = {

@@ -19,9 +19,9 @@ from .adapt import Adapted, adapt_spec
 from .check import Drift, compare_trees
 from .errors import GenerationError
 from .lockfile import write_lock
+from .loosen import parse_adapted
 from .plan import SdkPlan
 from .postprocess import format_package
-from .loosen import parse_adapted
 from .preprocess import preprocess_spec
 from .report import Report, build_report
 from .run_codegen import check_generator_version, make_config, parse_strict, plan_for, write_package
@@ -101,7 +101,7 @@ def prepare(source: Source, settings: Settings, output: Path) -> Prepared:
     adapted = adapt_spec(source.data, settings)
     config = make_config(settings, source.path, output, adapted.content_type_overrides)
     data = parse_adapted(adapted, config, settings, source)
-    notes: list[str] = []  # the report names every adaptation
+    notes = []  # the report names every adaptation
     return Prepared(source, adapted, data, config, warnings, notes)
 
 
@@ -112,7 +112,9 @@ def build_prepared(
     adapted = prepared.adapted
     plan = plan_for(prepared.data, adapted.spec, settings, adapted.wire_names)
     report = build_report(prepared.source, adapted, plan, [*prepared.warnings, *adapted.warnings])
-    config = make_config(settings, prepared.source.path, package_dir, adapted.content_type_overrides)
+    config = make_config(
+        settings, prepared.source.path, package_dir, adapted.content_type_overrides
+    )
     write_package(prepared.data, plan, config)
     format_package(package_dir, settings)
     write_lock(package_dir, prepared.source.raw, settings)

@@ -323,7 +323,15 @@ def build_plan(
             if label in flagged:  # already refused; further findings would only echo it
                 continue
             plan = _operation_plan(
-                endpoint, str(tag_py), path, method, operation, spec, settings, label, problems,
+                endpoint,
+                str(tag_py),
+                path,
+                method,
+                operation,
+                spec,
+                settings,
+                label,
+                problems,
                 wire_names or {},
             )
             if plan is None:

@@ -45,7 +45,9 @@ class Report:
                 "in_document": self.operations_in_document,
                 "generated": self.generated,
                 "excluded": len(self.excluded),
-                "adapted": len({a.subject for a in self.adaptations if a.subject.startswith("operation")}),
+                "adapted": len(
+                    {a.subject for a in self.adaptations if a.subject.startswith("operation")}
+                ),
                 "lost": self.lost,
             },
             "excluded": self.excluded,
@@ -120,7 +122,8 @@ def build_report(source: Source, adapted: Adapted, plan: SdkPlan, warnings: list
             for path, item in (adapted.spec.get("paths") or {}).items()
             if isinstance(item, dict)
             for method in item
-            if isinstance(item[method], dict) and (method.upper(), path) not in generated
+            if isinstance(item[method], dict)
+            and (method.upper(), path) not in generated
             and method in ("get", "put", "post", "delete", "options", "head", "patch", "trace")
         ]
         raise GenerationError(

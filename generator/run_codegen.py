@@ -9,8 +9,8 @@ of the same name, and every module is rendered from our templates.
 from __future__ import annotations
 
 import contextlib
-from contextlib import redirect_stderr, redirect_stdout
 import io
+from contextlib import redirect_stderr, redirect_stdout
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any

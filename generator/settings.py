@@ -98,9 +98,7 @@ class Settings:
 
     def strict(self) -> Settings:
         """The same settings with every policy set to ``refuse`` (``--strict``)."""
-        return replace(
-            self, policies=dict.fromkeys(self.policies, "refuse"), strict_mode=True
-        )
+        return replace(self, policies=dict.fromkeys(self.policies, "refuse"), strict_mode=True)
 
     def adapts(self, policy: str) -> bool:
         return self.policies[policy] != "refuse"

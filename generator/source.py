@@ -39,7 +39,9 @@ def split_pointer(value: str) -> list[str]:
 
 def excerpt(value: Any, limit: int = EXCERPT) -> str:
     """A short one-line rendering of ``value`` for messages (never a whole body or image)."""
-    text = json.dumps(value, ensure_ascii=False, default=str) if not isinstance(value, str) else value
+    text = (
+        json.dumps(value, ensure_ascii=False, default=str) if not isinstance(value, str) else value
+    )
     text = " ".join(text.split())
     return text if len(text) <= limit else f"{text[: limit - 1]}…"
 
@@ -54,7 +56,7 @@ class Source:
     _nodes: Any = field(default=None, repr=False)
 
     def line(self, location: str) -> int | None:
-        """1-based line of the value at JSON pointer ``location`` (of its nearest existing parent)."""
+        """1-based line of the value at JSON pointer ``location`` (else of its nearest parent)."""
         if self._nodes is None:
             try:
                 self._nodes = yaml.compose(self.raw.decode("utf-8", "replace"), Loader=_LOADER)
@@ -100,7 +102,7 @@ def parse_document(raw: bytes, path: Path) -> Any:
         except ValueError:
             pass  # YAML flow style also starts with a brace
     try:
-        return yaml.load(raw, Loader=_LOADER)  # noqa: S506 - a safe loader
+        return yaml.load(raw, Loader=_LOADER)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" (line {mark.line + 1})" if mark is not None else ""

@@ -198,9 +198,9 @@ class _Walker:
             if location == "path" and parameter.get("required") is not True:
                 self.warn(at, f"path parameter {name!r} should be `required: true`")
             schema = parameter.get("schema")
-            if isinstance(schema, dict) and isinstance(schema.get("type"), str):
-                if schema["type"] not in _SCHEMA_TYPES:
-                    self.warn(f"{at}/schema/type", f"unknown type {excerpt(schema['type'])}")
+            kind = schema.get("type") if isinstance(schema, dict) else None
+            if isinstance(kind, str) and kind not in _SCHEMA_TYPES:
+                self.warn(f"{at}/schema/type", f"unknown type {excerpt(kind)}")
         return found
 
 

@@ -159,7 +159,9 @@ def swap_package_and_file(
     aside: Path | None = None
     if package_target.exists():
         aside = Path(
-            tempfile.mkdtemp(prefix=f".{package_target.name}.old-{os.getpid()}-", dir=package_target.parent)
+            tempfile.mkdtemp(
+                prefix=f".{package_target.name}.old-{os.getpid()}-", dir=package_target.parent
+            )
         )
         os.rename(package_target, aside / package_target.name)
     try:

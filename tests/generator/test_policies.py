@@ -122,10 +122,12 @@ PROBE = textwrap.dedent(
         if request.url.path.startswith("/pictures/"):
             return httpx.Response(200, content=b"PNG", headers={"content-type": "image/png"})
         if request.url.path == "/token/":
-            return httpx.Response(200, json={"username": "u", "access": "JWT-A", "refresh": "JWT-R"})
+            pair = {"username": "u", "access": "JWT-A", "refresh": "JWT-R"}
+            return httpx.Response(200, json=pair)
         return httpx.Response(201, json={"id": 7})
 
-    client = sdk.Client(base_url="https://api.test", httpx_args={"transport": httpx.MockTransport(handler)})
+    transport = httpx.MockTransport(handler)
+    client = sdk.Client(base_url="https://api.test", httpx_args={"transport": transport})
     moved = sdk.default.get_old(client)
     picture = sdk.default.get_picture(client, id="p 1", client_="web", size_gt=3, size=2)
     note = sdk.notes.add_note(client, body=sdk.types.File(payload=b"hello"))
@@ -213,8 +215,19 @@ def test_text_from_the_document_cannot_break_lint(odd: tuple[Path, dict[str, Any
     init = (root / "odd_sdk" / "__init__.py").read_text(encoding="utf-8")
     assert "“typographic quotes”" in init and "back\\\\slash" in init
     result = subprocess.run(
-        [sys.executable, "-m", "ruff", "check", "--no-cache", "--isolated", "--line-length",
-         "100", "--select", "E,F,W,I,B,UP,SIM,RUF", str(root / "odd_sdk")],
+        [
+            sys.executable,
+            "-m",
+            "ruff",
+            "check",
+            "--no-cache",
+            "--isolated",
+            "--line-length",
+            "100",
+            "--select",
+            "E,F,W,I,B,UP,SIM,RUF",
+            str(root / "odd_sdk"),
+        ],
         capture_output=True,
         text=True,
         check=False,
@@ -227,8 +240,13 @@ def test_strict_refuses_what_the_policies_adapt(
 ) -> None:
     root, _ = odd
     code, _, err = _run(
-        "--spec", root / "odd.yaml", "--config", root / "odd.generator.yaml", "--output",
-        tmp_path / "odd_sdk", "--strict",
+        "--spec",
+        root / "odd.yaml",
+        "--config",
+        root / "odd.generator.yaml",
+        "--output",
+        tmp_path / "odd_sdk",
+        "--strict",
     )
     assert code == 1
     assert "refusing to generate" in err and not (tmp_path / "odd_sdk").exists()
@@ -243,8 +261,15 @@ def test_exclude_by_operation_id_or_method_and_path(
     path = tmp_path / "config.yaml"
     path.write_text(yaml.safe_dump(config), encoding="utf-8")
     code, out, err = _run(
-        "--spec", root / "odd.yaml", "--config", path, "--output", tmp_path / "odd_sdk",
-        "--report", "json", "--no-mypy",
+        "--spec",
+        root / "odd.yaml",
+        "--config",
+        path,
+        "--output",
+        tmp_path / "odd_sdk",
+        "--report",
+        "json",
+        "--no-mypy",
     )
     assert code == 0, err
     report = json.loads(out)
@@ -290,7 +315,9 @@ def test_invalid_documents_are_refused_with_every_problem_located(tmp_path: Path
     assert len(lines) == 4, err
     assert any("broken.yaml:3 /info/version" in line for line in lines)
     assert any("/paths/~1a~1{id}/get" in line and "{id}" in line for line in lines)
-    assert any("#/components/schemas/Missing" in line and "points at nothing" in line for line in lines)
+    assert any(
+        "#/components/schemas/Missing" in line and "points at nothing" in line for line in lines
+    )
     assert any("/paths/~1b/get/responses/2000" in line for line in lines)
     assert all(len(line) < 300 for line in lines)  # values are cut short
 
@@ -313,26 +340,48 @@ def test_init_guesses_pagination_and_error_model(tmp_path: Path) -> None:
             "/orders": {
                 "get": {
                     "operationId": "listOrders",
-                    "parameters": [{"name": "page_token", "in": "query", "schema": {"type": "string"}}],
+                    "parameters": [
+                        {"name": "page_token", "in": "query", "schema": {"type": "string"}}
+                    ],
                     "responses": {
-                        "200": {"description": "", "content": {"application/json": {"schema": {
-                            "type": "object",
-                            "properties": {
-                                "orders": {"type": "array", "items": {"type": "string"}},
-                                "next_page_token": {"type": ["string", "null"]},
+                        "200": {
+                            "description": "",
+                            "content": {
+                                "application/json": {
+                                    "schema": {
+                                        "type": "object",
+                                        "properties": {
+                                            "orders": {
+                                                "type": "array",
+                                                "items": {"type": "string"},
+                                            },
+                                            "next_page_token": {"type": ["string", "null"]},
+                                        },
+                                    }
+                                }
                             },
-                        }}}},
-                        "400": {"description": "", "content": {"application/json": {"schema": {
-                            "$ref": "#/components/schemas/Problem"}}}},
+                        },
+                        "400": {
+                            "description": "",
+                            "content": {
+                                "application/json": {
+                                    "schema": {"$ref": "#/components/schemas/Problem"}
+                                }
+                            },
+                        },
                     },
                 }
             }
         },
-        "components": {"schemas": {"Problem": {
-            "type": "object",
-            "required": ["code", "detail"],
-            "properties": {"code": {"type": "string"}, "detail": {"type": "string"}},
-        }}},
+        "components": {
+            "schemas": {
+                "Problem": {
+                    "type": "object",
+                    "required": ["code", "detail"],
+                    "properties": {"code": {"type": "string"}, "detail": {"type": "string"}},
+                }
+            }
+        },
     }
     path = tmp_path / "shop.yaml"
     path.write_text(yaml.safe_dump(spec), encoding="utf-8")
@@ -344,7 +393,11 @@ def test_init_guesses_pagination_and_error_model(tmp_path: Path) -> None:
     assert config["openapi_python_client"]["package_name_override"] == "shop_sdk"
     assert config["pagination"]["cursor_param"] == "page_token"
     assert config["pagination"]["next_cursor_field"] == "next_page_token"
-    assert config["error_model"] == {"name": "Problem", "code_field": "code", "message_field": "detail"}
+    assert config["error_model"] == {
+        "name": "Problem",
+        "code_field": "code",
+        "message_field": "detail",
+    }
     assert "--output shop_sdk" in out
     code, _, err = _run("--spec", path, "--config", config_path, "--output", tmp_path / "shop_sdk")
     assert code == 0, err
