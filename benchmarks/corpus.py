@@ -28,6 +28,9 @@ from pathlib import Path
 
 import yaml
 
+from generator.adapt import count_operations
+from generator.source import parse_document
+
 from .corpus_run import Entry, generate, manifest
 from .synthetic_spec import build_spec
 
@@ -94,6 +97,12 @@ class _Located(Entry):
         return self.location
 
 
+def _refusal(stderr: str) -> str:
+    """``refused: <first located problem>`` from a refused run's messages."""
+    problems = [line[4:] for line in stderr.splitlines() if line.startswith("  - ")]
+    return f"refused: {problems[0]}" if problems else "refused"
+
+
 def _spread(values: list[float]) -> str:
     if not values:
         return "-"
@@ -152,7 +161,10 @@ def main(argv: list[str] | None = None) -> int:
                 folder = scratch / f"round{round_number}"
                 folder.mkdir(exist_ok=True)
                 outcome = generate(row.entry, folder)
-                row.outcome = "generated" if outcome.code == 0 else "refused (invalid)"
+                row.outcome = "generated" if outcome.code == 0 else _refusal(outcome.stderr)
+                row.operations = count_operations(
+                    parse_document(row.entry.path.read_bytes(), row.entry.path)
+                )
                 if outcome.report is not None:
                     row.operations = outcome.report["operations"]["in_document"]
                     row.adaptations = outcome.report["adaptations_by_policy"]

@@ -61,7 +61,8 @@ def check_target_name(output: Path, settings: Settings) -> None:
     if output.name != settings.package_name:
         raise GenerationError(
             f"the output folder must be named {settings.package_name!r} (the package name the "
-            f"code is generated and verified under), got {output.name!r}"
+            f"code is generated and verified under), got {output.name!r}; for another API, "
+            "write its own config with `python -m generator init --spec PATH --package NAME`"
         )
 
 

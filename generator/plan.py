@@ -358,7 +358,10 @@ def build_plan(
     }
     for missing in sorted(expected - detected):
         if missing not in in_spec:
-            problems.append(f"pagination.expect lists {missing}, which is not an operation")
+            problems.append(
+                f"pagination.expect lists {missing}, which is not an operation (is this config "
+                "made for this document? `python -m generator init` writes one for another API)"
+            )
         elif missing in generated:  # (an operation refused above is not reported twice)
             problems.append(
                 f"operation {missing}: listed in pagination.expect but not detected as "

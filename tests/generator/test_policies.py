@@ -401,3 +401,95 @@ def test_init_guesses_pagination_and_error_model(tmp_path: Path) -> None:
     assert "--output shop_sdk" in out
     code, _, err = _run("--spec", path, "--config", config_path, "--output", tmp_path / "shop_sdk")
     assert code == 0, err
+
+
+def _drf_document() -> dict[str, Any]:
+    """The corpus's drf-spectacular + SimpleJWT document plus a list operation with DRF's
+    page-number pagination, in the shape drf-spectacular writes it."""
+    corpus = Path(__file__).with_name("corpus") / "documents" / "drf-simplejwt.yaml"
+    spec: dict[str, Any] = yaml.safe_load(corpus.read_text(encoding="utf-8"))
+    spec["paths"]["/items/"] = {
+        "get": {
+            "operationId": "items_list",
+            "parameters": [
+                {
+                    "name": "page",
+                    "required": False,
+                    "in": "query",
+                    "description": "A page number within the paginated result set.",
+                    "schema": {"type": "integer"},
+                }
+            ],
+            "tags": ["items"],
+            "security": [{"jwtAuth": []}],
+            "responses": {
+                "200": {
+                    "content": {
+                        "application/json": {
+                            "schema": {"$ref": "#/components/schemas/PaginatedItemList"}
+                        }
+                    },
+                    "description": "",
+                }
+            },
+        }
+    }
+    schemas = spec["components"]["schemas"]
+    schemas["Item"] = {
+        "type": "object",
+        "properties": {"id": {"type": "integer", "readOnly": True}, "name": {"type": "string"}},
+        "required": ["id", "name"],
+    }
+    schemas["PaginatedItemList"] = {
+        "type": "object",
+        "required": ["count", "results"],
+        "properties": {
+            "count": {"type": "integer", "example": 123},
+            "next": {"type": "string", "nullable": True, "format": "uri"},
+            "previous": {"type": "string", "nullable": True, "format": "uri"},
+            "results": {"type": "array", "items": {"$ref": "#/components/schemas/Item"}},
+        },
+    }
+    return spec
+
+
+def test_a_drf_simplejwt_document_generates_from_init_alone(tmp_path: Path) -> None:
+    spec = tmp_path / "schema.yaml"
+    spec.write_text(yaml.safe_dump(_drf_document(), sort_keys=False), encoding="utf-8")
+    config = tmp_path / "drf.generator.yaml"
+    code, out, err = _run("init", "--spec", spec, "--package", "drf_sdk", "--config", config)
+    assert code == 0, err
+    assert "pagination: off" in out and "error model: none" in out
+    code, out, err = _run(
+        "--spec", spec, "--config", config, "--output", tmp_path / "drf_sdk", "--report", "json"
+    )
+    assert code == 0, err
+    assert json.loads(out)["operations"]["generated"] == 6
+    probe = textwrap.dedent(
+        """
+        import sys
+        sys.path.insert(0, sys.argv[1])
+        from drf_sdk.models import PaginatedItemList, TokenObtainPair, TokenRefresh
+        page = PaginatedItemList.from_dict(
+            {"count": 1, "next": None, "previous": None, "results": [{"id": 1, "name": "a"}]}
+        )
+        print(page.results[0].name, page.count)
+        print(repr(TokenObtainPair.from_dict(
+            {"username": "u", "password": "PW", "access": "JWT-A", "refresh": "JWT-R"}
+        )))
+        print(repr(TokenRefresh.from_dict({"access": "JWT-A", "refresh": "JWT-R"})))
+        """
+    )
+    result = subprocess.run(
+        [sys.executable, "-I", "-B", "-c", probe, str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    first, pair, refresh = result.stdout.splitlines()
+    assert first == "a 1"
+    for text in (pair, refresh):
+        assert "JWT-A" not in text and "JWT-R" not in text and "PW" not in text
+    assert "username='u'" in pair
