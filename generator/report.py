@@ -7,6 +7,7 @@ run that would lose one is refused, so a finished run always reports 0.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -14,6 +15,10 @@ from .adapt import Adaptation, Adapted, count_operations
 from .errors import GenerationError
 from .plan import SdkPlan
 from .source import Source
+
+
+#: How adaptations name operations: ``operation 'id' (GET /x)`` or ``operation GET /x``.
+_OPERATION = re.compile(r"^operation (?:'.*' \()?(?P<where>[A-Z]+ /[^)]*)\)?$")
 
 
 @dataclass
@@ -32,6 +37,15 @@ class Report:
     def lost(self) -> int:
         return self.operations_in_document - self.generated - len(self.excluded)
 
+    def adapted_operations(self) -> set[str]:
+        """``METHOD /path`` of every operation some adaptation names."""
+        found: set[str] = set()
+        for adaptation in self.adaptations:
+            match = _OPERATION.search(adaptation.subject)
+            if match:
+                found.add(match["where"])
+        return found
+
     def by_policy(self) -> dict[str, int]:
         counts: dict[str, int] = {}
         for adaptation in self.adaptations:
@@ -45,9 +59,7 @@ class Report:
                 "in_document": self.operations_in_document,
                 "generated": self.generated,
                 "excluded": len(self.excluded),
-                "adapted": len(
-                    {a.subject for a in self.adaptations if a.subject.startswith("operation")}
-                ),
+                "adapted": len(self.adapted_operations()),
                 "lost": self.lost,
             },
             "excluded": self.excluded,

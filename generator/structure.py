@@ -19,6 +19,14 @@ from .validate import HTTP_METHODS
 _PATH_TEMPLATE = re.compile(r"{([^}/]+)}")
 _SCHEMA_TYPES = {"string", "number", "integer", "boolean", "array", "object", "null"}
 _PARAMETER_LOCATIONS = {"query", "header", "path", "cookie"}
+_PYTHON_TYPES: dict[str, type | tuple[type, ...]] = {
+    "string": str,
+    "integer": int,
+    "number": (int, float),
+    "boolean": bool,
+    "array": list,
+    "object": dict,
+}
 
 
 @dataclass
@@ -110,6 +118,8 @@ class _Walker:
                         )
                     elif self.target(ref) is _MISSING:
                         self.refuse(f"{where}/$ref", f"$ref {excerpt(ref)} points at nothing")
+                else:
+                    self.schema_hints(current, where)
                 for key, value in current.items():
                     if isinstance(value, dict | list):
                         stack.append((value, f"{where}/{_escape(str(key))}"))
@@ -117,6 +127,29 @@ class _Walker:
                 for index, value in enumerate(current):
                     if isinstance(value, dict | list):
                         stack.append((value, f"{where}/{index}"))
+
+    def schema_hints(self, node: dict[str, Any], where: str) -> None:
+        """Warnings for schema oddities that generation copes with (reported, not refused)."""
+        kind = node.get("type")
+        if isinstance(kind, str) and kind in _PYTHON_TYPES and "default" in node:
+            default = node["default"]
+            expected = _PYTHON_TYPES[kind]
+            wrong = not isinstance(default, expected) or (
+                isinstance(default, bool) and kind in ("integer", "number")
+            )
+            if wrong and not (default is None and node.get("nullable")):
+                self.warn(
+                    f"{where}/default",
+                    f"default {excerpt(default)} is not of type {kind!r}",
+                )
+        required, properties = node.get("required"), node.get("properties")
+        if isinstance(required, list) and isinstance(properties, dict):
+            missing = [str(name) for name in required if name not in properties]
+            if missing and "allOf" not in node and "additionalProperties" not in node:
+                self.warn(
+                    f"{where}/required",
+                    f"lists {excerpt(', '.join(missing))}, not among the schema's properties",
+                )
 
     # -- paths and operations -----------------------------------------------------------------
 

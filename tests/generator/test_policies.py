@@ -493,3 +493,19 @@ def test_a_drf_simplejwt_document_generates_from_init_alone(tmp_path: Path) -> N
     for text in (pair, refresh):
         assert "JWT-A" not in text and "JWT-R" not in text and "PW" not in text
     assert "username='u'" in pair
+
+
+def test_oddities_that_do_not_affect_generation_are_warnings(tmp_path: Path) -> None:
+    spec = yaml.safe_load((Path(__file__).parents[2] / "spec" / "openapi.yaml").read_text())
+    item = spec["components"]["schemas"]["ItemPage"]
+    item["required"] = [*item.get("required", []), "ghost"]
+    path = tmp_path / "openapi.yaml"
+    path.write_text(yaml.safe_dump(spec, sort_keys=False), encoding="utf-8")
+    code, out, err = _run(
+        "--spec", path, "--output", tmp_path / "generated_sdk", "--no-mypy", "--report", "json"
+    )
+    assert code == 0, err
+    warnings = json.loads(out)["warnings"]
+    assert len(warnings) == 1
+    assert "/components/schemas/ItemPage/required" in warnings[0] and "ghost" in warnings[0]
+    assert warnings[0].startswith("openapi.yaml:")
