@@ -16,7 +16,6 @@ from .errors import GenerationError
 from .plan import SdkPlan
 from .source import Source
 
-
 #: How adaptations name operations: ``operation 'id' (GET /x)`` or ``operation GET /x``.
 _OPERATION = re.compile(r"^operation (?:'.*' \()?(?P<where>[A-Z]+ /[^)]*)\)?$")
 
