@@ -82,6 +82,11 @@ def parse_adapted(
             _fix_endpoints(adapted, settings, data, state)
         if not state.changed:
             break
+    if adapted.refusals:
+        raise GenerationError(
+            "refusing to generate: the spec needs adaptations that the policies refuse",
+            adapted.refusals,
+        )
     problems = _leftovers(adapted, config)
     raise GenerationError(
         "refusing to generate: openapi-python-client cannot represent parts of the spec, even "

@@ -509,3 +509,20 @@ def test_oddities_that_do_not_affect_generation_are_warnings(tmp_path: Path) -> 
     assert len(warnings) == 1
     assert "/components/schemas/ItemPage/required" in warnings[0] and "ghost" in warnings[0]
     assert warnings[0].startswith("openapi.yaml:")
+
+
+def test_a_policy_set_to_refuse_refuses_with_its_name(
+    odd: tuple[Path, dict[str, Any]], tmp_path: Path
+) -> None:
+    root, _ = odd
+    config = yaml.safe_load((root / "odd.generator.yaml").read_text(encoding="utf-8"))
+    config["policies"] = {"invalid_schema_keyword": "refuse"}
+    path = tmp_path / "config.yaml"
+    path.write_text(yaml.safe_dump(config), encoding="utf-8")
+    code, _, err = _run(
+        "--spec", root / "odd.yaml", "--config", path, "--output", tmp_path / "odd_sdk"
+    )
+    assert code == 1
+    assert "policy invalid_schema_keyword: refuse" in err
+    assert "odd.yaml:" in err and "/components/schemas/Note/properties/shape/enum" in err
+    assert not (tmp_path / "odd_sdk").exists()
