@@ -1,4 +1,6 @@
 # Generated from spec/openapi.yaml by `python -m generator`; do not edit by hand.
+# ruff: noqa: E501, B008, RUF001, RUF002, RUF003, RUF100
+# mypy: disable-error-code="redundant-cast"
 """Lazy package attributes: importing the SDK costs nothing until a name is first used.
 
 Packages keep ``if TYPE_CHECKING:`` imports of the same names, so type checkers see exact types.

@@ -1,6 +1,9 @@
 # Generated from spec/openapi.yaml by `python -m generator`; do not edit by hand.
+# ruff: noqa: E501, B008, RUF001, RUF002, RUF003, RUF100
+# mypy: disable-error-code="redundant-cast"
 """Types shared by models and operations; free of httpx so that models import cheaply."""
 
+import re
 from collections.abc import Mapping, MutableMapping
 from typing import IO, BinaryIO, Generic, Literal, TypeVar
 
@@ -23,12 +26,27 @@ UNSET: Unset = Unset()
 #: and the spec's ``format: password`` properties); models never show their values in ``repr()``.
 SECRET_NAMES: frozenset[str] = frozenset(
     {
+        "access",
         "access_token",
-        "client_secret",
-        "id_token",
+        "api_key",
+        "apikey",
+        "credentials",
+        "passphrase",
         "password",
+        "private_key",
+        "refresh",
         "refresh_token",
+        "secret",
+        "session_id",
         "token",
+    }
+)
+
+
+#: Lower-cased names never masked although they match (``public_fields`` in the config).
+PUBLIC_NAMES: frozenset[str] = frozenset(
+    {
+        "token_type",
     }
 )
 
@@ -43,10 +61,26 @@ def secret_repr(value: object) -> str:
 def extra_repr(value: Mapping[str, object]) -> str:
     """``repr()`` of a model's additional properties, masking values under secret names."""
     shown = {
-        key: "***" if isinstance(key, str) and key.lower() in SECRET_NAMES else item
+        key: "***" if isinstance(key, str) and is_secret_key(key) else item
         for key, item in value.items()
     }
     return repr(shown)
+
+
+def is_secret_key(key: str) -> bool:
+    """Whether a key names a secret: some entry of ``SECRET_NAMES`` appears in it as whole words
+    (``access`` matches ``access_token`` and ``accessToken``), the rule the generator applies to
+    declared properties."""
+    if key.lower() in PUBLIC_NAMES:
+        return False
+    words = [
+        w for w in re.split(r"[^a-z0-9]+", re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", key).lower()) if w
+    ]
+    for name in SECRET_NAMES:
+        wanted = name.split("_")
+        if any(words[i : i + len(wanted)] == wanted for i in range(len(words) - len(wanted) + 1)):
+            return True
+    return False
 
 
 def content_repr(value: bytes) -> str:

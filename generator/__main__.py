@@ -19,7 +19,7 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from . import pipeline, update
+from . import init, pipeline, update
 from .errors import GenerationError
 from .settings import DEFAULT_CONFIG, GENERATOR_DIR, load_settings
 from .specdiff import cli as diff_cli
@@ -32,7 +32,9 @@ def _parser() -> argparse.ArgumentParser:
         prog="python -m generator",
         description="Generate the SDK package from the OpenAPI document (openapi-python-client "
         "0.29.1 + generator/config.yaml + generator/templates).",
-        epilog="subcommands: `python -m generator diff OLD NEW` compares two spec versions; "
+        epilog="subcommands: `python -m generator init --spec PATH --package NAME` writes a config "
+        "for another API's document (its SDK is generated beside generated_sdk/); "
+        "`python -m generator diff OLD NEW` compares two spec versions; "
         "`python -m generator update NEW_SPEC` adopts a new spec version, checked against the "
         "hand-written code (see `python -m generator update --help`).",
     )
@@ -49,7 +51,24 @@ def _parser() -> argparse.ArgumentParser:
         help="package folder to (re)generate or check (default: generated_sdk/)",
     )
     parser.add_argument(
-        "--config", type=Path, default=DEFAULT_CONFIG, help="generator config (default: ours)"
+        "--config",
+        type=Path,
+        default=DEFAULT_CONFIG,
+        help="generator config (default: generator/config.yaml, made for spec/openapi.yaml; for "
+        "another API write one with `python -m generator init --spec PATH --package NAME`)",
+    )
+    parser.add_argument(
+        "--strict",
+        action="store_true",
+        help="refuse instead of adapting: every policy in the config's `policies` becomes "
+        "`refuse`, and the document is validated with openapi-spec-validator",
+    )
+    parser.add_argument(
+        "--report",
+        choices=("text", "json"),
+        default="text",
+        help="how to print the run's report (operations generated/excluded/adapted/lost, each "
+        "adaptation with its policy); json goes to stdout (default: text)",
     )
     parser.add_argument(
         "--check",
@@ -80,10 +99,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return diff_cli.run(diff_args)
     if arguments[:1] == ["update"]:
         return update.main(arguments[1:])
+    if arguments[:1] == ["init"]:
+        return init.main(arguments[1:])
     args = _parser().parse_args(arguments)
     started = time.monotonic()
     try:
         settings = load_settings(args.config)
+        if args.strict:
+            settings = settings.strict()
         if args.check:
             outcome = pipeline.check(args.spec, args.output, settings, run_mypy=bool(args.mypy))
         else:
@@ -94,7 +117,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"generator: {_display(args.output)} was left unchanged.", file=sys.stderr)
         return 1
     for note in outcome.notes:
-        print(f"generator: note: {note}")
+        print(f"generator: note: {note}", file=sys.stderr if args.report == "json" else sys.stdout)
+    if outcome.report is not None:
+        if args.report == "json":
+            print(outcome.report.to_json())
+        else:
+            for line in outcome.report.lines():
+                print(f"generator: {line}")
     elapsed = time.monotonic() - started
     operations = outcome.plan.operations
     paginated = [op.qualified for op in operations if op.page]
@@ -112,9 +141,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             for line in outcome.drift.lines():
                 print(f"  {line}", file=sys.stderr)
             return 1
-        print(f"generator: {_display(args.output)} is up to date ({summary}) [{elapsed:.1f}s]")
-        return 0
-    print(f"generator: wrote {_display(args.output)} ({summary}) [{elapsed:.1f}s]")
+        message = f"generator: {_display(args.output)} is up to date ({summary}) [{elapsed:.1f}s]"
+    else:
+        message = f"generator: wrote {_display(args.output)} ({summary}) [{elapsed:.1f}s]"
+    print(message, file=sys.stderr if args.report == "json" else sys.stdout)
     return 0
 
 

@@ -12,17 +12,29 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
+from openapi_python_client.config import Config
+from openapi_python_client.parser import GeneratorData
 
+from .adapt import Adapted, adapt_spec
 from .check import Drift, compare_trees
 from .errors import GenerationError
 from .lockfile import write_lock
+from .loosen import parse_adapted
 from .plan import SdkPlan
 from .postprocess import format_package
 from .preprocess import preprocess_spec
-from .run_codegen import check_generator_version, run_codegen
+from .report import Report, build_report
+from .run_codegen import check_generator_version, make_config, parse_strict, plan_for, write_package
 from .settings import Settings
-from .swap import make_staging, refuse_foreign_target, swap_into_place
+from .source import Source, load_source, parse_document
+from .structure import check_structure
+from .swap import (
+    make_staging,
+    refuse_foreign_target,
+    remove_stale_staging,
+    swap_into_place,
+    terminate_cleanly,
+)
 from .validate import validate_spec
 from .verify import verify_imports, verify_types
 
@@ -32,48 +44,93 @@ class Outcome:
     plan: SdkPlan
     notes: list[str] = field(default_factory=list)
     drift: Drift = field(default_factory=Drift)
+    report: Report | None = None
 
 
 def load_spec(spec_path: Path) -> tuple[bytes, Any]:
-    try:
-        raw = spec_path.read_bytes()
-    except OSError as exc:
-        raise GenerationError(f"cannot read the spec {spec_path}: {exc}") from exc
-    return raw, parse_spec(raw, spec_path)
+    source = load_source(spec_path)
+    return source.raw, source.data
 
 
 def parse_spec(raw: bytes, spec_path: Path) -> Any:
     """The document in ``raw`` (YAML or JSON, read from ``spec_path``)."""
-    try:
-        return yaml.safe_load(raw)
-    except yaml.YAMLError as exc:
-        raise GenerationError(
-            f"refusing to generate: {spec_path} is not valid YAML/JSON: {exc}"
-        ) from exc
+    return parse_document(raw, spec_path)
 
 
 def check_target_name(output: Path, settings: Settings) -> None:
     if output.name != settings.package_name:
         raise GenerationError(
             f"the output folder must be named {settings.package_name!r} (the package name the "
-            f"code is generated and verified under), got {output.name!r}"
+            f"code is generated and verified under), got {output.name!r}; for another API, "
+            "write its own config with `python -m generator init --spec PATH --package NAME`"
         )
+
+
+@dataclass
+class Prepared:
+    """A document validated, adapted by the policies and parsed, ready to render."""
+
+    source: Source
+    adapted: Adapted
+    data: GeneratorData
+    config: Config
+    warnings: list[str]
+    notes: list[str]
+
+
+def validate_document(source: Source, settings: Settings) -> list[str]:
+    """Refuse a document that cannot be generated (every problem, located); return warnings."""
+    if settings.strict_mode:
+        validate_spec(source.data, settings)  # today's rules: every oddity is a refusal
+        return []
+    findings = check_structure(source)
+    if findings.refusals:
+        raise GenerationError(
+            "refusing to generate: the spec is not a valid OpenAPI document", findings.refusals
+        )
+    return findings.warnings
+
+
+def prepare(source: Source, settings: Settings, output: Path) -> Prepared:
+    """Validate, apply the policies and parse; nothing is written."""
+    warnings = validate_document(source, settings)
+    if settings.strict_mode:
+        rewritten, notes = preprocess_spec(source.data, settings)
+        adapted = Adapted(spec=rewritten)
+        config = make_config(settings, source.path, output)
+        return Prepared(source, adapted, parse_strict(rewritten, config), config, warnings, notes)
+    adapted = adapt_spec(source.data, settings)
+    config = make_config(settings, source.path, output, adapted.content_type_overrides)
+    data = parse_adapted(adapted, config, settings, source)
+    notes = []  # the report names every adaptation
+    return Prepared(source, adapted, data, config, warnings, notes)
+
+
+def build_prepared(
+    prepared: Prepared, package_dir: Path, settings: Settings, *, run_mypy: bool
+) -> Outcome:
+    """Write a complete, verified package at ``package_dir`` (which must not exist yet)."""
+    adapted = prepared.adapted
+    plan = plan_for(prepared.data, adapted.spec, settings, adapted.wire_names)
+    report = build_report(prepared.source, adapted, plan, [*prepared.warnings, *adapted.warnings])
+    config = make_config(
+        settings, prepared.source.path, package_dir, adapted.content_type_overrides
+    )
+    write_package(prepared.data, plan, config)
+    format_package(package_dir, settings)
+    write_lock(package_dir, prepared.source.raw, settings)
+    verify_imports(package_dir, settings)
+    if run_mypy:
+        verify_types(package_dir, settings)
+    return Outcome(plan=plan, notes=prepared.notes, report=report)
 
 
 def build_package(
     spec_path: Path, package_dir: Path, settings: Settings, *, run_mypy: bool
 ) -> Outcome:
     """Write a complete, verified package at ``package_dir`` (which must not exist yet)."""
-    spec_bytes, spec = load_spec(spec_path)
-    validate_spec(spec, settings)
-    rewritten, notes = preprocess_spec(spec, settings)
-    plan = run_codegen(rewritten, spec_path, package_dir, settings)
-    format_package(package_dir, settings)
-    write_lock(package_dir, spec_bytes, settings)
-    verify_imports(package_dir, settings)
-    if run_mypy:
-        verify_types(package_dir, settings)
-    return Outcome(plan=plan, notes=notes)
+    prepared = prepare(load_source(spec_path), settings, package_dir)
+    return build_prepared(prepared, package_dir, settings, run_mypy=run_mypy)
 
 
 def generate(
@@ -83,15 +140,16 @@ def generate(
     check_generator_version()
     check_target_name(output, settings)
     refuse_foreign_target(output)
+    remove_stale_staging(output)
     # Refusals of the spec happen before anything is created on disk.
-    _, spec = load_spec(spec_path)
-    validate_spec(spec, settings)
-    staging = make_staging(output)
-    try:
-        outcome = build_package(spec_path, staging / output.name, settings, run_mypy=run_mypy)
-        swap_into_place(staging / output.name, output)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+    prepared = prepare(load_source(spec_path), settings, output)
+    with terminate_cleanly():
+        staging = make_staging(output)
+        try:
+            outcome = build_prepared(prepared, staging / output.name, settings, run_mypy=run_mypy)
+            swap_into_place(staging / output.name, output)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
     return outcome
 
 
@@ -101,6 +159,7 @@ def check(spec_path: Path, output: Path, settings: Settings, *, run_mypy: bool =
     check_target_name(output, settings)
     with tempfile.TemporaryDirectory(prefix="generator-check-") as scratch:
         fresh = Path(scratch) / output.name
-        outcome = build_package(spec_path, fresh, settings, run_mypy=run_mypy)
+        with terminate_cleanly():
+            outcome = build_package(spec_path, fresh, settings, run_mypy=run_mypy)
         outcome.drift = compare_trees(fresh, output)
     return outcome

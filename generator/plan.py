@@ -18,7 +18,13 @@ from openapi_python_client.parser.properties import ModelProperty
 from openapi_python_client.parser.properties.list_property import ListProperty
 from openapi_python_client.parser.properties.protocol import PropertyProtocol
 from openapi_python_client.parser.responses import Response
-from openapi_python_client.strings import PythonIdentifier, pascal_case, safe_for_docstring
+from openapi_python_client.schema.untrusted_string import UntrustedString
+from openapi_python_client.strings import (
+    PythonIdentifier,
+    pascal_case,
+    safe_for_docstring,
+    snake_case,
+)
 
 from .errors import GenerationError
 from .settings import Settings
@@ -29,6 +35,15 @@ from .validate import (
     resolve_ref,
     sdk_name,
     tag_name,
+)
+
+#: Lines after the header of every generated module. Text copied from the document (titles,
+#: descriptions, names, defaults) is not held to line length or typography, and casts that
+#: openapi-python-client's templates write for some unions may be redundant; the code is held to
+#: what matters for correctness: it imports and passes mypy --strict otherwise.
+LINT_WAIVER = (
+    "# ruff: noqa: E501, B008, RUF001, RUF002, RUF003, RUF100\n"
+    '# mypy: disable-error-code="redundant-cast"'
 )
 
 #: Endpoint modules live at api/<tag>/_<name>.py: import prefix back to the package root.
@@ -77,6 +92,8 @@ class OperationPlan:
     arg_docs: list[str] = field(default_factory=list)
     page: PagePlan | None = None
     imports: set[str] = field(default_factory=set)
+    #: No 2xx is documented (e.g. redirects only): calls return the ``httpx.Response`` itself.
+    raw: bool = False
 
     @property
     def qualified(self) -> str:
@@ -119,6 +136,8 @@ class SdkPlan:
     secret_fields: dict[str, frozenset[str]] = field(default_factory=dict)
     #: Lower-cased property names that are secret wherever they appear (config + password ones).
     secret_names: tuple[str, ...] = ()
+    #: Lower-cased property names never masked (``public_fields``).
+    public_names: tuple[str, ...] = ()
 
     @property
     def operations(self) -> list[OperationPlan]:
@@ -246,8 +265,16 @@ def _anonymous(spec: dict[str, Any], operation: dict[str, Any]) -> bool:
     return not security
 
 
-def build_plan(data: GeneratorData, spec: dict[str, Any], settings: Settings) -> SdkPlan:
-    """Cross-check the parse result against the spec and build the render plan."""
+def build_plan(
+    data: GeneratorData,
+    spec: dict[str, Any],
+    settings: Settings,
+    wire_names: dict[tuple[str, str, str, str], tuple[str, str]] | None = None,
+) -> SdkPlan:
+    """Cross-check the parse result against the spec and build the render plan.
+
+    ``wire_names`` maps parameters renamed by a policy back to the names sent on the wire.
+    """
     problems: list[str] = []
     prefix = str(settings.openapi_python_client.get("field_prefix", "field_"))
 
@@ -296,7 +323,16 @@ def build_plan(data: GeneratorData, spec: dict[str, Any], settings: Settings) ->
             if label in flagged:  # already refused; further findings would only echo it
                 continue
             plan = _operation_plan(
-                endpoint, str(tag_py), path, method, operation, spec, settings, label, problems
+                endpoint,
+                str(tag_py),
+                path,
+                method,
+                operation,
+                spec,
+                settings,
+                label,
+                problems,
+                wire_names or {},
             )
             if plan is None:
                 continue
@@ -322,7 +358,10 @@ def build_plan(data: GeneratorData, spec: dict[str, Any], settings: Settings) ->
     }
     for missing in sorted(expected - detected):
         if missing not in in_spec:
-            problems.append(f"pagination.expect lists {missing}, which is not an operation")
+            problems.append(
+                f"pagination.expect lists {missing}, which is not an operation (is this config "
+                "made for this document? `python -m generator init` writes one for another API)"
+            )
         elif missing in generated:  # (an operation refused above is not reported twice)
             problems.append(
                 f"operation {missing}: listed in pagination.expect but not detected as "
@@ -347,7 +386,7 @@ def build_plan(data: GeneratorData, spec: dict[str, Any], settings: Settings) ->
     secret_fields, secret_names = _secrets(data, spec, settings)
     return SdkPlan(
         package_name=settings.package_name,
-        header=settings.header,
+        header=f"{settings.header}\n{LINT_WAIVER}",
         title=_raw(data.title),
         api_version=_raw(data.version),
         description=_raw(data.description or ""),
@@ -356,6 +395,7 @@ def build_plan(data: GeneratorData, spec: dict[str, Any], settings: Settings) ->
         error_model=error_model,
         secret_fields=secret_fields,
         secret_names=secret_names,
+        public_names=tuple(sorted(settings.public_fields)),
     )
 
 
@@ -369,6 +409,7 @@ def _operation_plan(
     settings: Settings,
     label: str,
     problems: list[str],
+    wire_names: dict[tuple[str, str, str, str], tuple[str, str]],
 ) -> OperationPlan | None:
     before = len(problems)
     parsed = {
@@ -393,10 +434,15 @@ def _operation_plan(
         if code_range is not None:
             empty = response.source["attribute"] == "None"
             successes.append(Success(code_range[0], code_range[1], response, empty))
+    raw = False
     if not successes:
-        problems.append(f"{label}: documents no 2xx response, so it has no result type")
+        if settings.adapts("no_success_response"):
+            raw = True  # reported by the pipeline (policy no_success_response)
+        else:
+            problems.append(f"{label}: documents no 2xx response, so it has no result type")
     if len(problems) > before:
         return None
+    _restore_wire_names(endpoint, method.upper(), path, wire_names)
 
     name = sdk_name(str(operation["operationId"]))
     plan = OperationPlan(
@@ -410,14 +456,34 @@ def _operation_plan(
         anonymous=_anonymous(spec, operation),
         endpoint=endpoint,
         successes=successes,
-        return_type=_return_type(successes),
+        return_type="httpx.Response" if raw else _return_type(successes),
         arg_docs=_arg_docs(endpoint, spec, path, operation),
+        raw=raw,
     )
     if f"{tag}.{name}" not in settings.pagination.exclude:
         plan.page = _page_plan(endpoint, successes, settings)
     if plan.page is not None:
         plan.imports |= plan.page.imports
     return plan
+
+
+def _restore_wire_names(
+    endpoint: Endpoint,
+    method: str,
+    path: str,
+    wire_names: dict[tuple[str, str, str, str], tuple[str, str]],
+) -> None:
+    """Parameters a policy renamed get the Python name it chose and send their original name."""
+    for location, props in (
+        ("query", endpoint.query_parameters),
+        ("header", endpoint.header_parameters),
+        ("cookie", endpoint.cookie_parameters),
+    ):
+        for prop in props:
+            names = wire_names.get((method, path, location, _raw(prop.name)))
+            if names is not None:
+                prop.name = UntrustedString(names[0])
+                prop.python_name = PythonIdentifier(names[1], prefix="", skip_snake_case=True)
 
 
 def _error_model(
@@ -473,6 +539,26 @@ def _schema_properties(spec: dict[str, Any], schema: Any, depth: int = 0) -> dic
     return found
 
 
+def _words(name: str) -> tuple[str, ...]:
+    return tuple(word for word in snake_case(name).split("_") if word)
+
+
+def is_secret_name(name: str, settings: Settings) -> bool:
+    """Whether a property named ``name`` holds a secret: some ``secret_fields`` entry appears in
+    it as whole words (``access`` matches ``access``, ``access_token`` and ``accessToken``), and
+    it is not listed in ``public_fields``."""
+    if name.lower() in settings.public_fields:
+        return False
+    words = _words(name)
+    for pattern in settings.secret_fields:
+        wanted = _words(pattern)
+        if wanted and any(
+            words[i : i + len(wanted)] == wanted for i in range(len(words) - len(wanted) + 1)
+        ):
+            return True
+    return False
+
+
 def _secrets(
     data: GeneratorData, spec: dict[str, Any], settings: Settings
 ) -> tuple[dict[str, frozenset[str]], tuple[str, ...]]:
@@ -485,7 +571,7 @@ def _secrets(
         secret: set[str] = set()
         for prop in _properties(model):
             raw = _raw(prop.name)
-            if raw.lower() in settings.secret_fields or _is_password(spec, declared.get(raw)):
+            if is_secret_name(raw, settings) or _is_password(spec, declared.get(raw)):
                 secret.add(str(prop.python_name))
                 names.add(raw.lower())
         if secret:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+from contextlib import redirect_stderr, redirect_stdout
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any
@@ -23,6 +24,7 @@ from pydantic import ValidationError
 from . import REQUIRED_OPENAPI_PYTHON_CLIENT
 from .apidoc import write_reference
 from .errors import GenerationError
+from .fastparse import cheap_endpoint_copies
 from .plan import SdkPlan, build_plan, declare_field
 from .settings import TEMPLATES_DIR, Settings
 
@@ -78,9 +80,20 @@ class SdkProject(Project):
                 )
 
 
-def _config(settings: Settings, spec_path: Path, output: Path) -> Config:
+def make_config(
+    settings: Settings,
+    spec_path: Path,
+    output: Path,
+    content_type_overrides: dict[str, str] | None = None,
+) -> Config:
+    options = dict(settings.openapi_python_client)
+    if content_type_overrides:
+        options["content_type_overrides"] = {
+            **content_type_overrides,
+            **(options.get("content_type_overrides") or {}),
+        }
     try:
-        config_file = ConfigFile(**settings.openapi_python_client)
+        config_file = ConfigFile(**options)
     except ValidationError as exc:
         raise GenerationError(
             f"{settings.path}: invalid openapi_python_client section: {exc}"
@@ -99,19 +112,31 @@ def _errors(errors: list[GeneratorError] | tuple[GeneratorError, ...]) -> list[s
     return [f"{e.header.strip()} {(e.detail or '').strip()}".strip() for e in errors]
 
 
-def run_codegen(spec: dict[str, Any], spec_path: Path, output: Path, settings: Settings) -> SdkPlan:
-    """Parse ``spec``, check it (plan.py) and write the package into ``output`` (must not exist)."""
-    check_generator_version()
-    config = _config(settings, spec_path, output)
+def parse_strict(spec: dict[str, Any], config: Config) -> GeneratorData:
+    """openapi-python-client's parse result as it is (``--strict``: build_plan refuses gaps)."""
     captured = io.StringIO()
-    with contextlib.redirect_stdout(captured), contextlib.redirect_stderr(captured):
+    with redirect_stdout(captured), redirect_stderr(captured), cheap_endpoint_copies():
         data = GeneratorData.from_dict(spec, config=config)
     if isinstance(data, GeneratorError):
         raise GenerationError("openapi-python-client cannot read the spec", _errors([data]))
-    plan = build_plan(data, spec, settings)
+    return data
+
+
+def write_package(data: GeneratorData, plan: SdkPlan, config: Config) -> None:
+    """Render the package into ``config.output_path`` (which must not exist)."""
+    check_generator_version()
     project = SdkProject(openapi=data, config=config, plan=plan)
+    captured = io.StringIO()
     with contextlib.redirect_stdout(captured), contextlib.redirect_stderr(captured):
         errors = project.build()
     if errors:
         raise GenerationError("openapi-python-client reported problems", _errors(list(errors)))
-    return plan
+
+
+def plan_for(
+    data: GeneratorData,
+    spec: dict[str, Any],
+    settings: Settings,
+    wire_names: dict[tuple[str, str, str, str], tuple[str, str]] | None = None,
+) -> SdkPlan:
+    return build_plan(data, spec, settings, wire_names)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +40,36 @@ class UpdateSettings:
     importable: tuple[str, ...]
 
 
+#: What each class of problem in a document gets unless the config says otherwise (``policies:``).
+#: Every policy also accepts ``refuse`` (what ``--strict`` applies to all of them).
+POLICY_CHOICES: dict[str, tuple[str, ...]] = {
+    # an operation without tags goes to the tag named by ``default_tag``
+    "untagged": ("default_tag", "refuse"),
+    # an operation with several tags is generated once, under its first tag
+    "multiple_tags": ("first", "refuse"),
+    # a missing, duplicate or unusable operationId is derived from method and path
+    "operation_id": ("derive", "refuse"),
+    # two tags that make the same Python name, or a tag named like a package attribute
+    "tag_name": ("rename", "refuse"),
+    # an operation documenting no 2xx response (e.g. redirects only) returns the httpx.Response
+    "no_success_response": ("raw_response", "refuse"),
+    # bodies in content types other than JSON/form/multipart are sent/returned as bytes
+    "non_json_body": ("bytes", "refuse"),
+    # a parameter whose Python name shadows an SDK argument or another parameter gets another
+    # Python name (``client`` -> ``client_``); its wire name is kept
+    "parameter_name": ("rename", "refuse"),
+    # a parameter described by ``content`` instead of ``schema`` is sent as a string
+    "parameter_without_schema": ("string", "refuse"),
+    # two schemas whose model classes would get the same name
+    "model_name": ("rename", "refuse"),
+    # a schema keyword openapi-python-client rejects (e.g. an empty enum) is dropped
+    "invalid_schema_keyword": ("drop", "refuse"),
+    # a schema openapi-python-client cannot represent becomes Any / dict[str, Any] (that part only)
+    "unrepresentable_schema": ("loose", "refuse"),
+}
+DEFAULT_POLICIES = {name: choices[0] for name, choices in POLICY_CHOICES.items()}
+
+
 @dataclass(frozen=True)
 class Settings:
     path: Path
@@ -55,6 +85,23 @@ class Settings:
     secret_fields: frozenset[str]
     update: UpdateSettings
     verify_timeout_seconds: float
+    #: Policy name -> choice (see POLICY_CHOICES); optional in the config file.
+    policies: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_POLICIES))
+    #: Tag given to operations without one (policy ``untagged``).
+    default_tag: str = "default"
+    #: Operations left out, by operationId or ``METHOD /path``.
+    exclude: tuple[str, ...] = ()
+    #: Property names that are never secret although they match a secret pattern.
+    public_fields: frozenset[str] = frozenset()
+    #: ``--strict``: today's refusals (openapi-spec-validator, every oddity refused).
+    strict_mode: bool = False
+
+    def strict(self) -> Settings:
+        """The same settings with every policy set to ``refuse`` (``--strict``)."""
+        return replace(self, policies=dict.fromkeys(self.policies, "refuse"), strict_mode=True)
+
+    def adapts(self, policy: str) -> bool:
+        return self.policies[policy] != "refuse"
 
 
 def _require(data: dict[str, Any], key: str, kind: type, where: str) -> Any:
@@ -122,6 +169,28 @@ def load_settings(path: Path = DEFAULT_CONFIG) -> Settings:
     timeout = data.get("verify_timeout_seconds")
     if isinstance(timeout, bool) or not isinstance(timeout, int | float) or timeout <= 0:
         raise GenerationError(f"{where}: 'verify_timeout_seconds' must be a positive number")
+    policies = dict(DEFAULT_POLICIES)
+    raw_policies = data.get("policies") or {}
+    if not isinstance(raw_policies, dict):
+        raise GenerationError(f"{where}: 'policies' must be a mapping")
+    for name, choice in raw_policies.items():
+        if name not in POLICY_CHOICES:
+            raise GenerationError(
+                f"{where}: policies: unknown policy {name!r} (known: {', '.join(POLICY_CHOICES)})"
+            )
+        if choice not in POLICY_CHOICES[name]:
+            raise GenerationError(
+                f"{where}: policies: {name} must be one of {', '.join(POLICY_CHOICES[name])}, "
+                f"got {choice!r}"
+            )
+        policies[name] = choice
+    default_tag = data.get("default_tag", "default")
+    if not isinstance(default_tag, str) or not default_tag.strip():
+        raise GenerationError(f"{where}: 'default_tag' must be a non-empty string")
+    optional_lists = {key: data.get(key) or [] for key in ("exclude", "public_fields")}
+    for key, values in optional_lists.items():
+        if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
+            raise GenerationError(f"{where}: {key!r} must be a list of strings")
     return Settings(
         path=path,
         package_name=_require(data, "package_name", str, where),
@@ -136,4 +205,8 @@ def load_settings(path: Path = DEFAULT_CONFIG) -> Settings:
         secret_fields=frozenset(name.lower() for name in _strings(data, "secret_fields", where)),
         update=update,
         verify_timeout_seconds=float(timeout),
+        policies=policies,
+        default_tag=default_tag,
+        exclude=tuple(optional_lists["exclude"]),
+        public_fields=frozenset(name.lower() for name in optional_lists["public_fields"]),
     )

@@ -11,10 +11,14 @@ tree kept aside until the spec's atomic ``os.replace`` has succeeded, and put ba
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
+import signal
 import stat
 import tempfile
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 from .errors import GenerationError
@@ -33,16 +37,82 @@ def refuse_foreign_target(target: Path) -> None:
 
 
 def make_staging(target: Path) -> Path:
-    """A fresh hidden directory next to ``target``; the package is built inside it."""
+    """A fresh hidden directory next to ``target``; the package is built inside it.
+
+    Its name carries this process's id (``.NAME.staging-PID-XXXX``), so a later run can tell a
+    folder left by a killed run from one in use.
+    """
     target.parent.mkdir(parents=True, exist_ok=True)
-    return Path(tempfile.mkdtemp(prefix=f".{target.name}.staging-", dir=target.parent))
+    prefix = f".{target.name}.staging-{os.getpid()}-"
+    return Path(tempfile.mkdtemp(prefix=prefix, dir=target.parent))
+
+
+def _alive(folder: Path, target: Path) -> bool:
+    """Whether the process that made ``folder`` still runs (so the folder is in use)."""
+    rest = folder.name[len(target.name) + 2 :].split("-")
+    try:
+        pid = int(rest[1])
+    except (IndexError, ValueError):
+        return False
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def remove_stale_staging(target: Path) -> list[Path]:
+    """Delete staging folders left by runs that were killed; returns what was removed.
+
+    A set-aside copy of the old package whose run died before the new one was moved in is the
+    only copy left: it is put back at ``target`` rather than deleted.
+    """
+    removed: list[Path] = []
+    if not target.parent.is_dir():
+        return removed
+    for folder in sorted(target.parent.glob(f".{target.name}.*-*")):
+        kind = folder.name[len(target.name) + 2 :].split("-", 1)[0]
+        if kind not in ("staging", "old") or not folder.is_dir() or _alive(folder, target):
+            continue
+        kept = folder / target.name
+        if kind == "old" and kept.is_dir() and not target.exists():
+            os.rename(kept, target)
+        shutil.rmtree(folder, ignore_errors=True)
+        removed.append(folder)
+    return removed
+
+
+class Terminated(SystemExit):
+    """Raised in the main thread on SIGTERM, so ``finally`` blocks remove staging folders."""
+
+
+@contextlib.contextmanager
+def terminate_cleanly() -> Iterator[None]:
+    """Turn SIGTERM into an exception for the duration (main thread only; else a no-op)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def handler(signum: int, frame: object) -> None:
+        raise Terminated(128 + signum)
+
+    previous = signal.signal(signal.SIGTERM, handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def swap_into_place(new: Path, target: Path) -> None:
     """Replace ``target`` with ``new`` (both in the same directory tree)."""
     aside: Path | None = None
     if target.exists():
-        aside = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-", dir=target.parent))
+        prefix = f".{target.name}.old-{os.getpid()}-"
+        aside = Path(tempfile.mkdtemp(prefix=prefix, dir=target.parent))
         os.rename(target, aside / target.name)
     try:
         os.rename(new, target)
@@ -89,7 +159,9 @@ def swap_package_and_file(
     aside: Path | None = None
     if package_target.exists():
         aside = Path(
-            tempfile.mkdtemp(prefix=f".{package_target.name}.old-", dir=package_target.parent)
+            tempfile.mkdtemp(
+                prefix=f".{package_target.name}.old-{os.getpid()}-", dir=package_target.parent
+            )
         )
         os.rename(package_target, aside / package_target.name)
     try:

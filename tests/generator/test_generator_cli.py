@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import copy
 import io
+import json
 import os
 import shutil
 import subprocess
@@ -278,6 +279,54 @@ REFUSALS: dict[str, tuple[Callable[[dict[str, Any]], None], list[str]]] = {
 }
 
 
+#: What the default policies do instead of refusing (``--strict`` keeps the refusals above).
+ADAPTED = {
+    "name-collision": "operation_id",
+    "module-collision": "operation_id",
+    "missing-tag": "untagged",
+    "two-tags": "multiple_tags",
+    "reserved-tag": "tag_name",
+    "reserved-parameter": "parameter_name",
+    "unrepresentable-parameter": "unrepresentable_schema",
+    "unrepresentable-response": "non_json_body",
+    "content-parameter": "parameter_without_schema",
+}
+
+
+@pytest.mark.parametrize("case", sorted(ADAPTED))
+def test_default_policies_adapt_what_strict_refuses(case: str, tmp_path: Path) -> None:
+    mutate, _ = REFUSALS[case]
+    spec = load_spec()
+    mutate(spec)
+    spec_path = write_spec(tmp_path / "openapi.yaml", spec)
+
+    result = run_generator(
+        "--spec", spec_path, "--output", tmp_path / "generated_sdk", "--report", "json"
+    )
+
+    assert result.code == 0, result.err
+    report = json.loads(result.out)
+    counts = report["operations"]
+    assert (counts["in_document"], counts["generated"], counts["lost"]) == (9, 9, 0)
+    assert report["adaptations_by_policy"] == {ADAPTED[case]: 1}, report["adaptations"]
+
+
+def test_an_operation_id_repeated_in_another_tag_is_a_warning(tmp_path: Path) -> None:
+    spec = load_spec()
+    _duplicate_operation_id(spec)  # users.list beside items.list: both still generate
+    spec_path = write_spec(tmp_path / "openapi.yaml", spec)
+
+    result = run_generator(
+        "--spec", spec_path, "--output", tmp_path / "generated_sdk", "--report", "json"
+    )
+
+    assert result.code == 0, result.err
+    report = json.loads(result.out)
+    assert report["operations"]["generated"] == 9 and report["adaptations"] == []
+    assert any("repeats operationId 'list'" in w for w in report["warnings"]), report["warnings"]
+    assert (tmp_path / "generated_sdk" / "api" / "users" / "_list.py").is_file()
+
+
 @pytest.mark.parametrize("case", sorted(REFUSALS))
 def test_refusals_leave_the_tree_untouched(case: str, project: Path) -> None:
     mutate, expected = REFUSALS[case]
@@ -286,7 +335,9 @@ def test_refusals_leave_the_tree_untouched(case: str, project: Path) -> None:
     spec_path = write_spec(project / "openapi.yaml", spec)
     before = snapshot(project)
 
-    result = run_generator("--spec", spec_path, "--output", project / "generated_sdk")
+    result = run_generator(
+        "--spec", spec_path, "--output", project / "generated_sdk", "--strict", "--no-mypy"
+    )
 
     assert result.code == 1, result.out
     assert result.err.startswith("generator: refusing to generate"), result.err
@@ -320,6 +371,7 @@ def test_cli_exit_status_in_a_subprocess(tmp_path: Path) -> None:
             str(spec_path),
             "--output",
             str(tmp_path / "generated_sdk"),
+            "--strict",
         ],
         cwd=REPO,
         capture_output=True,

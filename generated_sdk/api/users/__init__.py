@@ -1,4 +1,6 @@
 # Generated from spec/openapi.yaml by `python -m generator`; do not edit by hand.
+# ruff: noqa: E501, B008, RUF001, RUF002, RUF003, RUF100
+# mypy: disable-error-code="redundant-cast"
 """Operations tagged ``users``: The authenticated user.
 
 Each attribute is an operation object: call it as ``sdk.users.<name>(client, *, ...)``, or

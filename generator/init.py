@@ -1,0 +1,232 @@
+"""``python -m generator init --spec PATH --package NAME``: a config for another API's document.
+
+The default config is made for spec/openapi.yaml (the Items API): its pagination expectation and
+error model name that API's operations and schemas. ``init`` reads another document and writes a
+config for it: its own package name (so its SDK lives beside generated_sdk/ without replacing or
+shadowing it), cursor pagination guessed from the document or left off, an error model guessed or
+none. Everything else (policies, reserved names, secret fields) is the default config's.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import keyword
+import sys
+from collections import Counter
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import GenerationError
+from .settings import DEFAULT_CONFIG, GENERATOR_DIR
+from .source import load_source
+from .validate import HTTP_METHODS, resolve_ref
+
+REPO_ROOT = GENERATOR_DIR.parent
+#: Top-level names of this project a new SDK package may not take.
+PROJECT_NAMES = frozenset(
+    {
+        "generated_sdk",
+        "sdk_session",
+        "reference_server",
+        "generator",
+        "tests",
+        "benchmarks",
+        "examples",
+        "spec",
+        "docs",
+    }
+)
+_CURSOR_PARAMS = ("cursor", "page_token", "pageToken", "after", "starting_after", "next_token")
+_NEXT_FIELDS = ("next_cursor", "nextCursor", "next_page_token", "nextPageToken", "next_token")
+_CODE_FIELDS = ("code", "error", "error_code", "type", "status")
+_MESSAGE_FIELDS = ("message", "detail", "error_description", "title", "msg")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m generator init",
+        description="Write a generator config for another API's OpenAPI document, so its SDK "
+        "is generated as its own package beside generated_sdk/.",
+        epilog="Then: python -m generator --spec PATH --config CONFIG --output NAME",
+    )
+    parser.add_argument("--spec", type=Path, required=True, help="the API's OpenAPI document")
+    parser.add_argument(
+        "--package", required=True, help="Python package name of the SDK (e.g. shop_sdk)"
+    )
+    parser.add_argument(
+        "--config",
+        type=Path,
+        default=None,
+        help="where to write the config (default: NAME.generator.yaml in the current folder)",
+    )
+    parser.add_argument("--force", action="store_true", help="overwrite an existing config")
+    return parser
+
+
+def _operations(spec: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
+    found = []
+    for path, item in (spec.get("paths") or {}).items():
+        if isinstance(item, dict):
+            for method in HTTP_METHODS:
+                if isinstance(item.get(method), dict):
+                    found.append((str(path), method, item[method]))
+    return found
+
+
+def _json_schema(spec: dict[str, Any], response: Any) -> Any:
+    response = resolve_ref(spec, response)
+    if not isinstance(response, dict) or not isinstance(response.get("content"), dict):
+        return None
+    for content_type, media in response["content"].items():
+        if "json" in str(content_type) and isinstance(media, dict):
+            return media.get("schema")
+    return None
+
+
+def guess_pagination(spec: dict[str, Any]) -> tuple[str, str] | None:
+    """(cursor query parameter, next-cursor field) when some list operation uses such a pair."""
+    for path, method, operation in _operations(spec):
+        item = spec["paths"][path]
+        resolved = [
+            resolve_ref(spec, raw)
+            for raw in [*(item.get("parameters") or []), *(operation.get("parameters") or [])]
+        ]
+        names = {
+            str(p.get("name")) for p in resolved if isinstance(p, dict) and p.get("in") == "query"
+        }
+        cursor = next((c for c in _CURSOR_PARAMS if c in names), None)
+        if cursor is None or method != "get":
+            continue
+        ok = (operation.get("responses") or {}).get("200")
+        schema = resolve_ref(spec, _json_schema(spec, ok))
+        properties = schema.get("properties") if isinstance(schema, dict) else None
+        if isinstance(properties, dict):
+            next_field = next((f for f in _NEXT_FIELDS if f in properties), None)
+            if next_field is not None:
+                return cursor, next_field
+    return None
+
+
+def guess_error_model(spec: dict[str, Any]) -> dict[str, str] | None:
+    """The component schema most 4xx/5xx responses use, if it has string code + message fields."""
+    uses: Counter[str] = Counter()
+    for _path, _method, operation in _operations(spec):
+        for code, response in (operation.get("responses") or {}).items():
+            if not (str(code).startswith(("4", "5")) or code == "default"):
+                continue
+            schema = _json_schema(spec, response)
+            if isinstance(schema, dict) and str(schema.get("$ref", "")).startswith(
+                "#/components/schemas/"
+            ):
+                uses[str(schema["$ref"]).rsplit("/", 1)[1]] += 1
+    for name, _count in uses.most_common():
+        schema = resolve_ref(spec, {"$ref": f"#/components/schemas/{name}"})
+        if not isinstance(schema, dict):
+            continue
+        properties: dict[str, Any] = schema.get("properties") or {}
+        required = set(schema.get("required") or [])
+
+        def string_field(
+            candidates: tuple[str, ...],
+            properties: dict[str, Any] = properties,
+            required: set[str] = required,
+        ) -> str | None:
+            for field_name in candidates:
+                prop = resolve_ref(spec, properties.get(field_name))
+                if (
+                    field_name in required
+                    and isinstance(prop, dict)
+                    and prop.get("type") == "string"
+                ):
+                    return field_name
+            return None
+
+        code, message = string_field(_CODE_FIELDS), string_field(_MESSAGE_FIELDS)
+        if code and message and code != message:
+            return {"name": name, "code_field": code, "message_field": message}
+    return None
+
+
+def check_package_name(name: str) -> None:
+    if not name.isidentifier() or keyword.iskeyword(name) or name.startswith("_"):
+        raise GenerationError(f"--package {name!r} is not a usable Python package name")
+    if name in PROJECT_NAMES or name in sys.stdlib_module_names:
+        raise GenerationError(
+            f"--package {name!r} would collide with this project's or Python's own {name!r}; "
+            "choose another name (e.g. shop_sdk)"
+        )
+
+
+def build_config(spec_path: Path, package: str) -> tuple[dict[str, Any], list[str]]:
+    """The config for ``spec_path`` and one line per guess made."""
+    check_package_name(package)
+    source = load_source(spec_path)
+    spec = source.data
+    if not isinstance(spec, dict):
+        raise GenerationError(f"{spec_path} is not an OpenAPI document (not a mapping)")
+    config: dict[str, Any] = yaml.safe_load(DEFAULT_CONFIG.read_text(encoding="utf-8"))
+    shown = spec_path.resolve()
+    with contextlib.suppress(ValueError):
+        shown = shown.relative_to(Path.cwd().resolve())
+    config["package_name"] = package
+    config["header"] = (
+        f"# Generated from {shown.as_posix()} by `python -m generator`; do not edit by hand."
+    )
+    config["openapi_python_client"].update(
+        project_name_override=package.replace("_", "-"), package_name_override=package
+    )
+    notes: list[str] = []
+    cursor = guess_pagination(spec)
+    if cursor is None:
+        config["pagination"].update(expect=[], exclude=[])
+        notes.append(
+            "pagination: off (no cursor parameter with a next-cursor field found; page-number "
+            "pagination such as count/next/previous/results is returned as plain pages)"
+        )
+    else:
+        config["pagination"].update(cursor_param=cursor[0], next_cursor_field=cursor[1])
+        config["pagination"].update(expect=[], exclude=[])
+        notes.append(f"pagination: cursor parameter {cursor[0]!r}, next cursor in {cursor[1]!r}")
+    error_model = guess_error_model(spec)
+    config["error_model"] = error_model
+    notes.append(
+        f"error model: {error_model['name']} (code {error_model['code_field']!r}, message "
+        f"{error_model['message_field']!r})"
+        if error_model
+        else "error model: none (error bodies stay raw in errors.ApiError)"
+    )
+    # Hand-written code of this project imports generated_sdk, not this package.
+    config["update"] = {"typecheck": [], "importable": []}
+    return config, notes
+
+
+def main(argv: Sequence[str]) -> int:
+    args = _parser().parse_args(list(argv))
+    target = args.config or Path(f"{args.package}.generator.yaml")
+    try:
+        if target.exists() and not args.force:
+            raise GenerationError(f"{target} exists; pass --force to overwrite it")
+        config, notes = build_config(args.spec, args.package)
+    except GenerationError as exc:
+        print(f"generator init: {exc.render()}", file=sys.stderr)
+        return 2
+    text = (
+        f"# Generator config for {args.spec.name}, written by `python -m generator init`.\n"
+        "# The keys are explained in generator/config.yaml; `policies`, `default_tag` and "
+        "`exclude`\n# there say how odd operations are adapted (or refused with --strict).\n"
+        + yaml.safe_dump(config, sort_keys=False, allow_unicode=True)
+    )
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(text, encoding="utf-8")
+    print(f"generator init: wrote {target}")
+    for note in notes:
+        print(f"generator init: {note}")
+    print(
+        f"generator init: next: python -m generator --spec {args.spec} --config {target} "
+        f"--output {args.package}"
+    )
+    return 0
