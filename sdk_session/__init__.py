@@ -37,9 +37,11 @@ from typing import TYPE_CHECKING, Any
 from .binding import ItemsApiBinding, JsonTokenBinding, TokenBinding
 from .client import SessionClient
 from .credentials import Credentials, CredentialsProvider
+from .dispatch import AsyncDispatchTransport, DispatchTransport
 from .errors import (
     InsecureTransport,
     LoginFailed,
+    NotLoggedIn,
     RefreshRejected,
     SessionError,
     SessionExpired,
@@ -47,6 +49,7 @@ from .errors import (
     StoreLockTimeout,
     StoreUnavailable,
     TokenEndpointUnavailable,
+    TokenRejected,
     TokenResponseError,
 )
 from .events import OnSessionExpired, OnTokens
@@ -72,15 +75,18 @@ __all__ = [
     "DEFAULT_RETRY",
     "NO_RETRY",
     "TOKEN_RETRY",
+    "AsyncDispatchTransport",
     "AsyncRetryTransport",
     "Credentials",
     "CredentialsProvider",
+    "DispatchTransport",
     "FileTokenStore",
     "InsecureTransport",
     "ItemsApiBinding",
     "JsonTokenBinding",
     "LoginFailed",
     "MemoryTokenStore",
+    "NotLoggedIn",
     "OnSessionExpired",
     "OnTokens",
     "RedactingFilter",
@@ -97,6 +103,7 @@ __all__ = [
     "StoreUnavailable",
     "TokenBinding",
     "TokenEndpointUnavailable",
+    "TokenRejected",
     "TokenResponseError",
     "TokenSet",
     "TokenStore",
