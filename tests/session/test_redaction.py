@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 import traceback
 
-import httpx
 import pytest
 
 import generated_sdk as sdk

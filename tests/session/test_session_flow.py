@@ -22,8 +22,8 @@ from sdk_session import (
     SessionAuth,
     SessionClient,
     SessionExpired,
-    TokenResponseError,
     TokenRejected,
+    TokenResponseError,
     TokenSet,
 )
 
