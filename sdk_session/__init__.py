@@ -65,6 +65,7 @@ from .retry import (
     retries,
 )
 from .retry_after import parse_retry_after
+from .simplejwt import SimpleJwtBinding
 from .stores import FileTokenStore, MemoryTokenStore, TokenStore
 
 if TYPE_CHECKING:
@@ -98,6 +99,7 @@ __all__ = [
     "SessionClient",
     "SessionError",
     "SessionExpired",
+    "SimpleJwtBinding",
     "StoreError",
     "StoreLockTimeout",
     "StoreUnavailable",
