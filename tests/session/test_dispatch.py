@@ -177,7 +177,7 @@ def test_misconfiguration_fails_at_construction_naming_the_argument(
     with pytest.raises(TypeError, match=f"{argument}="):
         SessionAuth("https://api.example.com", **{argument: value})  # type: ignore[arg-type]
     with pytest.raises(TypeError, match=f"{argument}="):
-        SessionClient(base_url="https://api.example.com", **{argument: value})
+        SessionClient(base_url="https://api.example.com", **{argument: value})  # type: ignore[arg-type]
 
 
 class WrongStore:
