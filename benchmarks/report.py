@@ -8,6 +8,7 @@ import sys
 from collections.abc import Sequence
 
 from .import_time import Row as ImportRow
+from .scenarios.drf import DrfRow
 from .scenarios.multiprocess import MultiRow
 from .scenarios.overhead import OverheadRow
 from .scenarios.soak import SoakRow
@@ -50,11 +51,13 @@ def overhead(rows: Sequence[OverheadRow], rounds: int) -> str:
 
 
 def storm(rows: Sequence[StormRow]) -> str:
-    header = ["reuse detection", "mode", "N", "client", "refresh calls", "extra logins",
-              "reuse detected", "failed calls", "wall s", "first error"]  # fmt: skip
+    header = ["reuse detection", "mode", "N", "renewed tokens live", "client", "refresh calls",
+              "extra logins", "reuse detected", "failed calls", "wall s",
+              "first error"]  # fmt: skip
     body = [
-        ["on" if r.reuse_detection else "off", r.mode, r.n, r.client, r.refreshes, r.logins,
-         r.reuse_detected, r.failures, f"{r.wall_s:.2f}", r.error.replace("|", "/") or "-"]
+        ["on" if r.reuse_detection else "off", r.mode, r.n, f"{r.renewed_ttl:.0f} s", r.client,
+         r.refreshes, r.logins, r.reuse_detected, r.failures, f"{r.wall_s:.2f}",
+         r.error.replace("|", "/") or "-"]
         for r in rows
     ]  # fmt: skip
     return _table(header, body)
@@ -98,3 +101,19 @@ def build(rows: Sequence[ImportRow], dependencies_ms: float, runs: int) -> str:
         + f"\n\nMedian of {runs} fresh interpreters; httpx + attrs + dateutil alone: "
         f"{dependencies_ms:.1f} ms."
     )
+
+
+def drf(rows: Sequence[DrfRow]) -> str:
+    header = ["scenario", "setup", "calls", "ok", "plain 401s to the app",
+              "TokenRejected (outlived)", "SessionExpired", "other errors", "refreshes",
+              "refreshes allowed (wall / lifetime + 1)", "refreshes not newer",
+              "failed refreshes", "401s served", "API calls sent after the end", "wall s",
+              "first error"]  # fmt: skip
+    body = [
+        [r.scenario, r.setup, r.calls, r.ok, r.plain_401, r.outlived, r.expired, r.other,
+         r.refreshes, r.bound, r.not_newer, r.failed_refreshes, r.served_401,
+         r.sent_after_end if r.scenario.startswith("blacklisted") else "-", f"{r.wall_s:.1f}",
+         r.error.replace("|", "/") or "-"]
+        for r in rows
+    ]  # fmt: skip
+    return _table(header, body)

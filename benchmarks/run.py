@@ -21,13 +21,13 @@ from pathlib import Path
 
 from . import charts, report
 from .clients import all_peers
-from .scenarios import build, multiprocess, overhead, soak, storm
+from .scenarios import build, drf, multiprocess, overhead, soak, storm
 from .server import server_process
 
 REPO = Path(__file__).resolve().parent.parent
 RESULTS = REPO / "benchmarks" / "results"
 DOCS = REPO / "docs"
-SCENARIOS = ("overhead", "storm", "soak", "multiprocess", "build")
+SCENARIOS = ("overhead", "storm", "soak", "multiprocess", "drf", "build")
 
 
 @dataclass(frozen=True)
@@ -43,10 +43,11 @@ class Sizes:
     import_runs: int
     operations: int
     storm_reuse_modes: tuple[bool, ...] = (True, False)
+    drf_tasks: int = 500
 
 
 FULL = Sizes(2000, 10, 1000, 200, 8, 20.0, 8, 10.0, 5, 500)
-QUICK = Sizes(300, 5, 100, 20, 8, 2.0, 8, 2.0, 2, 50, storm_reuse_modes=(True,))
+QUICK = Sizes(300, 5, 100, 20, 8, 2.0, 8, 2.0, 2, 50, storm_reuse_modes=(True,), drf_tasks=100)
 
 
 def log(text: str) -> None:
@@ -125,6 +126,21 @@ def main(argv: list[str] | None = None) -> int:
                 "detection on)\n\n" + report.multiprocess(mp_rows, missing)
             )
             log(sections[-1])
+    if "drf" in chosen:
+        log("real Django REST framework + SimpleJWT upstream (gunicorn gthread, 32 threads)")
+        drf_rows = drf.run(
+            tasks=sizes.drf_tasks,
+            threads=sizes.threads,
+            workers=sizes.soak_workers,
+            seconds=sizes.soak_seconds,
+            log=log,
+        )
+        sections.append(
+            "## Real SimpleJWT upstream (Django REST framework + djangorestframework-simplejwt "
+            "5.5.1, rotation and blacklist after rotation, gunicorn gthread 32 threads, sqlite)"
+            "\n\n" + report.drf(drf_rows)
+        )
+        log(sections[-1])
     if "build" in chosen:
         log("import and generation time")
         build_rows, deps = build.run(runs=sizes.import_runs, operations=sizes.operations)
@@ -185,6 +201,13 @@ NOTES = """
   bounded at 120 s; unfinished calls are cancelled and counted as failures.
 - **Soak**: about one refresh per token lifetime (20 in 20 s) and no 401s means the client
   refreshes before expiry; "client failures" are calls that raised.
+- **Real SimpleJWT upstream**: `SessionAuth` with `SimpleJwtBinding` on plain httpx
+  clients, with and without `DispatchTransport` (sign when the request gets its
+  connection). Targets: 0 plain 401s reaching the application in every row; with 2 s
+  tokens and default limits also 0 failures, refreshes within `wall / lifetime + 1` and
+  none "not newer" (a token that expires no later than the one it replaced). Where the
+  server's queue outlasts a token (1 s tokens, or `Limits(500, 500)`), a call that cannot
+  be served ends in `TokenRejected` (outlived) and one warning.
 - **Processes**: one refresh per expiry across all processes means about `seconds / 1 s`
   refresh calls in total, with no reuse detected.
 """
