@@ -80,6 +80,7 @@ __all__ = [
     "Send",
     "Sent",
     "SessionCore",
+    "Sleep",
     "Step",
     "TokenCallInterrupted",
     "TryLock",
@@ -94,6 +95,9 @@ T = TypeVar("T")
 
 MAX_RESENDS = 3
 """Resends of one request after 401s (with the current token, or after its one renewal)."""
+
+_MAX_FLOOR_WAIT = 1.5
+"""Seconds a request waits at most for a refresh to become able to return a newer token."""
 
 SENT_EXTENSION = "sdk_session.sent"
 """Request extension: the ``Sent`` record of the tokens a request carries and since when."""
@@ -155,6 +159,13 @@ class Lock:
 
 
 @dataclass(frozen=True, slots=True)
+class Sleep:
+    """Wait ``seconds`` (bounded by the caller) without holding any lock."""
+
+    seconds: float
+
+
+@dataclass(frozen=True, slots=True)
 class TryLock:
     """Take the store's refresh lock if it is free now; the result is ``True`` if taken."""
 
@@ -169,7 +180,7 @@ class AskCredentials:
     """Call the credentials provider; the result is ``Credentials | None``."""
 
 
-Op = Send | Release | Load | Save | Lock | TryLock | Unlock | AskCredentials
+Op = Send | Release | Load | Save | Lock | TryLock | Unlock | AskCredentials | Sleep
 Step = Generator[Op, object, T]
 
 
@@ -367,6 +378,11 @@ class SessionCore:
         if not self._renewable(tokens):
             return tokens  # nothing to renew with: the server judges
         if state.is_dead(tokens) or tokens.expired(now):
+            wait = 0.0 if state.is_dead(tokens) else tokens.renewable_in(now)
+            if wait > 0:
+                # Expired at the earliest, but a refresh now could return a token that
+                # expires with it (whole-second claims): wait for the server's next tick.
+                yield Sleep(min(wait, _MAX_FLOOR_WAIT))
             renewed = yield from self._renew(tokens, why, ticket)
             return renewed
         # Refresh ahead without stopping traffic: lead if nobody is renewing, else go

@@ -25,6 +25,7 @@ from collections.abc import AsyncGenerator, Awaitable, Callable, Generator, Iter
 from contextlib import AsyncExitStack, ExitStack
 from typing import Any, TypeVar, cast
 
+import anyio
 import httpx
 
 from .binding import ItemsApiBinding, TokenBinding
@@ -36,6 +37,7 @@ from .core import (
     Save,
     Send,
     SessionCore,
+    Sleep,
     Step,
     TokenCallInterrupted,
     TryLock,
@@ -281,6 +283,8 @@ class SessionAuth(httpx.Auth):
                         value = self.store.save(op.tokens)
                     elif isinstance(op, Lock):
                         locks.enter_context(self.store.refresh_lock(self.lock_timeout))
+                    elif isinstance(op, Sleep):
+                        time.sleep(op.seconds)
                     elif isinstance(op, TryLock):
                         try:
                             locks.enter_context(self.store.refresh_lock(0))
@@ -351,6 +355,8 @@ class SessionAuth(httpx.Auth):
                         value = await self.store.asave(op.tokens)
                     elif isinstance(op, Lock):
                         await locks.enter_async_context(self.store.arefresh_lock(self.lock_timeout))
+                    elif isinstance(op, Sleep):
+                        await anyio.sleep(op.seconds)
                     elif isinstance(op, TryLock):
                         try:
                             await locks.enter_async_context(self.store.arefresh_lock(0))

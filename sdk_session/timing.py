@@ -40,7 +40,7 @@ class ServerClock:
         self.low: float | None = None
         self.high: float | None = None
         self._guard = threading.Lock()
-        self._last_date: str | None = None
+        self._last_date: tuple[str, float] | None = None
 
     def observe(self, server_time: float, sent: float, received: float, *, floored: bool) -> None:
         """The server's clock read ``server_time`` between local ``sent`` and ``received``."""
@@ -58,14 +58,20 @@ class ServerClock:
             self.low, self.high = new_low, new_high
 
     def observe_date(self, header: str | None, sent: float, received: float) -> None:
-        """Learn from an HTTP ``Date`` header (whole seconds). Parses only new values."""
-        if header is None or header == self._last_date:
+        """Learn from an HTTP ``Date`` header (whole seconds). Every answer narrows the
+        bounds (the last one sent before a tick gives the best upper bound); the header
+        is parsed only when it changes."""
+        if header is None:
             return
-        self._last_date = header
-        try:
-            server_time = parsedate_to_datetime(header).timestamp()
-        except (TypeError, ValueError, IndexError, OverflowError):
-            return
+        cached = self._last_date
+        if cached is not None and cached[0] == header:
+            server_time = cached[1]
+        else:
+            try:
+                server_time = parsedate_to_datetime(header).timestamp()
+            except (TypeError, ValueError, IndexError, OverflowError):
+                return
+            self._last_date = (header, server_time)
         self.observe(server_time, sent, received, floored=True)
 
     def observe_claim(self, value: float, sent: float, received: float) -> None:
@@ -76,6 +82,11 @@ class ServerClock:
         """The earliest local time at which the server's clock may read ``server_time``."""
         high = self.high
         return None if high is None else server_time - high
+
+    def local_latest(self, server_time: float) -> float | None:
+        """The latest local time at which the server's clock may read ``server_time``."""
+        low = self.low
+        return None if low is None else server_time - low
 
 
 class LatencyWindow:

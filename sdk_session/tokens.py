@@ -169,7 +169,7 @@ class TokenSet:
             due = expires_at
         floor = self.refresh_floor
         if floor is not None and floor > due:
-            due = min(floor, expires_at)
+            due = floor
         return due
 
     def refresh_due(
@@ -183,6 +183,11 @@ class TokenSet:
         (we cannot tell, so the server decides) or whose lifetime is unknown."""
         expires_at = self.expires_at
         return expires_at is not None and self.obtained_at < expires_at <= now
+
+    def renewable_in(self, now: float) -> float:
+        """Seconds until a refresh can return a newer token (0 when it already can)."""
+        floor = self.refresh_floor
+        return 0.0 if floor is None or floor <= now else floor - now
 
     def newer_than(self, other: TokenSet) -> bool:
         """Whether this token expires later than ``other`` (unknown lifetimes count as newer)."""
@@ -274,5 +279,7 @@ def calibrate(tokens: TokenSet, clock: ServerClock, sent: float, received: float
         expires_at = local_exp
     floor = None
     if iat is not None and iat <= exp and exp.is_integer() and iat.is_integer():
-        floor = local_exp - (exp - iat) + 1.0
+        # The first server moment a refresh yields a later whole-second exp, taken on
+        # our clock at its latest (before it, the new token might expire with this one).
+        floor = clock.local_latest(exp - (exp - iat) + 1.0)
     return replace(tokens, expires_at=expires_at, obtained_at=received, refresh_floor=floor)
