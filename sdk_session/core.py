@@ -338,24 +338,40 @@ class SessionCore:
                 renewed = True
             resends += 1
 
-    def dispatch_flow(self, request: httpx.Request) -> Step[None]:
-        """Run by the dispatch transport when ``request`` gets its connection: re-check
-        the token (as in step 2) and sign with the newest one."""
+    def sign_at_dispatch(self, request: httpx.Request) -> bool:
+        """The dispatch transport's fast path: sign with the newest tokens known in this
+        process if they need nothing; ``False`` when ``dispatch_flow`` must run."""
         mark = request.extensions.get(SENT_EXTENSION)
         if not isinstance(mark, Sent):
-            return
+            return True
         now = self.clock()
         state = self.store.refresh_state
         tokens = state.latest
         if tokens is None or tokens.generation < mark.tokens.generation:
             tokens = mark.tokens
+        p99 = state.latency.p99
         if (
             state.is_dead(tokens)
             or tokens.expired(now)
-            or tokens.refresh_due(now, self.leeway, self.max_leeway_fraction, state.latency.p99)
+            or tokens.refresh_due(now, self.leeway, self.max_leeway_fraction, p99)
+            or tokens.doomed(now, p99)
         ):
-            loaded = yield from _load()
-            tokens = yield from self._ready(loaded, now, "token expiring at dispatch")
+            return False
+        if tokens is not mark.tokens:
+            request.headers["Authorization"] = tokens.authorization
+            mark.tokens = tokens
+        mark.at, mark.dispatched = now, True
+        return True
+
+    def dispatch_flow(self, request: httpx.Request) -> Step[None]:
+        """Run by the dispatch transport when ``request`` gets its connection and the
+        fast path declined: make the token usable (step 2) and sign with it."""
+        mark = request.extensions.get(SENT_EXTENSION)
+        if not isinstance(mark, Sent):
+            return
+        now = self.clock()
+        loaded = yield from _load()
+        tokens = yield from self._ready(loaded, now, "token expiring at dispatch")
         request.headers["Authorization"] = tokens.authorization
         mark.tokens, mark.at, mark.dispatched = tokens, self.clock(), True
 
@@ -377,18 +393,22 @@ class SessionCore:
             return renewed
         if not self._renewable(tokens):
             return tokens  # nothing to renew with: the server judges
-        if state.is_dead(tokens) or tokens.expired(now):
-            wait = 0.0 if state.is_dead(tokens) else tokens.renewable_in(now)
+        p99 = state.latency.p99
+        dead = state.is_dead(tokens)
+        if dead or tokens.expired(now) or tokens.doomed(now, p99):
+            # Expired, refused by the upstream, or with less life left than requests
+            # recently took (it would die on the way): wait for the shared renewal.
+            wait = 0.0 if dead else tokens.renewable_in(now)
             if wait > 0:
-                # Expired at the earliest, but a refresh now could return a token that
-                # expires with it (whole-second claims): wait for the server's next tick.
+                # A refresh now would return a token that expires with this one
+                # (whole-second claims): wait for the server's next tick first.
                 yield Sleep(min(wait, _MAX_FLOOR_WAIT))
             renewed = yield from self._renew(tokens, why, ticket)
             return renewed
         # Refresh ahead without stopping traffic: lead if nobody is renewing, else go
         # on with the still-valid token.
         if (
-            tokens.refresh_due(now, self.leeway, self.max_leeway_fraction, state.latency.p99)
+            tokens.refresh_due(now, self.leeway, self.max_leeway_fraction, p99)
             and (yield _TRY) is True
         ):
             try:

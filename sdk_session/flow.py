@@ -451,6 +451,8 @@ class Dispatcher:
 
     def sign(self, request: httpx.Request, send: Callable[[httpx.Request], httpx.Response]) -> None:
         auth = self._auth
+        if auth._core.sign_at_dispatch(request):
+            return
         flow = auth._drive(auth._core.dispatch_flow(request))
         try:
             token_call = next(flow)
@@ -473,6 +475,8 @@ class Dispatcher:
         send: Callable[[httpx.Request], Awaitable[httpx.Response]],
     ) -> None:
         auth = self._auth
+        if auth._core.sign_at_dispatch(request):
+            return
         flow = auth._adrive(auth._core.dispatch_flow(request), [])
         try:
             token_call = await flow.__anext__()

@@ -184,6 +184,14 @@ class TokenSet:
         expires_at = self.expires_at
         return expires_at is not None and self.obtained_at < expires_at <= now
 
+    def doomed(self, now: float, latency: float) -> bool:
+        """Valid now, but with less life left than a request recently took (``latency``,
+        at most half the lifetime): a request sent with it would likely die on its way."""
+        expires_at = self.expires_at
+        if latency <= 0 or expires_at is None or expires_at <= self.obtained_at:
+            return False
+        return expires_at - now < min(latency, (expires_at - self.obtained_at) * 0.5)
+
     def renewable_in(self, now: float) -> float:
         """Seconds until a refresh can return a newer token (0 when it already can)."""
         floor = self.refresh_floor
