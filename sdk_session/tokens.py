@@ -224,6 +224,8 @@ class TokenSet:
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> TokenSet:
         """Inverse of ``to_json``; raises ``TokenResponseError`` on a malformed record."""
+        if not isinstance(data, Mapping):
+            raise TokenResponseError("stored token record is not an object")
         access = data.get("access_token")
         token_type = data.get("token_type")
         refresh = data.get("refresh_token")
