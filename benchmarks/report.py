@@ -9,6 +9,7 @@ from collections.abc import Sequence
 
 from .import_time import Row as ImportRow
 from .scenarios.drf import DrfRow
+from .scenarios.interleaved import InterleavedRow
 from .scenarios.multiprocess import MultiRow
 from .scenarios.overhead import OverheadRow
 from .scenarios.soak import SoakRow
@@ -114,6 +115,21 @@ def drf(rows: Sequence[DrfRow]) -> str:
          r.refreshes, r.bound, r.not_newer, r.failed_refreshes, r.served_401,
          r.sent_after_end if r.scenario.startswith("blacklisted") else "-", f"{r.wall_s:.1f}",
          r.error.replace("|", "/") or "-"]
+        for r in rows
+    ]  # fmt: skip
+    return _table(header, body)
+
+
+def interleaved(rows: Sequence[InterleavedRow]) -> str:
+    header = ["mode", "token lifetime", "token endpoint", "reuse detection", "rounds",
+              "throughput ours / static", "per-round spread", "p50 static → ours ms",
+              "p99 static → ours ms", "p99 ratio", "refreshes", "401s", "failures"]  # fmt: skip
+    body = [
+        [r.mode, f"{r.ttl:g} s", f"{r.token_latency * 1e3:.0f} ms",
+         "on" if r.reuse_detection else "off", r.rounds, f"{r.throughput:.2f}",
+         r.throughput_spread, f"{r.p50_static_ms:.1f} → {r.p50_ours_ms:.1f}",
+         f"{r.p99_static_ms:.1f} → {r.p99_ours_ms:.1f}", f"{r.p99_ratio:.2f}", r.refreshes,
+         r.unauthorized, r.failures]
         for r in rows
     ]  # fmt: skip
     return _table(header, body)

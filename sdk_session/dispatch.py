@@ -59,7 +59,7 @@ class _ReleasingStream(httpx.SyncByteStream):
         self._release: threading.Semaphore | None = release
 
     def __iter__(self) -> Iterator[bytes]:
-        yield from self._stream
+        return iter(self._stream)
 
     def close(self) -> None:
         try:
@@ -75,9 +75,8 @@ class _AsyncReleasingStream(httpx.AsyncByteStream):
         self._stream = stream
         self._release: anyio.Semaphore | None = release
 
-    async def __aiter__(self) -> AsyncIterator[bytes]:
-        async for chunk in self._stream:
-            yield chunk
+    def __aiter__(self) -> AsyncIterator[bytes]:
+        return self._stream.__aiter__()
 
     async def aclose(self) -> None:
         try:
@@ -165,15 +164,20 @@ class AsyncDispatchTransport(httpx.AsyncBaseTransport):
                 raise interrupted_error() from exc
         slots = self._slots
         if slots is not None:
-            timeout = _pool_timeout(request)
-            if timeout is None:
-                await slots.acquire()
-            else:
-                with anyio.move_on_after(timeout):
+            try:
+                slots.acquire_nowait()  # the common case: no event-loop round trip
+            except anyio.WouldBlock:
+                timeout = _pool_timeout(request)
+                if timeout is None:
                     await slots.acquire()
-                    timeout = None
-                if timeout is not None:
-                    raise httpx.PoolTimeout("no connection slot free within the pool timeout")
+                else:
+                    with anyio.move_on_after(timeout):
+                        await slots.acquire()
+                        timeout = None
+                    if timeout is not None:
+                        raise httpx.PoolTimeout(
+                            "no connection slot free within the pool timeout"
+                        ) from None
         try:
             dispatcher = _dispatcher(request)
             if dispatcher is None:
