@@ -96,6 +96,9 @@ T = TypeVar("T")
 MAX_RESENDS = 3
 """Resends of one request after 401s (with the current token, or after its one renewal)."""
 
+_TRY_PAUSE = 0.05
+"""Seconds between two tries of a busy lock for a renewal ahead of time (per process)."""
+
 _MAX_FLOOR_WAIT = 1.5
 """Seconds a request waits at most for a refresh to become able to return a newer token."""
 
@@ -407,19 +410,21 @@ class SessionCore:
             return renewed
         # Refresh ahead without stopping traffic: lead if nobody is renewing, else go
         # on with the still-valid token.
-        if (
-            tokens.refresh_due(now, self.leeway, self.max_leeway_fraction, p99)
-            and (yield _TRY) is True
-        ):
-            try:
-                renewed = yield from self._renew_locked(tokens, why, ticket)
-            except SessionExpired as failure:
-                if failure.session_ended or tokens.expired(self.clock()):
-                    raise
-                yield _UNLOCK  # a failed renewal ahead of time: the token still works
-                return tokens
-            return renewed
-        return tokens
+        if not tokens.refresh_due(now, self.leeway, self.max_leeway_fraction, p99):
+            return tokens
+        if now < state.try_after:
+            return tokens  # somebody was renewing a moment ago: do not poll a shared lock
+        if (yield _TRY) is not True:
+            state.try_after = now + _TRY_PAUSE
+            return tokens
+        try:
+            renewed = yield from self._renew_locked(tokens, why, ticket)
+        except SessionExpired as failure:
+            if failure.session_ended or tokens.expired(self.clock()):
+                raise
+            yield _UNLOCK  # a failed renewal ahead of time: the token still works
+            return tokens
+        return renewed
 
     def _no_session(self) -> NotLoggedIn | SessionExpired:
         ended = self.store.refresh_state.ended()

@@ -120,6 +120,8 @@ class RefreshState:
         """The newest generation the upstream answered 401 to while it was current."""
         self.server_clock = ServerClock()
         self.latency = LatencyWindow()
+        self.try_after = 0.0
+        """Local time before which nobody here tries the lock for a renewal ahead of time."""
 
     def mark_dead(self, generation: int) -> None:
         """A 401 came back for ``generation`` while it was current: new requests must wait
