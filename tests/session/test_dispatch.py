@@ -8,6 +8,7 @@ import logging
 import threading
 import time
 from contextlib import AbstractAsyncContextManager, AbstractContextManager
+from pathlib import Path
 from typing import Any
 
 import anyio
@@ -16,6 +17,7 @@ import pytest
 import generated_sdk as sdk
 from reference_server.testing import Upstream
 from sdk_session import (
+    FileTokenStore,
     MemoryTokenStore,
     RefreshRejected,
     SessionAuth,
@@ -37,11 +39,13 @@ def client_for(upstream: Upstream, **kwargs: Any) -> SessionClient:
 # -- refresh ahead without stopping traffic (issue 15) ------------------------------------
 
 
+@pytest.mark.parametrize("kind", ["memory", "file"])
 def test_calls_with_the_still_valid_token_do_not_wait_for_a_proactive_refresh(
-    upstream: Upstream,
+    upstream: Upstream, kind: str, tmp_path: Path
 ) -> None:
     clock = Clock()
-    with client_for(upstream, clock=clock) as client:
+    store = MemoryTokenStore() if kind == "memory" else FileTokenStore(tmp_path / "tokens.json")
+    with client_for(upstream, clock=clock, store=store) as client:
         client.login(*DEMO)  # 900 s tokens; leeway 30 s
         upstream.control.fault("refresh", latency=1.0)  # the renewal is held open for 1 s
         clock.offset = 900 - 10  # inside the leeway, still valid for 10 s
