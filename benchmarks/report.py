@@ -107,7 +107,7 @@ def build(rows: Sequence[ImportRow], dependencies_ms: float, runs: int) -> str:
 def drf(rows: Sequence[DrfRow]) -> str:
     header = ["scenario", "setup", "calls", "ok", "plain 401s to the app",
               "TokenRejected (outlived)", "SessionExpired", "other errors", "refreshes",
-              "refreshes allowed (wall / lifetime + 1)", "refreshes not newer",
+              "refreshes allowed (wall / lifetime granted + 1)", "refreshes not newer",
               "failed refreshes", "401s served", "API calls sent after the end", "wall s",
               "first error"]  # fmt: skip
     body = [

@@ -231,8 +231,10 @@ NOTES = """
 - **Real SimpleJWT upstream**: `SessionAuth` with `SimpleJwtBinding` on plain httpx
   clients, with and without `DispatchTransport` (sign when the request gets its
   connection). Targets: 0 plain 401s reaching the application in every row; with 2 s
-  tokens and default limits also 0 failures, refreshes within `wall / lifetime + 1` and
-  none "not newer" (a token that expires no later than the one it replaced). Where the
+  tokens and default limits also 0 failures, refreshes within `wall / lifetime + 1` (the
+  lifetime the server really granted: the median of `exp` minus the time of receipt;
+  SimpleJWT floors `exp`, so a "2 s" token lives 1 to 2 s) and none "not newer" (a token
+  that expires no later than the one it replaced). Where the
   server's queue outlasts a token (1 s tokens, or `Limits(500, 500)`), a call that cannot
   be served ends in `TokenRejected` (outlived) and one warning.
 - **Interleaved soak**: `GET /me` from 8 workers, the static-token client and ours taking

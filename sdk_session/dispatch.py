@@ -183,7 +183,8 @@ class AsyncDispatchTransport(httpx.AsyncBaseTransport):
             if dispatcher is None:
                 response = await self.transport.handle_async_request(request)
             else:
-                await dispatcher.asign(request, self.transport.handle_async_request)
+                if not dispatcher.signed(request):
+                    await dispatcher.asign(request, self.transport.handle_async_request)
                 sent = dispatcher.clock()
                 response = await self.transport.handle_async_request(request)
                 dispatcher.observe(response, sent, dispatcher.clock())

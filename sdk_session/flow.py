@@ -440,11 +440,13 @@ class Dispatcher:
     inner transport). ``observe`` feeds the latency window and the server clock.
     """
 
-    __slots__ = ("_auth", "clock")
+    __slots__ = ("_auth", "clock", "signed")
 
     def __init__(self, auth: SessionAuth) -> None:
         self._auth = auth
         self.clock = auth._core.clock
+        self.signed = auth._core.sign_at_dispatch
+        """The fast path, without I/O: ``True`` when the request is signed and can go."""
 
     def observe(self, response: httpx.Response, sent: float, received: float) -> None:
         self._auth._core.observe(response, sent, received)

@@ -11,6 +11,7 @@ the server (``/_counters/``) and from what each call returned or raised.
 from __future__ import annotations
 
 import asyncio
+import statistics
 import sys
 import threading
 import time
@@ -58,7 +59,7 @@ class DrfRow:
     not_newer: int  # accepted refreshes whose token expires no later than the previous one
     served_401: int  # 401s the server answered on the API
     sent_after_end: int  # API calls sent after the session ended
-    bound: str  # refreshes allowed: duration / lifetime + 1
+    bound: str  # refreshes allowed: duration / lifetime granted + 1
     wall_s: float
     error: str = ""
 
@@ -94,12 +95,18 @@ class Exps:
 
     def __init__(self) -> None:
         self.values: list[float] = []
+        self.lifetimes: list[float] = []  # exp - now when received: what the server granted
 
     def __call__(self, tokens: TokenSet | None) -> None:
         if tokens is not None:
             exp = (jwt_claims(tokens.access_token) or {}).get("exp")
             if isinstance(exp, int | float):
                 self.values.append(float(exp))
+                self.lifetimes.append(float(exp) - time.time())
+
+    def real_lifetime(self, nominal: float) -> float:
+        """The median lifetime the server really granted (whole-second claims floor it)."""
+        return statistics.median(self.lifetimes) if self.lifetimes else nominal
 
     def not_newer(self) -> int:
         return sum(1 for a, b in zip(self.values, self.values[1:], strict=False) if b <= a)
@@ -135,7 +142,7 @@ def _row(
     sent_after_end: int = 0,
 ) -> DrfRow:
     counts = upstream.counters()
-    lifetime = upstream.access_seconds
+    lifetime = min(exps.real_lifetime(upstream.access_seconds), upstream.access_seconds)
     return DrfRow(
         scenario=scenario,
         setup=setup,
