@@ -29,6 +29,8 @@ from .common import delta
 CONFIGS = ((1.0, 0.05), (5.0, 0.5))
 """(access-token lifetime s, token-endpoint latency s)."""
 STATIC_TTL = 3600.0
+WARMUP = 0.3
+"""Seconds each client runs before the measured rounds (connections, first imports)."""
 
 
 @dataclass(frozen=True)
@@ -158,6 +160,8 @@ def run_threads(
     static = sdk.AuthenticatedClient(base_url=url, token=token)
     ours = SessionClient(base_url=url)
     ours.login(DEMO_EMAIL, DEMO_PASSWORD)
+    _thread_slice(lambda: sdk.users.me(static), workers, WARMUP)  # connections, imports
+    _thread_slice(lambda: sdk.users.me(ours), workers, WARMUP)
     before = control.counters()
     pairs = []
     try:
@@ -182,7 +186,6 @@ async def _run_tasks(
     static = sdk.AuthenticatedClient(base_url=url, token=token)
     ours = SessionClient(base_url=url)
     await ours.alogin(DEMO_EMAIL, DEMO_PASSWORD)
-    before = control.counters()
     pairs = []
 
     async def static_call() -> object:
@@ -191,6 +194,9 @@ async def _run_tasks(
     async def ours_call() -> object:
         return await sdk.users.me.asyncio(ours)
 
+    await _task_slice(static_call, workers, WARMUP)
+    await _task_slice(ours_call, workers, WARMUP)
+    before = control.counters()
     try:
         for _ in range(rounds):
             s = await _task_slice(static_call, workers, slice_s)
