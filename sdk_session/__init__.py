@@ -24,6 +24,12 @@ without the session already; for anything else pass httpx's per-request
 ``auth=None`` (``client.get_httpx_client().get("/status", auth=None)``) and the
 request leaves without credentials and without refresh handling.
 
+Sign at dispatch: ``SessionClient`` signs each request when it gets its pooled
+connection (``DispatchTransport``); with a plain client pass
+``transport=DispatchTransport(limits=...)``. Other upstreams: ``SimpleJwtBinding``
+for Django REST framework + SimpleJWT, or a ``JsonTokenBinding`` subclass
+(docs/bindings.md).
+
 Retries: ``SessionClient`` sends through ``RetryTransport``/``AsyncRetryTransport``
 (2 retries of failed connections and 408/429/502/503/504 on idempotent requests,
 backoff with jitter, ``Retry-After`` honoured); change it with ``retries=`` on the

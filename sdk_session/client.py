@@ -62,6 +62,11 @@ class SessionClient(Client):
     ``httpx.HTTPTransport``/``AsyncHTTPTransport`` built from ``verify_ssl`` and
     the transport options in ``httpx_args`` (``limits``, ``http1``, ``http2``,
     ``cert``, ``trust_env``, ``proxy``). Per call: ``with sdk_session.retries(0):``.
+
+    Outermost sits ``DispatchTransport`` (``sdk_session.dispatch``): it signs each
+    request when it gets its pooled connection, admitting ``limits.max_connections``
+    requests at once (``httpx_args["limits"]``, default 100). With your own
+    ``httpx_args["transport"]``, pass the ``limits`` it was built with too.
     """
 
     store: TokenStore = field(factory=MemoryTokenStore, kw_only=True)
