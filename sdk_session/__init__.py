@@ -24,6 +24,12 @@ without the session already; for anything else pass httpx's per-request
 ``auth=None`` (``client.get_httpx_client().get("/status", auth=None)``) and the
 request leaves without credentials and without refresh handling.
 
+Sign at dispatch: ``SessionClient`` signs each request when it gets its pooled
+connection (``DispatchTransport``); with a plain client pass
+``transport=DispatchTransport(limits=...)``. Other upstreams: ``SimpleJwtBinding``
+for Django REST framework + SimpleJWT, or a ``JsonTokenBinding`` subclass
+(docs/bindings.md).
+
 Retries: ``SessionClient`` sends through ``RetryTransport``/``AsyncRetryTransport``
 (2 retries of failed connections and 408/429/502/503/504 on idempotent requests,
 backoff with jitter, ``Retry-After`` honoured); change it with ``retries=`` on the
@@ -38,9 +44,11 @@ from typing import TYPE_CHECKING, Any
 from .binding import ItemsApiBinding, JsonTokenBinding, TokenBinding
 from .client import SessionClient
 from .credentials import Credentials, CredentialsProvider
+from .dispatch import AsyncDispatchTransport, DispatchTransport
 from .errors import (
     InsecureTransport,
     LoginFailed,
+    NotLoggedIn,
     RefreshRejected,
     SessionError,
     SessionExpired,
@@ -48,6 +56,7 @@ from .errors import (
     StoreLockTimeout,
     StoreUnavailable,
     TokenEndpointUnavailable,
+    TokenRejected,
     TokenResponseError,
 )
 from .events import OnSessionExpired, OnTokens
@@ -63,6 +72,7 @@ from .retry import (
     retries,
 )
 from .retry_after import parse_retry_after
+from .simplejwt import SimpleJwtBinding
 from .stores import FileTokenStore, MemoryTokenStore, TokenStore
 
 if TYPE_CHECKING:
@@ -73,15 +83,18 @@ __all__ = [
     "DEFAULT_RETRY",
     "NO_RETRY",
     "TOKEN_RETRY",
+    "AsyncDispatchTransport",
     "AsyncRetryTransport",
     "Credentials",
     "CredentialsProvider",
+    "DispatchTransport",
     "FileTokenStore",
     "InsecureTransport",
     "ItemsApiBinding",
     "JsonTokenBinding",
     "LoginFailed",
     "MemoryTokenStore",
+    "NotLoggedIn",
     "OnSessionExpired",
     "OnTokens",
     "RedactingFilter",
@@ -93,11 +106,13 @@ __all__ = [
     "SessionClient",
     "SessionError",
     "SessionExpired",
+    "SimpleJwtBinding",
     "StoreError",
     "StoreLockTimeout",
     "StoreUnavailable",
     "TokenBinding",
     "TokenEndpointUnavailable",
+    "TokenRejected",
     "TokenResponseError",
     "TokenSet",
     "TokenStore",
