@@ -8,12 +8,14 @@ with ``auth=None`` by the generated code, so the flow never sees them.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import httpx
 from attrs import define, field
 
+from generated_sdk._runtime import connection_error
 from generated_sdk.client import Client
 
 from .binding import ItemsApiBinding, TokenBinding
@@ -148,24 +150,38 @@ class SessionClient(Client):
 
     def login(self, email: str, password: str) -> TokenSet:
         """Log in with the binding's login operation; raises ``LoginFailed`` if refused."""
-        return self.session.login(self.get_httpx_client(), email, password)
+        with self._typed_network_errors():
+            return self.session.login(self.get_httpx_client(), email, password)
 
     async def alogin(self, email: str, password: str) -> TokenSet:
-        return await self.session.alogin(self.get_async_httpx_client(), email, password)
+        with self._typed_network_errors():
+            return await self.session.alogin(self.get_async_httpx_client(), email, password)
 
     def renew(self) -> TokenSet | None:
         """Refresh the session now (see ``SessionAuth.renew``)."""
-        return self.session.renew(self.get_httpx_client())
+        with self._typed_network_errors():
+            return self.session.renew(self.get_httpx_client())
 
     async def arenew(self) -> TokenSet | None:
-        return await self.session.arenew(self.get_async_httpx_client())
+        with self._typed_network_errors():
+            return await self.session.arenew(self.get_async_httpx_client())
 
     def logout(self) -> None:
         """Revoke the session upstream and clear the store (see ``SessionAuth.logout``)."""
-        self.session.logout(self.get_httpx_client())
+        with self._typed_network_errors():
+            self.session.logout(self.get_httpx_client())
 
     async def alogout(self) -> None:
-        await self.session.alogout(self.get_async_httpx_client())
+        with self._typed_network_errors():
+            await self.session.alogout(self.get_async_httpx_client())
+
+    @contextmanager
+    def _typed_network_errors(self) -> Iterator[None]:
+        """Token calls fail like generated calls do: an ``ApiConnectionError``, not httpx's."""
+        try:
+            yield
+        except httpx.RequestError as exc:
+            raise connection_error(exc, {"method": "POST", "url": self.base_url}) from exc
 
 
 _TRANSPORT_OPTIONS = ("verify", "cert", "trust_env", "http1", "http2", "limits", "proxy")

@@ -105,6 +105,26 @@ async def test_connection_refused_async(refused_url: str) -> None:
     assert caught.value.attempts == 3 and isinstance(caught.value.__cause__, httpx.ConnectError)
 
 
+def test_session_token_calls_are_typed_on_a_refused_port(refused_url: str) -> None:
+    """login/renew/logout send outside the generated runtime: they must fail the same way."""
+    with SessionClient(base_url=refused_url, store=signed_in_store(), retries=QUICK) as client:
+        with pytest.raises(ApiConnectionError) as caught:
+            client.login(DEMO_EMAIL, DEMO_PASSWORD)
+        assert isinstance(caught.value.__cause__, httpx.ConnectError)
+        assert str(caught.value).startswith(f"POST {refused_url}/login: could not connect")
+        assert DEMO_PASSWORD not in str(caught.value)
+        with pytest.raises(SdkError):
+            client.logout()
+
+
+@pytest.mark.anyio
+async def test_session_token_calls_are_typed_on_a_refused_port_async(refused_url: str) -> None:
+    async with SessionClient(base_url=refused_url, retries=QUICK) as client:
+        with pytest.raises(ApiConnectionError) as caught:
+            await client.alogin(DEMO_EMAIL, DEMO_PASSWORD)
+        assert caught.value.url == f"{refused_url}/login"
+
+
 def test_timeout_is_typed_and_says_the_timeout_is_per_attempt(upstream: Upstream) -> None:
     upstream.control.fault("me", latency=1.0, count=None)
     with SessionClient(base_url=upstream.url, retries=RetryPolicy(retries=1, backoff=0)) as client:
