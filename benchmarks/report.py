@@ -8,6 +8,8 @@ import sys
 from collections.abc import Sequence
 
 from .import_time import Row as ImportRow
+from .scenarios.drf import DrfRow
+from .scenarios.interleaved import InterleavedRow
 from .scenarios.multiprocess import MultiRow
 from .scenarios.overhead import OverheadRow
 from .scenarios.soak import SoakRow
@@ -50,11 +52,13 @@ def overhead(rows: Sequence[OverheadRow], rounds: int) -> str:
 
 
 def storm(rows: Sequence[StormRow]) -> str:
-    header = ["reuse detection", "mode", "N", "client", "refresh calls", "extra logins",
-              "reuse detected", "failed calls", "wall s", "first error"]  # fmt: skip
+    header = ["reuse detection", "mode", "N", "renewed tokens live", "client", "refresh calls",
+              "extra logins", "reuse detected", "failed calls", "wall s",
+              "first error"]  # fmt: skip
     body = [
-        ["on" if r.reuse_detection else "off", r.mode, r.n, r.client, r.refreshes, r.logins,
-         r.reuse_detected, r.failures, f"{r.wall_s:.2f}", r.error.replace("|", "/") or "-"]
+        ["on" if r.reuse_detection else "off", r.mode, r.n, f"{r.renewed_ttl:.0f} s", r.client,
+         r.refreshes, r.logins, r.reuse_detected, r.failures, f"{r.wall_s:.2f}",
+         r.error.replace("|", "/") or "-"]
         for r in rows
     ]  # fmt: skip
     return _table(header, body)
@@ -98,3 +102,34 @@ def build(rows: Sequence[ImportRow], dependencies_ms: float, runs: int) -> str:
         + f"\n\nMedian of {runs} fresh interpreters; httpx + attrs + dateutil alone: "
         f"{dependencies_ms:.1f} ms."
     )
+
+
+def drf(rows: Sequence[DrfRow]) -> str:
+    header = ["scenario", "setup", "calls", "ok", "plain 401s to the app",
+              "TokenRejected (outlived)", "SessionExpired", "other errors", "refreshes",
+              "refreshes allowed (wall / lifetime granted + 1)", "refreshes not newer",
+              "failed refreshes", "401s served", "API calls sent after the end", "wall s",
+              "first error"]  # fmt: skip
+    body = [
+        [r.scenario, r.setup, r.calls, r.ok, r.plain_401, r.outlived, r.expired, r.other,
+         r.refreshes, r.bound, r.not_newer, r.failed_refreshes, r.served_401,
+         r.sent_after_end if r.scenario.startswith("blacklisted") else "-", f"{r.wall_s:.1f}",
+         r.error.replace("|", "/") or "-"]
+        for r in rows
+    ]  # fmt: skip
+    return _table(header, body)
+
+
+def interleaved(rows: Sequence[InterleavedRow]) -> str:
+    header = ["mode", "token lifetime", "token endpoint", "reuse detection", "rounds",
+              "throughput ours / static", "per-round spread", "p50 static → ours ms",
+              "p99 static → ours ms", "p99 ratio", "refreshes", "401s", "failures"]  # fmt: skip
+    body = [
+        [r.mode, f"{r.ttl:g} s", f"{r.token_latency * 1e3:.0f} ms",
+         "on" if r.reuse_detection else "off", r.rounds, f"{r.throughput:.2f}",
+         r.throughput_spread, f"{r.p50_static_ms:.1f} → {r.p50_ours_ms:.1f}",
+         f"{r.p99_static_ms:.1f} → {r.p99_ours_ms:.1f}", f"{r.p99_ratio:.2f}", r.refreshes,
+         r.unauthorized, r.failures]
+        for r in rows
+    ]  # fmt: skip
+    return _table(header, body)

@@ -38,9 +38,11 @@ from typing import TYPE_CHECKING, Any
 from .binding import ItemsApiBinding, JsonTokenBinding, TokenBinding
 from .client import SessionClient
 from .credentials import Credentials, CredentialsProvider
+from .dispatch import AsyncDispatchTransport, DispatchTransport
 from .errors import (
     InsecureTransport,
     LoginFailed,
+    NotLoggedIn,
     RefreshRejected,
     SessionError,
     SessionExpired,
@@ -48,6 +50,7 @@ from .errors import (
     StoreLockTimeout,
     StoreUnavailable,
     TokenEndpointUnavailable,
+    TokenRejected,
     TokenResponseError,
 )
 from .events import OnSessionExpired, OnTokens
@@ -63,6 +66,7 @@ from .retry import (
     retries,
 )
 from .retry_after import parse_retry_after
+from .simplejwt import SimpleJwtBinding
 from .stores import FileTokenStore, MemoryTokenStore, TokenStore
 
 if TYPE_CHECKING:
@@ -73,15 +77,18 @@ __all__ = [
     "DEFAULT_RETRY",
     "NO_RETRY",
     "TOKEN_RETRY",
+    "AsyncDispatchTransport",
     "AsyncRetryTransport",
     "Credentials",
     "CredentialsProvider",
+    "DispatchTransport",
     "FileTokenStore",
     "InsecureTransport",
     "ItemsApiBinding",
     "JsonTokenBinding",
     "LoginFailed",
     "MemoryTokenStore",
+    "NotLoggedIn",
     "OnSessionExpired",
     "OnTokens",
     "RedactingFilter",
@@ -93,11 +100,13 @@ __all__ = [
     "SessionClient",
     "SessionError",
     "SessionExpired",
+    "SimpleJwtBinding",
     "StoreError",
     "StoreLockTimeout",
     "StoreUnavailable",
     "TokenBinding",
     "TokenEndpointUnavailable",
+    "TokenRejected",
     "TokenResponseError",
     "TokenSet",
     "TokenStore",

@@ -7,7 +7,7 @@ so one binding serves sync and async clients alike.
 
 Most JSON token APIs differ only in paths and field names: subclass
 ``JsonTokenBinding`` and change a few class attributes (see ``ItemsApiBinding``
-here, and the Django REST framework SimpleJWT binding in the tests). A binding
+here, and ``sdk_session.simplejwt.SimpleJwtBinding``; docs/bindings.md). A binding
 with exotic needs can implement the ``TokenBinding`` protocol directly.
 """
 

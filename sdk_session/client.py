@@ -18,6 +18,7 @@ from generated_sdk.client import Client
 
 from .binding import ItemsApiBinding, TokenBinding
 from .credentials import CredentialsProvider
+from .dispatch import AsyncDispatchTransport, DispatchTransport
 from .events import OnSessionExpired, OnTokens
 from .flow import DEFAULT_TOKEN_TIMEOUT, SessionAuth
 from .retry import (
@@ -105,30 +106,33 @@ class SessionClient(Client):
         self.auth = self.session
 
     def get_httpx_client(self) -> httpx.Client:
-        """The underlying ``httpx.Client``, built on first use with the retry transport."""
+        """The underlying ``httpx.Client``, built on first use with the dispatch and
+        retry transports (see ``sdk_session.dispatch`` and ``sdk_session.retry``)."""
         self.check_open()
         if self._client is None:
             kwargs = self.httpx_client_kwargs()
+            inner = kwargs.get("transport")
+            if inner is None:
+                inner = httpx.HTTPTransport(**_transport_options(kwargs))
+                kwargs.pop("proxy", None)  # now inside the transport
             if self.retries is not None:
-                inner = kwargs.get("transport")
-                if inner is None:
-                    inner = httpx.HTTPTransport(**_transport_options(kwargs))
-                    kwargs.pop("proxy", None)  # now inside the transport
-                kwargs["transport"] = RetryTransport(inner, self.retries)
+                inner = RetryTransport(inner, self.retries)
+            kwargs["transport"] = DispatchTransport(inner, limits=_limits(kwargs))
             self._client = httpx.Client(**kwargs)
         return self._client
 
     def get_async_httpx_client(self) -> httpx.AsyncClient:
-        """The underlying ``httpx.AsyncClient``, built on first use with the retry transport."""
+        """The underlying ``httpx.AsyncClient``, built on first use like ``get_httpx_client``."""
         self.check_open(asynchronous=True)
         if self._async_client is None:
             kwargs = self.httpx_client_kwargs()
+            inner = kwargs.get("transport")
+            if inner is None:
+                inner = httpx.AsyncHTTPTransport(**_transport_options(kwargs))
+                kwargs.pop("proxy", None)  # now inside the transport
             if self.retries is not None:
-                inner = kwargs.get("transport")
-                if inner is None:
-                    inner = httpx.AsyncHTTPTransport(**_transport_options(kwargs))
-                    kwargs.pop("proxy", None)  # now inside the transport
-                kwargs["transport"] = AsyncRetryTransport(inner, self.retries)
+                inner = AsyncRetryTransport(inner, self.retries)
+            kwargs["transport"] = AsyncDispatchTransport(inner, limits=_limits(kwargs))
             self._async_client = httpx.AsyncClient(**kwargs)
         return self._async_client
 
@@ -160,6 +164,11 @@ class SessionClient(Client):
 
 
 _TRANSPORT_OPTIONS = ("verify", "cert", "trust_env", "http1", "http2", "limits", "proxy")
+
+
+def _limits(kwargs: dict[str, Any]) -> httpx.Limits:
+    limits = kwargs.get("limits")
+    return limits if isinstance(limits, httpx.Limits) else httpx.Limits(max_connections=100)
 
 
 def _transport_options(kwargs: dict[str, Any]) -> dict[str, Any]:

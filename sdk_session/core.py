@@ -4,21 +4,30 @@ Each public method is a generator that yields *operations* (send this request,
 load or save the store, take or release the refresh lock, ask for credentials)
 and receives their results. It never touches a socket, a file or a lock itself:
 ``sdk_session.flow`` runs the same generators with blocking calls for
-``httpx.Client`` and with awaits for ``httpx.AsyncClient``. So sync and async
-share every decision, and token-endpoint requests are yielded to httpx like any
-other request, which sends them without re-entering the auth flow (no
-recursion possible).
+``httpx.Client`` and with awaits for ``httpx.AsyncClient``, and
+``sdk_session.dispatch`` runs ``dispatch_flow`` in the transport, at the moment
+a request gets its connection. So sync and async share every decision, and
+token-endpoint requests are yielded to httpx like any other request, which
+sends them without re-entering the auth flow (no recursion possible).
 
 The rules, in order, for one request:
 
 1. Requests to origins that do not carry credentials, and login/refresh calls,
    pass through untouched.
-2. Load the store at the moment of sending. No session but a credentials
-   provider: log in first. Token due for refresh (leeway): renew first.
-3. Sign from the loaded tokens and remember which generation was sent.
+2. Make the token usable (``_ready``): no session raises ``NotLoggedIn`` (or the
+   ``SessionExpired`` that ended it) without sending anything, unless a
+   credentials provider can log in. A token that is dead (expired on our
+   clock, or answered 401 while current) waits for the one shared renewal. A
+   token inside its leeway but still valid is renewed ahead by exactly one
+   caller (a non-blocking try of the lock); everybody else goes on with it.
+3. Sign from those tokens. The dispatch transport repeats step 2 and re-signs
+   when the request gets its connection (sign at dispatch).
 4. A 401 whose challenge is ``invalid_token`` or carries no error code: if the
-   store already holds a newer generation, resend with it; else renew (once,
-   shared) and resend. Never more than one resend. Any other status is final.
+   token it carried has been replaced since, resend with the current one (no
+   refresh); else mark it dead, renew (once, shared) and resend. At most
+   ``MAX_RESENDS`` resends within ``lock_timeout`` seconds, at most one renewal
+   caused by one request; a 401 for the current token after that renewal ends
+   in ``TokenRejected``, never in a 401 handed to the application.
 
 Renewal is single-flight per store: take the store's refresh lock, re-load, and
 use the newer tokens if someone else renewed meanwhile; else, if a renewal
@@ -42,9 +51,12 @@ from .binding import TokenBinding
 from .credentials import Credentials
 from .errors import (
     LoginFailed,
+    NotLoggedIn,
     RefreshRejected,
     SessionExpired,
+    StoreError,
     TokenEndpointUnavailable,
+    TokenRejected,
     TokenResponseError,
 )
 from .events import SessionEvents
@@ -52,9 +64,13 @@ from .origins import OriginPolicy
 from .retry import EXTENSION as RETRY_EXTENSION
 from .retry import RESIGN_EXTENSION, TOKEN_RETRY, RetryPolicy
 from .stores.base import TokenStore
-from .tokens import TokenSet
+from .tokens import TokenSet, calibrate
 
 __all__ = [
+    "DISPATCH_EXTENSION",
+    "MAX_RESENDS",
+    "RENEWAL_EXTENSION",
+    "SENT_EXTENSION",
     "AskCredentials",
     "Load",
     "Lock",
@@ -62,16 +78,48 @@ __all__ = [
     "Release",
     "Save",
     "Send",
+    "Sent",
     "SessionCore",
+    "Sleep",
     "Step",
     "TokenCallInterrupted",
+    "TryLock",
     "Unlock",
+    "interrupted_error",
     "should_renew_on",
 ]
 
 _log = logging.getLogger("sdk_session.flow")
 
 T = TypeVar("T")
+
+MAX_RESENDS = 3
+"""Resends of one request after 401s (with the current token, or after its one renewal)."""
+
+_TRY_PAUSE = 0.05
+"""Seconds between two tries of a busy lock for a renewal ahead of time (per process)."""
+
+_MAX_FLOOR_WAIT = 1.5
+"""Seconds a request waits at most for a refresh to become able to return a newer token."""
+
+SENT_EXTENSION = "sdk_session.sent"
+"""Request extension: the ``Sent`` record of the tokens a request carries and since when."""
+
+DISPATCH_EXTENSION = "sdk_session.dispatch"
+"""Request extension: the ``Dispatcher`` that re-signs the request when it gets a connection."""
+
+RENEWAL_EXTENSION = "sdk_session.renewal"
+"""Request extension marking a refresh/re-login call made by a renewal."""
+
+
+@dataclass(slots=True)
+class Sent:
+    """Which tokens a request carries, since when (local clock), and whether the
+    dispatch transport signed it (then it also measured the latency)."""
+
+    tokens: TokenSet
+    at: float
+    dispatched: bool = False
 
 
 # -- operations -----------------------------------------------------------------
@@ -114,6 +162,18 @@ class Lock:
 
 
 @dataclass(frozen=True, slots=True)
+class Sleep:
+    """Wait ``seconds`` (bounded by the caller) without holding any lock."""
+
+    seconds: float
+
+
+@dataclass(frozen=True, slots=True)
+class TryLock:
+    """Take the store's refresh lock if it is free now; the result is ``True`` if taken."""
+
+
+@dataclass(frozen=True, slots=True)
 class Unlock:
     """Release the store's refresh lock."""
 
@@ -123,7 +183,7 @@ class AskCredentials:
     """Call the credentials provider; the result is ``Credentials | None``."""
 
 
-Op = Send | Release | Load | Save | Lock | Unlock | AskCredentials
+Op = Send | Release | Load | Save | Lock | TryLock | Unlock | AskCredentials | Sleep
 Step = Generator[Op, object, T]
 
 
@@ -131,30 +191,48 @@ class TokenCallInterrupted(Exception):
     """Thrown into the core when a token-endpoint call produced no response."""
 
 
-_LOAD, _LOCK, _UNLOCK, _ASK = Load(), Lock(), Unlock(), AskCredentials()
+_LOAD, _LOCK, _TRY, _UNLOCK, _ASK = Load(), Lock(), TryLock(), Unlock(), AskCredentials()
+
+
+def interrupted_error() -> SessionExpired:
+    return SessionExpired(
+        "session renewal interrupted: the token endpoint call did not complete "
+        "(network failure, timeout or cancellation)",
+        reason="interrupted",
+        session_ended=False,
+    )
 
 
 def _send(request: httpx.Request, *, token_endpoint: bool = False) -> Step[httpx.Response]:
     response = yield Send(request, token_endpoint)
-    assert isinstance(response, httpx.Response)
+    if not isinstance(response, httpx.Response):  # a driver bug, not user input
+        raise TypeError(f"expected an httpx.Response, got {type(response).__name__}")
     return response
 
 
+def _store_value(value: object, operation: str) -> TokenSet | None:
+    if value is None or isinstance(value, TokenSet):
+        return value
+    raise StoreError(
+        f"token store {operation}() returned {type(value).__name__}, expected TokenSet or None"
+    )
+
+
 def _load() -> Step[TokenSet | None]:
-    tokens = yield _LOAD
-    assert tokens is None or isinstance(tokens, TokenSet)
-    return tokens
+    return _store_value((yield _LOAD), "load")
 
 
 def _save(tokens: TokenSet | None) -> Step[TokenSet | None]:
-    saved = yield Save(tokens)
-    assert saved is None or isinstance(saved, TokenSet)
+    saved = _store_value((yield Save(tokens)), "save")
+    if (saved is None) != (tokens is None):
+        raise StoreError("token store save() did not return what it saved")
     return saved
 
 
 def _ask() -> Step[Credentials | None]:
     credentials = yield _ASK
-    assert credentials is None or isinstance(credentials, Credentials)
+    if credentials is not None and not isinstance(credentials, Credentials):
+        raise TypeError("the credentials provider returned an unusable value")
     return credentials
 
 
@@ -197,6 +275,7 @@ class SessionCore:
         token_timeout: httpx.Timeout,
         clock: Callable[[], float],
         token_retry: RetryPolicy = TOKEN_RETRY,
+        deadline: float = 30.0,
     ) -> None:
         self.binding = binding
         self.store = store
@@ -208,73 +287,208 @@ class SessionCore:
         self.token_timeout = token_timeout
         self.clock = clock
         self.token_retry = token_retry
+        self.deadline = deadline
+        self.dispatcher: object | None = None  # set by SessionAuth (see sdk_session.dispatch)
 
     @property
     def base_url(self) -> httpx.URL:
         return self.policy.base_url
 
+    def passes_through(self, request: httpx.Request) -> bool:
+        """Requests that are none of the session's business (other origins, token calls)."""
+        return not self.policy.carries_credentials(request.url) or self.binding.is_token_endpoint(
+            self.base_url, request
+        )
+
     # -- one request --------------------------------------------------------------
 
     def request_flow(self, request: httpx.Request) -> Step[None]:
-        if not self.policy.carries_credentials(request.url) or self.binding.is_token_endpoint(
-            self.base_url, request
-        ):
+        if self.passes_through(request):
             yield from _send(request)
             return
         self.policy.check(request.url)
-
+        state = self.store.refresh_state
+        started = self.clock()
         tokens = yield from _load()
-        if tokens is None:
-            if self.has_credentials:
-                tokens = yield from self._renew(None, "no session")
-        elif tokens.refresh_due(self.clock(), self.leeway, self.max_leeway_fraction):
-            tokens = yield from self._renew(tokens, "token expiring")
-        self._sign(request, tokens)
-        ticket = self.store.refresh_state.ticket()  # renewals that end from now on concern us
-        response = yield from _send(request)
+        tokens = yield from self._ready(tokens, started, "token expiring")
+        ticket = state.ticket()  # renewals that end from now on concern us
+        renewed = False
+        resends = 0
+        while True:
+            mark = self._sign(request, tokens)
+            response = yield from _send(request)
+            received = self.clock()
+            if not mark.dispatched:  # no dispatch transport: learn from what we saw
+                self.observe(response, mark.at, received)
+            if not (should_renew_on(response) and self.policy.carries_credentials(response.url)):
+                return
+            sent = mark.tokens
+            yield Release(response)
+            rejection = self._rejection(request, sent, mark.at, received)
+            if resends >= MAX_RESENDS or received - started > self.deadline:
+                raise self._give_up(rejection, resends)
+            current = yield from _load()
+            if current is not None and current.generation != sent.generation:
+                _log.debug("%s: 401 for a replaced token; resending", _where(request))
+                tokens = yield from self._ready(current, received, "401; replacement", ticket)
+            elif current is None:
+                tokens = yield from self._ready(None, received, "401; session gone", ticket)
+            else:
+                if renewed:
+                    raise self._give_up(rejection, resends)
+                state.mark_dead(current.generation)
+                tokens = yield from self._renew(current, "401 invalid_token", ticket, rejection)
+                renewed = True
+            resends += 1
 
-        if not (should_renew_on(response) and self.policy.carries_credentials(response.url)):
+    def sign_at_dispatch(self, request: httpx.Request) -> bool:
+        """The dispatch transport's fast path: sign with the newest tokens known in this
+        process if they need nothing; ``False`` when ``dispatch_flow`` must run."""
+        mark = request.extensions.get(SENT_EXTENSION)
+        if not isinstance(mark, Sent):
+            return True
+        now = self.clock()
+        state = self.store.refresh_state
+        tokens = state.latest
+        if tokens is None or tokens.generation < mark.tokens.generation:
+            tokens = mark.tokens
+        p99 = state.latency.p99
+        if (
+            state.is_dead(tokens)
+            or tokens.expired(now)
+            or tokens.refresh_due(now, self.leeway, self.max_leeway_fraction, p99)
+            or tokens.doomed(now, p99)
+        ):
+            return False
+        if tokens is not mark.tokens:
+            request.headers["Authorization"] = tokens.authorization
+            mark.tokens = tokens
+        mark.at, mark.dispatched = now, True
+        return True
+
+    def dispatch_flow(self, request: httpx.Request) -> Step[None]:
+        """Run by the dispatch transport when ``request`` gets its connection and the
+        fast path declined: make the token usable (step 2) and sign with it."""
+        mark = request.extensions.get(SENT_EXTENSION)
+        if not isinstance(mark, Sent):
             return
-        yield Release(response)
-        current = yield from _load()
-        sent_generation = None if tokens is None else tokens.generation
-        if current is not None and current.generation != sent_generation:
-            if current.refresh_due(
-                self.clock(), self.leeway, self.max_leeway_fraction
-            ) and self._renewable(current):
-                # The replacement is itself expiring (the request waited long, e.g.
-                # for a pooled connection): renew (shared) rather than resend a token
-                # that will be refused too.
-                current = yield from self._renew(current, "401; current token expiring", ticket)
-                if current is None:
-                    return
-            _log.debug(
-                "%s: 401 for a replaced token; resending with the current one", _where(request)
+        now = self.clock()
+        loaded = yield from _load()
+        tokens = yield from self._ready(loaded, now, "token expiring at dispatch")
+        request.headers["Authorization"] = tokens.authorization
+        mark.tokens, mark.at, mark.dispatched = tokens, self.clock(), True
+
+    def observe(self, response: httpx.Response, sent: float, received: float) -> None:
+        """Learn the request latency and the server's clock from one answer."""
+        state = self.store.refresh_state
+        state.latency.add(received - sent)
+        state.server_clock.observe_date(response.headers.get("date"), sent, received)
+
+    def _ready(
+        self, tokens: TokenSet | None, now: float, why: str, ticket: int | None = None
+    ) -> Step[TokenSet]:
+        """Tokens fit to sign with now (see rule 2 of the module docstring)."""
+        state = self.store.refresh_state
+        if tokens is None:
+            if not self.has_credentials:
+                raise self._no_session()
+            renewed = yield from self._renew(None, "no session", ticket)
+            return renewed
+        if not self._renewable(tokens):
+            return tokens  # nothing to renew with: the server judges
+        p99 = state.latency.p99
+        dead = state.is_dead(tokens)
+        if dead or tokens.expired(now) or tokens.doomed(now, p99):
+            # Expired, refused by the upstream, or with less life left than requests
+            # recently took (it would die on the way): wait for the shared renewal.
+            wait = 0.0 if dead else tokens.renewable_in(now)
+            if wait > 0:
+                # A refresh now would return a token that expires with this one
+                # (whole-second claims): wait for the server's next tick first.
+                yield Sleep(min(wait, _MAX_FLOOR_WAIT))
+            renewed = yield from self._renew(tokens, why, ticket)
+            return renewed
+        # Refresh ahead without stopping traffic: lead if nobody is renewing, else go
+        # on with the still-valid token.
+        if not tokens.refresh_due(now, self.leeway, self.max_leeway_fraction, p99):
+            return tokens
+        if now < state.try_after:
+            return tokens  # somebody was renewing a moment ago: do not poll a shared lock
+        if (yield _TRY) is not True:
+            state.try_after = now + _TRY_PAUSE
+            return tokens
+        try:
+            renewed = yield from self._renew_locked(tokens, why, ticket)
+        except SessionExpired as failure:
+            if failure.session_ended or tokens.expired(self.clock()):
+                raise
+            yield _UNLOCK  # a failed renewal ahead of time: the token still works
+            return tokens
+        return renewed
+
+    def _no_session(self) -> NotLoggedIn | SessionExpired:
+        ended = self.store.refresh_state.ended()
+        if ended is not None:
+            return ended
+        return NotLoggedIn(
+            "not logged in: log in first (or pass a credentials provider); nothing was sent"
+        )
+
+    def _rejection(
+        self, request: httpx.Request, sent: TokenSet, at: float, received: float
+    ) -> TokenRejected:
+        waited = received - at
+        lifetime = None if sent.expires_at is None else max(sent.expires_at - at, 0.0)
+        if lifetime is not None and waited >= lifetime:
+            detail = (
+                f"the request waited {waited:.2f} s, longer than its token had left "
+                f"({lifetime:.2f} s)"
             )
         else:
-            failure = self.store.refresh_state.failure_since(ticket)
-            if failure is not None:
-                raise failure  # the renewal that ended while this request was out failed
-            if not self._renewable(current):
-                _log.debug("%s: 401 and nothing to renew with; passing it on", _where(request))
-                return
-            current = yield from self._renew(current, "401 invalid_token", ticket)
-            if current is None or current.generation == sent_generation:
-                return
-        self._sign(request, current)
-        yield from _send(request)  # the one resend; its answer is final
+            detail = f"the request waited {waited:.2f} s"
+        return TokenRejected(
+            f"{_where(request)}: the upstream answered 401 to the session's token; {detail}",
+            method=request.method,
+            path=request.url.path,
+            waited=waited,
+            lifetime=lifetime,
+        )
 
-    def _sign(self, request: httpx.Request, tokens: TokenSet | None) -> None:
-        if tokens is not None:
-            request.headers["Authorization"] = tokens.authorization
-            self.store.refresh_state.note(tokens)
-            request.extensions = {**request.extensions, RESIGN_EXTENSION: self._resign}
+    def _give_up(self, rejection: TokenRejected, resends: int) -> TokenRejected:
+        p99 = self.store.refresh_state.latency.p99
+        lifetime = "unknown" if rejection.lifetime is None else f"{rejection.lifetime:.2f} s"
+        _log.warning(
+            "%s %s: giving up after %d resend(s): 401 for the current token; waited %.2f s "
+            "(recent p99 latency %.2f s), token lifetime left at dispatch %s",
+            rejection.method,
+            rejection.path,
+            resends,
+            rejection.waited or 0.0,
+            p99,
+            lifetime,
+        )
+        return rejection
+
+    def _sign(self, request: httpx.Request, tokens: TokenSet) -> Sent:
+        request.headers["Authorization"] = tokens.authorization
+        self.store.refresh_state.note(tokens)
+        mark = Sent(tokens, self.clock())
+        request.extensions = {
+            **request.extensions,
+            RESIGN_EXTENSION: self._resign,
+            SENT_EXTENSION: mark,
+            DISPATCH_EXTENSION: self.dispatcher,
+        }
+        return mark
 
     def _resign(self, request: httpx.Request) -> None:
         """Called by the retry transport before a resend: sign with the newest tokens."""
         latest = self.store.refresh_state.latest
         if latest is not None:
             request.headers["Authorization"] = latest.authorization
+            mark = request.extensions.get(SENT_EXTENSION)
+            if isinstance(mark, Sent):
+                mark.tokens, mark.at = latest, self.clock()
 
     def _save(self, tokens: TokenSet | None) -> Step[TokenSet | None]:
         saved = yield from _save(tokens)
@@ -287,13 +501,30 @@ class SessionCore:
     # -- single-flight renewal ----------------------------------------------------
 
     def _renew(
-        self, seen: TokenSet | None, why: str, ticket: int | None = None
-    ) -> Step[TokenSet | None]:
+        self,
+        seen: TokenSet | None,
+        why: str,
+        ticket: int | None = None,
+        trigger: TokenRejected | None = None,
+    ) -> Step[TokenSet]:
+        if ticket is None:
+            ticket = self.store.refresh_state.ticket()  # before queueing for the lock
+        yield _LOCK
+        result = yield from self._renew_locked(seen, why, ticket, trigger)
+        return result
+
+    def _renew_locked(
+        self,
+        seen: TokenSet | None,
+        why: str,
+        ticket: int | None = None,
+        trigger: TokenRejected | None = None,
+    ) -> Step[TokenSet]:
+        """With the lock held (released here): use a newer generation or lead the renewal."""
         state = self.store.refresh_state
         if ticket is None:
             ticket = state.ticket()
         seen_generation = None if seen is None else seen.generation
-        yield _LOCK
         current = yield from _load()
         if current is not None and current.generation != seen_generation:
             yield _UNLOCK
@@ -302,11 +533,15 @@ class SessionCore:
         failure = state.failure_since(ticket)
         if failure is not None:
             raise failure  # the flow releases the lock as the error leaves it
-        result = yield from self._lead(current, why)
+        if current is None and not self.has_credentials:
+            raise self._no_session()
+        result = yield from self._lead(current, why, trigger)
         yield _UNLOCK
         return result
 
-    def _lead(self, current: TokenSet | None, why: str) -> Step[TokenSet | None]:
+    def _lead(
+        self, current: TokenSet | None, why: str, trigger: TokenRejected | None = None
+    ) -> Step[TokenSet]:
         state = self.store.refresh_state
         try:
             if current is not None and current.refresh_token:
@@ -314,6 +549,8 @@ class SessionCore:
                 try:
                     new = yield from self._refresh_call(current)
                 except RefreshRejected as rejected:
+                    if trigger is not None and rejected.__cause__ is None:
+                        rejected.__cause__ = trigger  # the 401 that started it
                     if not self.has_credentials:
                         raise SessionExpired(
                             f"session expired: {rejected}",
@@ -330,38 +567,48 @@ class SessionCore:
                         raise
                     _log.warning("%s; logging in again with the credentials provider", unusable)
                     new = yield from self._relogin(unusable)
+                if not new.newer_than(current):
+                    _log.info(
+                        "the refresh returned a token that expires no later than the one it "
+                        "replaces (the server floors expiry to whole seconds); "
+                        "not refreshing again before %s",
+                        "its expiry" if new.refresh_floor is None else "the next second",
+                    )
             elif self.has_credentials:
                 _log.info("logging in with the credentials provider (%s)", why)
-                new = yield from self._relogin(None)
+                new = yield from self._relogin(trigger)
             else:
-                return current
+                raise SessionExpired(
+                    "session expired: the upstream refused the access token and there is no "
+                    "refresh token or credentials provider to renew it",
+                    reason="no_refresh_token",
+                    session_ended=True,
+                    cause=trigger,
+                )
             saved = yield from self._save(new)
-            assert saved is not None
+            if saved is None:
+                raise StoreError("token store save() lost the tokens")
             state.record_success()
             self.events.tokens_changed(saved)
             _log.info("session renewed: generation %d, %s", saved.generation, _lifetime(saved))
             return saved
         except SessionExpired as exc:
             _log.warning("session renewal failed: %s", exc)
+            state.record_failure(exc)  # before clearing: who finds no session learns why
             if exc.session_ended:
                 yield from self._save(None)
                 self.events.tokens_changed(None)
-            state.record_failure(exc)
-            if exc.session_ended:
                 self.events.session_expired(exc)
             raise
         except TokenCallInterrupted:
-            failure = SessionExpired(
-                "session renewal interrupted: the token endpoint call did not complete "
-                "(network failure, timeout or cancellation)",
-                reason="interrupted",
-                session_ended=False,
-            )
+            failure = interrupted_error()
             _log.warning("%s", failure)
             state.record_failure(failure)
             raise
 
-    def _prepare(self, request: httpx.Request, *, login: bool) -> httpx.Request:
+    def _prepare(
+        self, request: httpx.Request, *, login: bool, renewal: bool = True
+    ) -> httpx.Request:
         # Token calls carry their own retry budget (read by sdk_session.retry's
         # transport). Login may be resent after any transient failure; refresh only
         # when it provably was not processed (no connection, or a 429/5xx answer):
@@ -371,15 +618,19 @@ class SessionCore:
             **request.extensions,
             "timeout": self.token_timeout.as_dict(),
             RETRY_EXTENSION: policy,
+            RENEWAL_EXTENSION: renewal,
         }
         self.policy.check(request.url)
         return request
 
     def _refresh_call(self, current: TokenSet) -> Step[TokenSet]:
         request = self._prepare(self.binding.refresh_request(self.base_url, current), login=False)
+        sent = self.clock()
         response = yield from _send(request, token_endpoint=True)
+        received = self.clock()
         try:
-            return self.binding.parse_refresh(response, current, now=self.clock())
+            tokens = self.binding.parse_refresh(response, current, now=received)
+            return self._calibrate(tokens, response, sent, received)
         except TokenEndpointUnavailable as exc:
             raise SessionExpired(
                 f"session could not be renewed: {exc}",
@@ -411,10 +662,15 @@ class SessionCore:
                 cause=cause,
             )
         request = self._prepare(self.binding.login_request(self.base_url, credentials), login=True)
+        sent = self.clock()
         response = yield from _send(request, token_endpoint=True)
+        received = self.clock()
         try:
-            return self.binding.parse_login(response, now=self.clock())
+            tokens = self.binding.parse_login(response, now=received)
+            return self._calibrate(tokens, response, sent, received)
         except LoginFailed as exc:
+            if cause is not None and exc.__cause__ is None:
+                exc.__cause__ = cause
             raise SessionExpired(
                 f"session expired: {exc}", reason="login_failed", session_ended=True, cause=exc
             ) from exc
@@ -425,13 +681,28 @@ class SessionCore:
 
     # -- explicit login and logout ------------------------------------------------
 
+    def _calibrate(
+        self, tokens: TokenSet, response: httpx.Response, sent: float, received: float
+    ) -> TokenSet:
+        """Learn the server's clock from the answer, then let it decide the expiry."""
+        clock = self.store.refresh_state.server_clock
+        clock.observe_date(response.headers.get("date"), sent, received)
+        return calibrate(tokens, clock, sent, received)
+
     def login_flow(self, credentials: Credentials) -> Step[TokenSet]:
-        request = self._prepare(self.binding.login_request(self.base_url, credentials), login=True)
+        request = self._prepare(
+            self.binding.login_request(self.base_url, credentials), login=True, renewal=False
+        )
+        sent = self.clock()
         response = yield from _send(request, token_endpoint=True)
-        tokens = self.binding.parse_login(response, now=self.clock())
+        received = self.clock()
+        tokens = self._calibrate(
+            self.binding.parse_login(response, now=received), response, sent, received
+        )
         yield _LOCK
         saved = yield from self._save(tokens)
-        assert saved is not None
+        if saved is None:
+            raise StoreError("token store save() lost the tokens")
         self.store.refresh_state.record_success()
         self.events.tokens_changed(saved)
         yield _UNLOCK
@@ -448,6 +719,7 @@ class SessionCore:
     def clear_flow(self) -> Step[None]:
         yield _LOCK
         yield from self._save(None)
+        self.store.refresh_state.record_success()  # logged out, not expired: NotLoggedIn next
         self.events.tokens_changed(None)
         yield _UNLOCK
         _log.info("session cleared")

@@ -11,12 +11,14 @@ from generated_sdk.errors import SdkError
 __all__ = [
     "InsecureTransport",
     "LoginFailed",
+    "NotLoggedIn",
     "RefreshRejected",
     "SessionError",
     "SessionExpired",
     "StoreError",
     "StoreLockTimeout",
     "TokenEndpointUnavailable",
+    "TokenRejected",
     "TokenResponseError",
 ]
 
@@ -64,6 +66,48 @@ class SessionExpired(SessionError):
         """
         return SessionExpired(
             str(self), reason=self.reason, session_ended=self.session_ended, cause=self.cause
+        )
+
+
+class NotLoggedIn(SessionError):
+    """There is no session (never logged in, or logged out) and no credentials provider.
+
+    Raised before the request is sent: an unsigned call would only collect a 401.
+    """
+
+
+class TokenRejected(SessionError):
+    """The upstream answered 401 to a request that carried the session's current token.
+
+    Raised when renewing cannot help any more: the request already went through
+    one renewal (or its resend budget), so another attempt would only repeat the
+    401. ``waited`` is how long the request was on its way (dispatch to answer,
+    seconds) and ``lifetime`` how long its token had left when it was dispatched;
+    when ``waited >= lifetime`` the request simply queued longer than a token
+    lives (``outlived`` is then true). Also chained as the cause of the
+    ``SessionExpired`` of a renewal that a 401 started. Never holds a token.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        method: str,
+        path: str,
+        waited: float | None = None,
+        lifetime: float | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.status_code = 401
+        self.method = method
+        self.path = path
+        self.waited = waited
+        self.lifetime = lifetime
+
+    @property
+    def outlived(self) -> bool:
+        return (
+            self.waited is not None and self.lifetime is not None and self.waited >= self.lifetime
         )
 
 

@@ -9,6 +9,11 @@ provider: blocking in ``sync_auth_flow``, awaiting in ``async_auth_flow``.
 The lock is never held while the application's own request is in flight, only
 around a renewal, and it is released however the flow ends (exception,
 cancellation, httpx closing the generator).
+
+``SessionAuth.dispatcher`` runs the core's ``dispatch_flow`` for
+``sdk_session.dispatch.DispatchTransport``, which signs each request when it
+gets its connection; token calls made there go through that transport's inner
+transport.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from collections.abc import AsyncGenerator, Awaitable, Callable, Generator, Iter
 from contextlib import AsyncExitStack, ExitStack
 from typing import Any, TypeVar, cast
 
+import anyio
 import httpx
 
 from .binding import ItemsApiBinding, TokenBinding
@@ -31,12 +37,15 @@ from .core import (
     Save,
     Send,
     SessionCore,
+    Sleep,
     Step,
     TokenCallInterrupted,
+    TryLock,
     Unlock,
+    interrupted_error,
 )
 from .credentials import Credentials, CredentialsProvider, coerce_credentials
-from .errors import SessionExpired
+from .errors import SessionExpired, StoreLockTimeout
 from .events import OnSessionExpired, OnTokens, SessionEvents
 from .origins import OriginPolicy
 from .retry import TOKEN_RETRY, RetryPolicy, coerce_policy
@@ -44,7 +53,7 @@ from .stores.base import DEFAULT_LOCK_TIMEOUT, TokenStore
 from .stores.memory import MemoryTokenStore
 from .tokens import DEFAULT_LEEWAY, DEFAULT_MAX_LEEWAY_FRACTION, TokenSet
 
-__all__ = ["DEFAULT_TOKEN_TIMEOUT", "SessionAuth"]
+__all__ = ["DEFAULT_TOKEN_TIMEOUT", "Dispatcher", "SessionAuth"]
 
 _log = logging.getLogger("sdk_session.flow")
 
@@ -99,8 +108,23 @@ class SessionAuth(httpx.Auth):
         clock: Callable[[], float] = time.time,
         token_retries: int | RetryPolicy | None = TOKEN_RETRY,
     ) -> None:
+        _check_arguments(
+            store=store,
+            binding=binding,
+            credentials=credentials,
+            on_tokens=on_tokens,
+            on_session_expired=on_session_expired,
+            numbers={
+                "leeway": leeway,
+                "max_leeway_fraction": max_leeway_fraction,
+                "lock_timeout": lock_timeout,
+            },
+            clock=clock,
+        )
         if leeway < 0 or not 0 <= max_leeway_fraction <= 1:
             raise ValueError("leeway must be >= 0 and max_leeway_fraction within [0, 1]")
+        if lock_timeout < 0:
+            raise ValueError("lock_timeout must be >= 0")
         self.store: TokenStore = store if store is not None else MemoryTokenStore()
         self.binding: TokenBinding = binding if binding is not None else ItemsApiBinding()
         self.credentials = credentials
@@ -116,7 +140,10 @@ class SessionAuth(httpx.Auth):
             token_timeout=httpx.Timeout(token_timeout),
             clock=clock,
             token_retry=coerce_policy(token_retries, TOKEN_RETRY),
+            deadline=lock_timeout,
         )
+        self.dispatcher = Dispatcher(self)
+        self._core.dispatcher = self.dispatcher
 
     @property
     def base_url(self) -> httpx.URL:
@@ -256,6 +283,15 @@ class SessionAuth(httpx.Auth):
                         value = self.store.save(op.tokens)
                     elif isinstance(op, Lock):
                         locks.enter_context(self.store.refresh_lock(self.lock_timeout))
+                    elif isinstance(op, Sleep):
+                        time.sleep(op.seconds)
+                    elif isinstance(op, TryLock):
+                        try:
+                            locks.enter_context(self.store.refresh_lock(0))
+                        except StoreLockTimeout:
+                            value = False
+                        else:
+                            value = True
                     elif isinstance(op, Unlock):
                         locks.close()
                     elif isinstance(op, AskCredentials):
@@ -319,6 +355,15 @@ class SessionAuth(httpx.Auth):
                         value = await self.store.asave(op.tokens)
                     elif isinstance(op, Lock):
                         await locks.enter_async_context(self.store.arefresh_lock(self.lock_timeout))
+                    elif isinstance(op, Sleep):
+                        await anyio.sleep(op.seconds)
+                    elif isinstance(op, TryLock):
+                        try:
+                            await locks.enter_async_context(self.store.arefresh_lock(0))
+                        except StoreLockTimeout:
+                            value = False
+                        else:
+                            value = True
                     elif isinstance(op, Unlock):
                         await locks.aclose()
                     elif isinstance(op, AskCredentials):
@@ -385,3 +430,99 @@ async def _run_async(
         return
     finally:
         await flow.aclose()
+
+
+class Dispatcher:
+    """What ``DispatchTransport`` calls when a session request gets its connection.
+
+    ``sign``/``asign`` re-check the token and sign with the newest one; a renewal
+    needed at that moment sends its token call with ``send`` (the transport's
+    inner transport). ``observe`` feeds the latency window and the server clock.
+    """
+
+    __slots__ = ("_auth", "clock", "signed")
+
+    def __init__(self, auth: SessionAuth) -> None:
+        self._auth = auth
+        self.clock = auth._core.clock
+        self.signed = auth._core.sign_at_dispatch
+        """The fast path, without I/O: ``True`` when the request is signed and can go."""
+
+    def observe(self, response: httpx.Response, sent: float, received: float) -> None:
+        self._auth._core.observe(response, sent, received)
+
+    def sign(self, request: httpx.Request, send: Callable[[httpx.Request], httpx.Response]) -> None:
+        auth = self._auth
+        if auth._core.sign_at_dispatch(request):
+            return
+        flow = auth._drive(auth._core.dispatch_flow(request))
+        try:
+            token_call = next(flow)
+            while True:
+                try:
+                    response = send(token_call)
+                except Exception as exc:
+                    flow.close()  # the core records the interrupted renewal for the waiters
+                    raise interrupted_error() from exc
+                response.request = token_call
+                token_call = flow.send(response)
+        except StopIteration:
+            return
+        finally:
+            flow.close()
+
+    async def asign(
+        self,
+        request: httpx.Request,
+        send: Callable[[httpx.Request], Awaitable[httpx.Response]],
+    ) -> None:
+        auth = self._auth
+        if auth._core.sign_at_dispatch(request):
+            return
+        flow = auth._adrive(auth._core.dispatch_flow(request), [])
+        try:
+            token_call = await flow.__anext__()
+            while True:
+                try:
+                    response = await send(token_call)
+                except Exception as exc:
+                    await flow.aclose()
+                    raise interrupted_error() from exc
+                response.request = token_call
+                token_call = await flow.asend(response)
+        except StopAsyncIteration:
+            return
+        finally:
+            await flow.aclose()
+
+
+def _check_arguments(
+    *,
+    store: object,
+    binding: object,
+    credentials: object,
+    on_tokens: object,
+    on_session_expired: object,
+    numbers: dict[str, object],
+    clock: object,
+) -> None:
+    """Misconfiguration fails here, naming the argument, not on the first request."""
+    if store is not None and not isinstance(store, TokenStore):
+        raise TypeError(
+            f"store= must be a TokenStore (MemoryTokenStore, FileTokenStore, ...), "
+            f"got {type(store).__name__}"
+        )
+    if binding is not None and not isinstance(binding, TokenBinding):
+        raise TypeError(f"binding= must be a TokenBinding, got {type(binding).__name__}")
+    for name, value in (
+        ("credentials", credentials),
+        ("on_tokens", on_tokens),
+        ("on_session_expired", on_session_expired),
+    ):
+        if value is not None and not callable(value):
+            raise TypeError(f"{name}= must be a callable or None, got {type(value).__name__}")
+    if not callable(clock):
+        raise TypeError(f"clock= must be a callable, got {type(clock).__name__}")
+    for name, number in numbers.items():
+        if isinstance(number, bool) or not isinstance(number, int | float):
+            raise TypeError(f"{name}= must be a number, got {type(number).__name__}")

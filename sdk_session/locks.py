@@ -21,6 +21,7 @@ from contextlib import asynccontextmanager, contextmanager
 import anyio
 
 from .errors import SessionExpired, StoreLockTimeout
+from .timing import LatencyWindow, ServerClock
 from .tokens import TokenSet
 
 __all__ = ["RefreshLock", "RefreshState"]
@@ -115,6 +116,33 @@ class RefreshState:
         self._failure: SessionExpired | None = None
         self._latest: TokenSet | None = None
         self._latest_guard = threading.Lock()
+        self.dead_generation = -1
+        """The newest generation the upstream answered 401 to while it was current."""
+        self.server_clock = ServerClock()
+        self.latency = LatencyWindow()
+        self.try_after = 0.0
+        """Local time before which nobody here tries the lock for a renewal ahead of time."""
+
+    def mark_dead(self, generation: int) -> None:
+        """A 401 came back for ``generation`` while it was current: new requests must wait
+        for its renewal instead of leaving with it."""
+        with self._latest_guard:
+            if generation > self.dead_generation:
+                self.dead_generation = generation
+
+    def is_dead(self, tokens: TokenSet) -> bool:
+        return tokens.generation <= self.dead_generation
+
+    def ended(self) -> SessionExpired | None:
+        """The failure that ended the session, if that is how the last renewal ended
+        (a fresh copy for the caller), else ``None``."""
+        failure = self.last_failure()
+        if failure is None or not failure.session_ended:
+            return None
+        return failure.for_waiter()
+
+    def last_failure(self) -> SessionExpired | None:
+        return self._failure
 
     @property
     def latest(self) -> TokenSet | None:

@@ -1,9 +1,15 @@
 """The token set and the expiry arithmetic that decides when to refresh.
 
 Times are wall-clock epoch seconds (``time.time()``) because a token store may
-be shared by several processes; lifetimes are taken from ``expires_in`` or from
-the JWT's ``exp - iat``, both relative, so a skewed server clock does not make a
-fresh token look expired.
+be shared by several processes. A binding builds a ``TokenSet`` from
+``expires_in`` or the JWT's ``exp - iat`` (relative, so a skewed server clock
+does not make a fresh token look expired); the session core then ``calibrate``s
+it: the server's clock wins, so a JWT's absolute ``exp`` is converted to our
+clock with the upper bound of the estimated clock offset (``timing.ServerClock``)
+and expiry is never estimated later than the token says. Whole-second claims
+(``iat``/``exp`` floored by the server, as SimpleJWT does) are taken at their
+worst case, and they also set ``refresh_floor``: before that moment a refresh
+would return a token that expires no later than this one.
 """
 
 from __future__ import annotations
@@ -18,11 +24,13 @@ from typing import Any
 
 from .errors import TokenResponseError
 from .redact import REDACTED
+from .timing import ServerClock
 
 __all__ = [
     "DEFAULT_LEEWAY",
     "DEFAULT_MAX_LEEWAY_FRACTION",
     "TokenSet",
+    "calibrate",
     "effective_leeway",
     "jwt_claims",
 ]
@@ -59,11 +67,15 @@ def _number(value: object) -> float | None:
     return number if math.isfinite(number) else None
 
 
-def effective_leeway(lifetime: float | None, leeway: float, max_fraction: float) -> float:
-    """``leeway`` capped to ``max_fraction`` of ``lifetime`` (uncapped when unknown)."""
+def effective_leeway(
+    lifetime: float | None, leeway: float, max_fraction: float, latency: float = 0.0
+) -> float:
+    """At least ``leeway`` and the recent request ``latency`` (p99), capped to
+    ``max_fraction`` of ``lifetime`` (uncapped when the lifetime is unknown)."""
+    wanted = max(leeway, latency)
     if lifetime is None or lifetime <= 0:
-        return leeway
-    return min(leeway, lifetime * max_fraction)
+        return wanted
+    return min(wanted, lifetime * max_fraction)
 
 
 @dataclass(frozen=True, slots=True, repr=False)
@@ -72,9 +84,10 @@ class TokenSet:
 
     ``expires_at`` and ``obtained_at`` are epoch seconds on this machine's clock;
     ``expires_at`` is ``None`` when the lifetime is unknown (then only a 401
-    triggers a refresh). ``generation`` is stamped by the token store on every
-    save, so a request can tell whether the token it was sent with is still the
-    current one. ``repr``/``str`` never show the tokens.
+    triggers a refresh). ``refresh_floor``, when set, is the earliest moment a
+    refresh can return a token that lives longer than this one. ``generation``
+    is stamped by the token store on every save, so a request can tell whether
+    the token it was sent with is still the current one. ``repr``/``str`` never show the tokens.
     """
 
     access_token: str
@@ -83,6 +96,7 @@ class TokenSet:
     expires_at: float | None = None
     obtained_at: float = 0.0
     generation: int = 0
+    refresh_floor: float | None = None
 
     @classmethod
     def issue(
@@ -138,27 +152,56 @@ class TokenSet:
             return None
         return self.expires_at - self.obtained_at
 
-    def refresh_at(self, leeway: float, max_fraction: float) -> float | None:
+    def refresh_at(self, leeway: float, max_fraction: float, latency: float = 0.0) -> float | None:
         """When to refresh proactively, or ``None`` to wait for a 401.
 
         A token that is already inside the leeway when it arrives (a short
         lifetime or a large leeway) is used until it expires; one that arrives
         already expired by our clock is used until the server rejects it. Either
-        way a freshly obtained token never triggers a refresh by itself, which
-        rules out refresh loops.
+        way a freshly obtained token never triggers a refresh by itself, and
+        never before ``refresh_floor``, which rules out refresh loops.
         """
-        if self.expires_at is None:
+        expires_at = self.expires_at
+        if expires_at is None or expires_at <= self.obtained_at:
             return None
-        due = self.expires_at - effective_leeway(self.lifetime, leeway, max_fraction)
-        if due > self.obtained_at:
-            return due
-        if self.expires_at > self.obtained_at:
-            return self.expires_at
-        return None
+        due = expires_at - effective_leeway(self.lifetime, leeway, max_fraction, latency)
+        if due <= self.obtained_at:
+            due = expires_at
+        floor = self.refresh_floor
+        if floor is not None and floor > due:
+            due = floor
+        return due
 
-    def refresh_due(self, now: float, leeway: float, max_fraction: float) -> bool:
-        due = self.refresh_at(leeway, max_fraction)
+    def refresh_due(
+        self, now: float, leeway: float, max_fraction: float, latency: float = 0.0
+    ) -> bool:
+        due = self.refresh_at(leeway, max_fraction, latency)
         return due is not None and now >= due
+
+    def expired(self, now: float) -> bool:
+        """Dead by our clock; ``False`` for a token that arrived already "expired"
+        (we cannot tell, so the server decides) or whose lifetime is unknown."""
+        expires_at = self.expires_at
+        return expires_at is not None and self.obtained_at < expires_at <= now
+
+    def doomed(self, now: float, latency: float) -> bool:
+        """Valid now, but with less life left than a request recently took (``latency``,
+        at most half the lifetime): a request sent with it would likely die on its way."""
+        expires_at = self.expires_at
+        if latency <= 0 or expires_at is None or expires_at <= self.obtained_at:
+            return False
+        return expires_at - now < min(latency, (expires_at - self.obtained_at) * 0.5)
+
+    def renewable_in(self, now: float) -> float:
+        """Seconds until a refresh can return a newer token (0 when it already can)."""
+        floor = self.refresh_floor
+        return 0.0 if floor is None or floor <= now else floor - now
+
+    def newer_than(self, other: TokenSet) -> bool:
+        """Whether this token expires later than ``other`` (unknown lifetimes count as newer)."""
+        if self.expires_at is None or other.expires_at is None:
+            return True
+        return self.expires_at > other.expires_at + 1e-6
 
     def with_generation(self, generation: int) -> TokenSet:
         return replace(self, generation=generation)
@@ -175,17 +218,23 @@ class TokenSet:
             "expires_at": self.expires_at,
             "obtained_at": self.obtained_at,
             "generation": self.generation,
+            "refresh_floor": self.refresh_floor,
         }
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> TokenSet:
         """Inverse of ``to_json``; raises ``TokenResponseError`` on a malformed record."""
+        if not isinstance(data, Mapping):
+            raise TokenResponseError("stored token record is not an object")
         access = data.get("access_token")
         token_type = data.get("token_type")
         refresh = data.get("refresh_token")
         expires_at = data.get("expires_at")
         obtained_at = _number(data.get("obtained_at"))
         generation = data.get("generation")
+        floor = data.get("refresh_floor")
+        if floor is not None and _number(floor) is None:
+            raise TokenResponseError("stored token record has a non-numeric refresh_floor")
         if not isinstance(access, str) or not access or not isinstance(token_type, str):
             raise TokenResponseError("stored token record lacks access_token/token_type")
         if refresh is not None and not isinstance(refresh, str):
@@ -201,6 +250,7 @@ class TokenSet:
             expires_at=None if expires_at is None else float(expires_at),
             obtained_at=obtained_at,
             generation=generation,
+            refresh_floor=None if floor is None else float(floor),
         )
 
     def __repr__(self) -> str:
@@ -212,3 +262,34 @@ class TokenSet:
         )
 
     __str__ = __repr__
+
+
+def calibrate(tokens: TokenSet, clock: ServerClock, sent: float, received: float) -> TokenSet:
+    """``tokens`` as received between local ``sent`` and ``received``, with the server's clock.
+
+    Learns the clock offset from the JWT's ``iat``, then takes the earlier of the
+    binding's estimate and the absolute ``exp`` on our clock (worst case of the
+    offset). Whole-second claims set ``refresh_floor``: the server floors the new
+    token's ``exp`` too, so a refresh before ``exp - (exp - iat) + 1`` (server
+    time) returns a token that dies no later than this one.
+    """
+    claims = jwt_claims(tokens.access_token)
+    if not claims:
+        return tokens
+    exp, iat = _number(claims.get("exp")), _number(claims.get("iat"))
+    if exp is None:
+        return tokens
+    if iat is not None and iat <= exp:
+        clock.observe_claim(iat, sent, received)
+    local_exp = clock.local(exp)
+    if local_exp is None:
+        return tokens
+    expires_at = tokens.expires_at
+    if expires_at is None or local_exp < expires_at:
+        expires_at = local_exp
+    floor = None
+    if iat is not None and iat <= exp and exp.is_integer() and iat.is_integer():
+        # The first server moment a refresh yields a later whole-second exp, taken on
+        # our clock at its latest (before it, the new token might expire with this one).
+        floor = clock.local_latest(exp - (exp - iat) + 1.0)
+    return replace(tokens, expires_at=expires_at, obtained_at=received, refresh_floor=floor)

@@ -133,6 +133,10 @@ class SharedRefreshState(RefreshState):
             return None
         return seen.failure.for_waiter()
 
+    def last_failure(self) -> SessionExpired | None:
+        seen = self._seen.get()
+        return None if seen is None else seen.failure
+
 
 _Record = tuple[int, TokenSet | None, int, SessionExpired | None]
 """(generation, tokens, attempts, failure) as stored."""

@@ -105,10 +105,16 @@ def test_disabled() -> None:
 
 def test_session_client_installs_it_and_can_go_without() -> None:
     with_retry = sdk_session.SessionClient(base_url="https://x.test")
-    assert isinstance(with_retry.get_httpx_client()._transport, RetryTransport)
-    assert isinstance(with_retry.get_async_httpx_client()._transport, AsyncRetryTransport)
+    sync = with_retry.get_httpx_client()._transport
+    asynchronous = with_retry.get_async_httpx_client()._transport
+    assert isinstance(sync, sdk_session.DispatchTransport)  # outermost: signs at dispatch
+    assert isinstance(asynchronous, sdk_session.AsyncDispatchTransport)
+    assert isinstance(sync.transport, RetryTransport)
+    assert isinstance(asynchronous.transport, AsyncRetryTransport)
     without = sdk_session.SessionClient(base_url="https://x.test", retries=None)
-    assert not isinstance(without.get_httpx_client()._transport, RetryTransport)
+    transport = without.get_httpx_client()._transport
+    assert isinstance(transport, sdk_session.DispatchTransport)
+    assert not isinstance(transport.transport, RetryTransport)
     assert sdk_session.SessionClient(base_url="https://x.test", retries=5).retries == (
         sdk_session.DEFAULT_RETRY.evolve(retries=5)
     )

@@ -1,4 +1,8 @@
-"""A tiny stand-in for a Django REST framework + SimpleJWT API, and its session binding.
+"""A small SimpleJWT-shaped token server with redirect and echo routes, for the origin tests.
+
+The SimpleJWT integration tests run against the real Django project instead
+(tests/drf_upstream, test_other_upstream.py); this one only serves the
+cross-origin redirect and per-request opt-out checks of test_security.py.
 
 SimpleJWT answers ``POST /api/token/`` {username, password} with {access, refresh}
 (no token_type, no expires_in) and ``POST /api/token/refresh/`` {refresh} with
@@ -22,27 +26,10 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from sdk_session import Credentials, JsonTokenBinding
+from sdk_session import SimpleJwtBinding
 
 KEY = "stand-in-secret-key-for-tests-only-32b"
 USER, PASSWORD = "alice", "alice-password"
-
-
-class SimpleJwtBinding(JsonTokenBinding):
-    """The whole adaptation to a SimpleJWT upstream: paths, field names, bodies."""
-
-    login_path = "/api/token/"
-    refresh_path = "/api/token/refresh/"
-    access_field = "access"
-    refresh_field = "refresh"
-    token_type_field = None
-    expires_in_field = None
-
-    def login_body(self, credentials: Credentials) -> dict[str, Any]:
-        return {"username": credentials.email, "password": credentials.password}
-
-    def refresh_body(self, refresh_token: str) -> dict[str, Any]:
-        return {"refresh": refresh_token}
 
 
 @dataclass

@@ -6,9 +6,9 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from sdk_session import InsecureTransport, MemoryTokenStore, SessionAuth, TokenSet
+from sdk_session import InsecureTransport, MemoryTokenStore, SessionAuth, SimpleJwtBinding, TokenSet
 
-from .drf_upstream import PASSWORD, USER, SimpleJwtBinding, StandIn
+from .drf_upstream import PASSWORD, USER, StandIn
 
 
 def test_cross_origin_redirect_drops_authorization(drf: StandIn, drf_other: StandIn) -> None:

@@ -12,16 +12,17 @@ import pytest
 
 import generated_sdk as sdk
 from generated_sdk import errors
-from generated_sdk.errors import ApiConnectionError
 from generated_sdk.models import ItemCreate
 from reference_server.testing import Upstream
 from sdk_session import (
     Credentials,
     LoginFailed,
     MemoryTokenStore,
+    NotLoggedIn,
     SessionAuth,
     SessionClient,
     SessionExpired,
+    TokenRejected,
     TokenResponseError,
     TokenSet,
 )
@@ -72,12 +73,6 @@ def test_wrong_password_is_login_failed(upstream: Upstream) -> None:
     assert caught.value.status_code == 401
     assert "not-the-password" not in str(caught.value)
     assert client.tokens is None
-
-
-def test_not_logged_in_surfaces_the_typed_401(upstream: Upstream) -> None:
-    with client_for(upstream) as client, pytest.raises(errors.Unauthorized):
-        sdk.items.list(client)
-    assert upstream.control.counters().refreshes == 0
 
 
 # -- 2. refresh before expiry; a token inside the leeway is not refreshed again -------
@@ -165,7 +160,9 @@ async def test_async_401_refreshes_and_resends_with_body(upstream: Upstream) -> 
     assert (counters.refreshes, counters.failed_refreshes, counters.requests["create"]) == (1, 1, 3)
 
 
-def test_401_without_refresh_token_surfaces_the_typed_401(upstream: Upstream) -> None:
+def test_401_without_refresh_token_ends_the_session_with_the_401_as_cause(
+    upstream: Upstream,
+) -> None:
     store = MemoryTokenStore()
     with client_for(upstream, store=store, clock=Clock(frozen=True)) as client:
 
@@ -175,18 +172,30 @@ def test_401_without_refresh_token_surfaces_the_typed_401(upstream: Upstream) ->
                 store.save(tokens.with_refresh_token(None))
 
         expire_session_on_server(upstream.control, login_access_only)
-        with pytest.raises(errors.Unauthorized):
+        with pytest.raises(SessionExpired) as caught:
+            sdk.items.list(client)
+        assert caught.value.reason == "no_refresh_token" and caught.value.session_ended
+        assert isinstance(caught.value.__cause__, TokenRejected)
+        with pytest.raises(SessionExpired):  # later calls fail locally, sending nothing
             sdk.items.list(client)
     counters = upstream.control.counters()
     assert (counters.unauthorized, counters.requests["refresh"]) == (1, 0)
+    assert counters.requests["list"] == 1
+
+
+def test_not_logged_in_raises_locally_and_sends_nothing(upstream: Upstream) -> None:
+    with client_for(upstream) as client, pytest.raises(NotLoggedIn):
+        sdk.items.list(client)
+    assert upstream.control.counters().requests["list"] == 0
 
 
 @pytest.mark.anyio
-async def test_async_401_without_refresh_token_surfaces_the_typed_401(upstream: Upstream) -> None:
+async def test_async_not_logged_in_raises_locally_and_sends_nothing(upstream: Upstream) -> None:
     async with client_for(upstream) as client:
-        with pytest.raises(errors.Unauthorized):
+        with pytest.raises(NotLoggedIn):
             await sdk.items.list.asyncio(client)
-    assert upstream.control.counters().requests["refresh"] == 0
+    counters = upstream.control.counters()
+    assert (counters.requests["list"], counters.requests["refresh"]) == (0, 0)
 
 
 def test_403_and_other_statuses_pass_through(upstream: Upstream) -> None:
@@ -202,23 +211,26 @@ def test_403_and_other_statuses_pass_through(upstream: Upstream) -> None:
     assert (counters.requests["refresh"], counters.requests["list"]) == (0, 2)
 
 
-def test_resend_happens_at_most_once(upstream: Upstream) -> None:
+def test_a_401_for_the_renewed_token_ends_in_the_typed_error(upstream: Upstream) -> None:
     upstream.control.fault("list", status=401, count=2)
     with client_for(upstream) as client:
         client.login(*DEMO)
-        with pytest.raises(errors.Unauthorized):
+        with pytest.raises(TokenRejected) as caught:  # never a plain 401 response
             sdk.items.list(client)
+        assert caught.value.status_code == 401 and caught.value.path == "/items"
         sdk.items.list(client)  # the fault is used up: business as usual
     counters = upstream.control.counters()
     assert (counters.refreshes, counters.requests["list"]) == (1, 3)
 
 
 @pytest.mark.anyio
-async def test_async_resend_happens_at_most_once(upstream: Upstream) -> None:
+async def test_async_401_for_the_renewed_token_ends_in_the_typed_error(
+    upstream: Upstream,
+) -> None:
     upstream.control.fault("list", status=401, count=2)
     async with client_for(upstream) as client:
         await client.alogin(*DEMO)
-        with pytest.raises(errors.Unauthorized):
+        with pytest.raises(TokenRejected):
             await sdk.items.list.asyncio(client)
     counters = upstream.control.counters()
     assert (counters.refreshes, counters.requests["list"]) == (1, 2)
@@ -242,9 +254,7 @@ def test_401_with_another_error_code_is_not_refreshed() -> None:
 # -- 4/5. a request sent with the old token returns 401 after the refresh: resend only --
 
 
-def test_401_for_a_token_replaced_meanwhile_is_resent_without_refreshing(
-    upstream: Upstream,
-) -> None:
+def test_a_token_replaced_before_dispatch_is_not_sent(upstream: Upstream) -> None:
     store = MemoryTokenStore()
     other = client_for(upstream, store=store)  # real clock: sees the expiry, refreshes
     done = threading.Event()
@@ -260,7 +270,8 @@ def test_401_for_a_token_replaced_meanwhile_is_resent_without_refreshing(
         sdk.items.list(client)
     other.close()
     counters = upstream.control.counters()
-    assert (counters.refreshes, counters.unauthorized, counters.requests["list"]) == (1, 1, 2)
+    # Signed again when it got its connection: it left with the new token, no 401.
+    assert (counters.refreshes, counters.unauthorized, counters.requests["list"]) == (1, 0, 1)
     assert counters.reuse_detected == 0
 
 
@@ -268,6 +279,8 @@ def test_401_for_a_token_replaced_meanwhile_is_resent_without_refreshing(
 async def test_async_401_for_a_replaced_token_is_resent_without_refreshing(
     upstream: Upstream,
 ) -> None:
+    # A plain httpx client without the dispatch transport: the request keeps the token
+    # it was signed with, collects a 401, and is resent with the current token.
     store = MemoryTokenStore()
     other = client_for(upstream, store=store)
     done = anyio.Event()
@@ -277,13 +290,14 @@ async def test_async_401_for_a_replaced_token_is_resent_without_refreshing(
             done.set()
             await sdk.users.me.asyncio(other)
 
-    hooks = {"event_hooks": {"request": [refresh_elsewhere_first]}}
-    async with client_for(upstream, store=store, clock=Clock(frozen=True), httpx_args=hooks) as c:
+    auth = SessionAuth(upstream.url, store=store, clock=Clock(frozen=True))
+    hooks = {"request": [refresh_elsewhere_first]}
+    async with httpx.AsyncClient(base_url=upstream.url, auth=auth, event_hooks=hooks) as c:
         upstream.control.configure(access_ttl=0.3)
-        await c.alogin(*DEMO)
+        await auth.alogin(c, *DEMO)
         upstream.control.configure(access_ttl=60)
         await anyio.sleep(0.4)
-        await sdk.items.list.asyncio(c)
+        assert (await c.get("/items")).status_code == 200
     await other.aclose()
     counters = upstream.control.counters()
     assert (counters.refreshes, counters.unauthorized, counters.requests["list"]) == (1, 1, 2)
@@ -341,10 +355,10 @@ def test_network_failure_during_refresh(upstream: Upstream) -> None:
         upstream.control.fault("refresh", drop=True, latency=0.5)  # all queue first
         results, failures = run_threads(20, lambda i: sdk.items.list(client))
         assert results == [] and len(failures) == 20
-        transport = [e for e in failures if isinstance(e, ApiConnectionError)]
         waiters = [e for e in failures if isinstance(e, SessionExpired)]
-        assert len(transport) == 1  # the request that made the refresh call sees the real error
-        assert len(waiters) == 19 and all(e.reason == "interrupted" for e in waiters)
+        # The request that made the refresh call gets the same typed error as its waiters.
+        assert len(waiters) == 20 and all(e.reason == "interrupted" for e in waiters)
+        assert sum(isinstance(e.__cause__, httpx.TransportError) for e in waiters) == 1
         assert not any(e.session_ended for e in waiters)
         assert store.load() is not None  # the session may still be alive: kept
         sdk.items.list(client)  # the fault was used up: the next call refreshes and works
@@ -373,8 +387,7 @@ async def test_async_network_failure_during_refresh(upstream: Upstream) -> None:
                 for _ in range(20):
                     group.start_soon(call)
         assert len(outcomes) == 20
-        assert sum(isinstance(e, ApiConnectionError) for e in outcomes) == 1
-        assert sum(isinstance(e, SessionExpired) for e in outcomes) == 19
+        assert sum(isinstance(e, SessionExpired) for e in outcomes) == 20
         await sdk.items.list.asyncio(client)
     assert upstream.control.counters().refreshes == 1
 
@@ -476,7 +489,7 @@ def test_logout_revokes_upstream_clears_the_store_and_emits(upstream: Upstream) 
         tokens = client.login(*DEMO)
         client.logout()
         assert client.tokens is None
-        with pytest.raises(errors.Unauthorized):
+        with pytest.raises(NotLoggedIn):  # raised locally: nothing sent
             sdk.items.list(client)
     stale = httpx.get(
         f"{upstream.url}/items", headers={"Authorization": tokens.authorization}, timeout=WAIT

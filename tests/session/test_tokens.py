@@ -10,7 +10,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from sdk_session import TokenResponseError, TokenSet
-from sdk_session.tokens import effective_leeway, jwt_claims
+from sdk_session.timing import LatencyWindow, ServerClock
+from sdk_session.tokens import calibrate, effective_leeway, jwt_claims
 
 
 def fake_jwt(claims: object) -> str:
@@ -134,3 +135,65 @@ def test_json_round_trip_and_validation() -> None:
         TokenSet.from_json({"access_token": 1})
     with pytest.raises(TokenResponseError):
         TokenSet.from_json({**tokens.to_json(), "generation": "1"})
+
+
+# -- the server's clock wins -----------------------------------------------------------
+
+
+def test_server_clock_intersects_bounds_and_restarts_when_they_stop_overlapping() -> None:
+    clock = ServerClock()
+    clock.observe(1000.0, sent=990.0, received=990.2, floored=True)  # offset in [9.8, 11.0]
+    assert (clock.low, clock.high) == pytest.approx((9.8, 11.0))
+    clock.observe(1001.0, sent=991.8, received=991.9, floored=True)  # offset in [9.1, 10.2]
+    assert (clock.low, clock.high) == pytest.approx((9.8, 10.2))
+    clock.observe(5000.0, sent=991.0, received=991.1, floored=False)  # a jump: start over
+    assert (clock.low, clock.high) == pytest.approx((4008.9, 4009.0))
+    assert clock.local(5000.0) == pytest.approx(991.0)
+    assert clock.local_latest(5000.0) == pytest.approx(991.1)
+
+
+def test_date_headers_narrow_the_offset() -> None:
+    clock = ServerClock()
+    clock.observe_date("Tue, 01 Dec 2026 09:00:00 GMT", 1796115599.90, 1796115600.05)
+    clock.observe_date("Tue, 01 Dec 2026 09:00:00 GMT", 1796115600.93, 1796115600.98)
+    clock.observe_date("not a date", 0.0, 1.0)  # ignored
+    assert clock.high is not None and clock.low is not None
+    assert clock.high - clock.low < 0.2  # two answers on either side of a tick
+
+
+def test_whole_second_claims_are_taken_at_their_worst_case() -> None:
+    clock = ServerClock()
+    token = fake_jwt({"iat": 1000, "exp": 1002})  # floored: really issued in [1000, 1001)
+    raw = TokenSet.issue(access_token=token, refresh_token="r", now=500.4)
+    tokens = calibrate(raw, clock, sent=500.0, received=500.4)
+    assert tokens.expires_at == pytest.approx(501.0)  # 1002 - (1000 + 1 - 500.0)
+    assert tokens.refresh_floor == pytest.approx(501.4)  # server 1001 at its latest: 1001 - 499.6
+    # Never refreshed before a refresh could return a token that expires later.
+    due = tokens.refresh_at(30, 0.1)
+    assert due is not None and due >= 501.4
+    assert tokens.renewable_in(501.0) == pytest.approx(0.4)
+
+
+def test_float_claims_give_a_tight_expiry_and_no_floor() -> None:
+    clock = ServerClock()
+    token = fake_jwt({"iat": 1000.25, "exp": 1002.25})
+    tokens = calibrate(TokenSet.issue(access_token=token, now=500.1), clock, 500.0, 500.1)
+    assert tokens.expires_at == pytest.approx(502.0)
+    assert tokens.refresh_floor is None
+
+
+def test_newer_than_compares_expiry() -> None:
+    old = TokenSet(access_token="a", expires_at=10.0, obtained_at=9.0)
+    assert not TokenSet(access_token="b", expires_at=10.0, obtained_at=9.5).newer_than(old)
+    assert TokenSet(access_token="b", expires_at=11.0, obtained_at=9.5).newer_than(old)
+    assert TokenSet(access_token="b").newer_than(old)  # unknown lifetime: assume newer
+
+
+def test_latency_raises_the_leeway_within_the_lifetime_cap() -> None:
+    assert effective_leeway(3600, 30, 0.1, latency=90) == 90
+    assert effective_leeway(3600, 30, 0.1, latency=900) == pytest.approx(360)
+    assert effective_leeway(2, 30, 0.1, latency=1.5) == pytest.approx(0.2)
+    window = LatencyWindow(size=100)
+    for value in range(100):
+        window.add(value / 100)
+    assert window.p99 == pytest.approx(0.99)

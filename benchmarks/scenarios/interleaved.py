@@ -1,0 +1,236 @@
+"""Interleaved soak: our session client against the static-token client, in short slices.
+
+Both clients call ``GET /me`` from the same number of workers (threads, or asyncio
+tasks on one client). They take turns in slices (static, ours, static, ours, ...) so
+a shared machine's drift hits both alike; our client's tokens are short-lived and
+its token endpoint slow (a server-side latency fault on login/refresh), the static
+client holds one long-lived token. Reported per configuration: the medians over
+rounds of ours ÷ static for throughput, p50 and p99 latency, plus refreshes, 401s
+and client-visible failures. Proactive refreshes must not stall the other
+requests (issue 15): throughput near 1 and p99 near the static client's.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import statistics
+import threading
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+import generated_sdk as sdk
+from reference_server import DEMO_EMAIL, DEMO_PASSWORD, Control
+from sdk_session import SessionClient
+
+from ..server import login
+from .common import delta
+
+CONFIGS = ((1.0, 0.05), (5.0, 0.5))
+"""(access-token lifetime s, token-endpoint latency s)."""
+STATIC_TTL = 3600.0
+WARMUP = 0.3
+"""Seconds each client runs before the measured rounds (connections, first imports)."""
+
+
+@dataclass(frozen=True)
+class InterleavedRow:
+    mode: str
+    ttl: float
+    token_latency: float
+    reuse_detection: bool
+    rounds: int
+    throughput: float  # ours / static, median over rounds
+    throughput_spread: str
+    p50_static_ms: float
+    p50_ours_ms: float
+    p99_static_ms: float
+    p99_ours_ms: float
+    p99_ratio: float
+    refreshes: int
+    unauthorized: int
+    failures: int
+
+
+@dataclass
+class Slice:
+    calls: int
+    latencies: list[float]
+    failures: int
+
+
+def _p(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))] if ordered else 0.0
+
+
+def _thread_slice(call: Callable[[], object], workers: int, seconds: float) -> Slice:
+    latencies: list[float] = []
+    failures = [0]
+    lock = threading.Lock()
+    deadline = time.perf_counter() + seconds
+
+    def work() -> None:
+        mine: list[float] = []
+        for _ in range(1_000_000):
+            t0 = time.perf_counter()
+            if t0 >= deadline:
+                break
+            try:
+                call()
+            except Exception:
+                with lock:
+                    failures[0] += 1
+                continue
+            mine.append(time.perf_counter() - t0)
+        with lock:
+            latencies.extend(mine)
+
+    threads = [threading.Thread(target=work, daemon=True) for _ in range(workers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(seconds + 60)
+    return Slice(len(latencies), latencies, failures[0])
+
+
+async def _task_slice(call: Callable[[], Awaitable[object]], workers: int, seconds: float) -> Slice:
+    latencies: list[float] = []
+    failures = 0
+    deadline = time.perf_counter() + seconds
+
+    async def work() -> None:
+        nonlocal failures
+        for _ in range(1_000_000):
+            t0 = time.perf_counter()
+            if t0 >= deadline:
+                return
+            try:
+                await call()
+            except Exception:
+                failures += 1
+                continue
+            latencies.append(time.perf_counter() - t0)
+
+    await asyncio.wait_for(asyncio.gather(*(work() for _ in range(workers))), seconds + 60)
+    return Slice(len(latencies), latencies, failures)
+
+
+def _row(
+    mode: str, ttl: float, latency: float, reuse: bool, pairs: list[tuple[Slice, Slice]],
+    counters: tuple[int, int],
+) -> InterleavedRow:  # fmt: skip
+    ratios = [o.calls / s.calls for s, o in pairs if s.calls]
+    static = [x for s, _ in pairs for x in s.latencies]
+    ours = [x for _, o in pairs for x in o.latencies]
+    p99_s, p99_o = _p(static, 0.99), _p(ours, 0.99)
+    return InterleavedRow(
+        mode=mode,
+        ttl=ttl,
+        token_latency=latency,
+        reuse_detection=reuse,
+        rounds=len(pairs),
+        throughput=statistics.median(ratios) if ratios else 0.0,
+        throughput_spread=f"{min(ratios):.2f}-{max(ratios):.2f}" if ratios else "-",
+        p50_static_ms=_p(static, 0.5) * 1e3,
+        p50_ours_ms=_p(ours, 0.5) * 1e3,
+        p99_static_ms=p99_s * 1e3,
+        p99_ours_ms=p99_o * 1e3,
+        p99_ratio=p99_o / p99_s if p99_s else 0.0,
+        refreshes=counters[0],
+        unauthorized=counters[1],
+        failures=sum(o.failures for _, o in pairs),
+    )
+
+
+def _prepare(control: Control, url: str, ttl: float, latency: float, reuse: bool) -> str:
+    control.reset()
+    control.configure(access_ttl=STATIC_TTL, reuse_detection=reuse)
+    token = str(login(url)["access_token"])  # the static client's long-lived token
+    control.configure(access_ttl=ttl)
+    control.fault("token", latency=latency, count=None)
+    return token
+
+
+def run_threads(
+    url: str, control: Control, ttl: float, latency: float, reuse: bool, *, rounds: int,
+    slice_s: float, workers: int,
+) -> InterleavedRow:  # fmt: skip
+    token = _prepare(control, url, ttl, latency, reuse)
+    static = sdk.AuthenticatedClient(base_url=url, token=token)
+    ours = SessionClient(base_url=url)
+    ours.login(DEMO_EMAIL, DEMO_PASSWORD)
+    _thread_slice(lambda: sdk.users.me(static), workers, WARMUP)  # connections, imports
+    _thread_slice(lambda: sdk.users.me(ours), workers, WARMUP)
+    before = control.counters()
+    pairs = []
+    try:
+        for _ in range(rounds):
+            s = _thread_slice(lambda: sdk.users.me(static), workers, slice_s)
+            o = _thread_slice(lambda: sdk.users.me(ours), workers, slice_s)
+            pairs.append((s, o))
+    finally:
+        static.close()
+        ours.close()
+        control.clear_faults()
+    d = delta(before, control.counters())
+    return _row("threads", ttl, latency, reuse, pairs, (d.refreshes + d.failed_refreshes,
+                                                        d.unauthorized))  # fmt: skip
+
+
+async def _run_tasks(
+    url: str, control: Control, ttl: float, latency: float, reuse: bool, rounds: int,
+    slice_s: float, workers: int,
+) -> InterleavedRow:  # fmt: skip
+    token = _prepare(control, url, ttl, latency, reuse)
+    static = sdk.AuthenticatedClient(base_url=url, token=token)
+    ours = SessionClient(base_url=url)
+    await ours.alogin(DEMO_EMAIL, DEMO_PASSWORD)
+    pairs = []
+
+    async def static_call() -> object:
+        return await sdk.users.me.asyncio(static)
+
+    async def ours_call() -> object:
+        return await sdk.users.me.asyncio(ours)
+
+    await _task_slice(static_call, workers, WARMUP)
+    await _task_slice(ours_call, workers, WARMUP)
+    before = control.counters()
+    try:
+        for _ in range(rounds):
+            s = await _task_slice(static_call, workers, slice_s)
+            o = await _task_slice(ours_call, workers, slice_s)
+            pairs.append((s, o))
+    finally:
+        await static.aclose()
+        await ours.aclose()
+        control.clear_faults()
+    d = delta(before, control.counters())
+    return _row("asyncio", ttl, latency, reuse, pairs, (d.refreshes + d.failed_refreshes,
+                                                        d.unauthorized))  # fmt: skip
+
+
+def run(
+    url: str, *, rounds: int, slice_s: float, workers: int, log: Callable[[str], None] = print
+) -> list[InterleavedRow]:
+    rows = []
+    with Control(url) as control:
+        for ttl, latency in CONFIGS:
+            for reuse in (True, False):
+                for mode in ("threads", "asyncio"):
+                    if mode == "threads":
+                        row = run_threads(url, control, ttl, latency, reuse, rounds=rounds,
+                                          slice_s=slice_s, workers=workers)  # fmt: skip
+                    else:
+                        row = asyncio.run(_run_tasks(url, control, ttl, latency, reuse, rounds,
+                                                     slice_s, workers))  # fmt: skip
+                    log(
+                        f"  interleaved {mode:7} ttl={ttl:g} s token={latency * 1e3:.0f} ms "
+                        f"reuse={'on' if reuse else 'off':3} throughput={row.throughput:.2f} "
+                        f"p99 {row.p99_static_ms:.1f} -> {row.p99_ours_ms:.1f} ms "
+                        f"refreshes={row.refreshes} 401s={row.unauthorized} "
+                        f"failures={row.failures}"
+                    )
+                    rows.append(row)
+    return rows

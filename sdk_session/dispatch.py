@@ -1,0 +1,201 @@
+"""Sign at dispatch: a transport that signs each session request when it gets its connection.
+
+httpx runs the auth flow before a request queues for a pooled connection, so a
+request signed there can wait in the pool longer than its token lives. These
+transports wrap the real one with a concurrency limit equal to the pool's
+``max_connections``: a request that holds a slot gets a connection at once.
+After taking the slot (waiting at most the request's ``pool`` timeout, then
+``httpx.PoolTimeout`` as httpx would), the session checks the token again and
+signs with the newest one (``SessionAuth.dispatcher``); the slot is released
+when the response is closed. The latency from dispatch to the answer and the
+upstream's ``Date`` header are fed back to the session (adaptive leeway, server
+clock).
+
+Token calls of a renewal skip the limit (a renewal must never wait for a slot
+held by a request that waits for that renewal), and a renewal whose connection
+fails raises the same ``SessionExpired`` the waiting requests get instead of
+httpx's raw exception. ``SessionClient`` installs these transports; with a plain
+``httpx.Client``/``AsyncClient`` pass ``transport=DispatchTransport(limits=...)``
+(or wrap your own transport and give the limits it was built with).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import AsyncIterator, Iterator
+from typing import TYPE_CHECKING, cast
+
+import anyio
+import httpx
+
+from .core import DISPATCH_EXTENSION, RENEWAL_EXTENSION, SENT_EXTENSION, interrupted_error
+
+if TYPE_CHECKING:
+    from .flow import Dispatcher
+
+__all__ = ["DISPATCH_EXTENSION", "AsyncDispatchTransport", "DispatchTransport"]
+
+_DEFAULT_LIMITS = httpx.Limits(max_connections=100, max_keepalive_connections=20)
+
+
+def _pool_timeout(request: httpx.Request) -> float | None:
+    timeout = request.extensions.get("timeout")
+    if isinstance(timeout, dict):
+        value = timeout.get("pool")
+        return value if isinstance(value, int | float) else None
+    return None
+
+
+def _dispatcher(request: httpx.Request) -> Dispatcher | None:
+    extensions = request.extensions
+    if SENT_EXTENSION not in extensions:
+        return None
+    return cast("Dispatcher | None", extensions.get(DISPATCH_EXTENSION))
+
+
+class _ReleasingStream(httpx.SyncByteStream):
+    def __init__(self, stream: httpx.SyncByteStream, release: threading.Semaphore) -> None:
+        self._stream = stream
+        self._release: threading.Semaphore | None = release
+
+    def __iter__(self) -> Iterator[bytes]:
+        return iter(self._stream)
+
+    def close(self) -> None:
+        try:
+            self._stream.close()
+        finally:
+            release, self._release = self._release, None
+            if release is not None:
+                release.release()
+
+
+class _AsyncReleasingStream(httpx.AsyncByteStream):
+    def __init__(self, stream: httpx.AsyncByteStream, release: anyio.Semaphore) -> None:
+        self._stream = stream
+        self._release: anyio.Semaphore | None = release
+
+    def __aiter__(self) -> AsyncIterator[bytes]:
+        return self._stream.__aiter__()
+
+    async def aclose(self) -> None:
+        try:
+            await self._stream.aclose()
+        finally:
+            release, self._release = self._release, None
+            if release is not None:
+                release.release()
+
+
+class DispatchTransport(httpx.BaseTransport):
+    """Wraps a sync transport; see the module docstring.
+
+    Args:
+        transport: The transport to wrap (default: ``httpx.HTTPTransport(limits=limits)``).
+        limits: The connection limits of that transport; ``max_connections`` is the
+            number of requests in flight at once (``None``: no limit, sign before sending).
+    """
+
+    def __init__(
+        self,
+        transport: httpx.BaseTransport | None = None,
+        *,
+        limits: httpx.Limits = _DEFAULT_LIMITS,
+    ) -> None:
+        self.transport = transport if transport is not None else httpx.HTTPTransport(limits=limits)
+        size = limits.max_connections
+        self._slots = None if size is None else threading.BoundedSemaphore(size)
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        extensions = request.extensions
+        if extensions.get(RENEWAL_EXTENSION):
+            try:
+                return self.transport.handle_request(request)
+            except httpx.TransportError as exc:
+                raise interrupted_error() from exc
+        slots = self._slots
+        if slots is not None:
+            timeout = _pool_timeout(request)
+            if not slots.acquire(timeout=timeout if timeout is not None else -1):
+                raise httpx.PoolTimeout("no connection slot free within the pool timeout")
+        try:
+            dispatcher = _dispatcher(request)
+            if dispatcher is None:
+                response = self.transport.handle_request(request)
+            else:
+                dispatcher.sign(request, self.transport.handle_request)
+                sent = dispatcher.clock()
+                response = self.transport.handle_request(request)
+                dispatcher.observe(response, sent, dispatcher.clock())
+        except BaseException:
+            if slots is not None:
+                slots.release()
+            raise
+        if slots is not None:
+            stream = cast(httpx.SyncByteStream, response.stream)
+            response.stream = _ReleasingStream(stream, slots)
+        return response
+
+    def close(self) -> None:
+        self.transport.close()
+
+
+class AsyncDispatchTransport(httpx.AsyncBaseTransport):
+    """Wraps an async transport; see ``DispatchTransport``."""
+
+    def __init__(
+        self,
+        transport: httpx.AsyncBaseTransport | None = None,
+        *,
+        limits: httpx.Limits = _DEFAULT_LIMITS,
+    ) -> None:
+        self.transport = (
+            transport if transport is not None else httpx.AsyncHTTPTransport(limits=limits)
+        )
+        size = limits.max_connections
+        self._slots = None if size is None else anyio.Semaphore(size)
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        extensions = request.extensions
+        if extensions.get(RENEWAL_EXTENSION):
+            try:
+                return await self.transport.handle_async_request(request)
+            except httpx.TransportError as exc:
+                raise interrupted_error() from exc
+        slots = self._slots
+        if slots is not None:
+            try:
+                slots.acquire_nowait()  # the common case: no event-loop round trip
+            except anyio.WouldBlock:
+                timeout = _pool_timeout(request)
+                if timeout is None:
+                    await slots.acquire()
+                else:
+                    with anyio.move_on_after(timeout):
+                        await slots.acquire()
+                        timeout = None
+                    if timeout is not None:
+                        raise httpx.PoolTimeout(
+                            "no connection slot free within the pool timeout"
+                        ) from None
+        try:
+            dispatcher = _dispatcher(request)
+            if dispatcher is None:
+                response = await self.transport.handle_async_request(request)
+            else:
+                if not dispatcher.signed(request):
+                    await dispatcher.asign(request, self.transport.handle_async_request)
+                sent = dispatcher.clock()
+                response = await self.transport.handle_async_request(request)
+                dispatcher.observe(response, sent, dispatcher.clock())
+        except BaseException:
+            if slots is not None:
+                slots.release()
+            raise
+        if slots is not None:
+            stream = cast(httpx.AsyncByteStream, response.stream)
+            response.stream = _AsyncReleasingStream(stream, slots)
+        return response
+
+    async def aclose(self) -> None:
+        await self.transport.aclose()

@@ -1,0 +1,109 @@
+"""What this process has learned about the upstream's clock and about request latency.
+
+``ServerClock`` bounds the offset between the upstream's clock and ours from
+observations that each say "the server's clock read X at some moment between
+our local times ``sent`` and ``received``" (a ``Date`` header, a token's
+``iat``). Whole-second values are floored by the server, so they widen the
+upper bound by one second. Bounds from several observations are intersected,
+so the estimate narrows as traffic flows; if they stop overlapping (a clock
+jumped), the newest observation starts over. Expiry is always computed with the
+*upper* bound of the offset: the earliest the token can die on our clock.
+
+``LatencyWindow`` keeps the last few request latencies (dispatch to answer) so
+the session can refresh early by at least the p99 of what it recently saw.
+
+Both live on the store's ``RefreshState``: everything sharing a store in this
+process shares what was learned. Updates are a few float operations under a
+lock; reading is lock-free.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import deque
+from email.utils import parsedate_to_datetime
+
+__all__ = ["LatencyWindow", "ServerClock"]
+
+_WINDOW = 64
+_RECOMPUTE_EVERY = 8
+
+
+def _whole(value: float) -> bool:
+    return float(value).is_integer()
+
+
+class ServerClock:
+    """A bounded estimate of ``server_time - local_time`` (seconds)."""
+
+    def __init__(self) -> None:
+        self.low: float | None = None
+        self.high: float | None = None
+        self._guard = threading.Lock()
+        self._last_date: tuple[str, float] | None = None
+
+    def observe(self, server_time: float, sent: float, received: float, *, floored: bool) -> None:
+        """The server's clock read ``server_time`` between local ``sent`` and ``received``."""
+        if received < sent:
+            sent, received = received, sent
+        low = server_time - received
+        high = server_time + (1.0 if floored else 0.0) - sent
+        with self._guard:
+            if self.low is None or self.high is None:
+                self.low, self.high = low, high
+                return
+            new_low, new_high = max(self.low, low), min(self.high, high)
+            if new_low > new_high:  # inconsistent: a clock jumped; start over from this one
+                new_low, new_high = low, high
+            self.low, self.high = new_low, new_high
+
+    def observe_date(self, header: str | None, sent: float, received: float) -> None:
+        """Learn from an HTTP ``Date`` header (whole seconds). Every answer narrows the
+        bounds (the last one sent before a tick gives the best upper bound); the header
+        is parsed only when it changes."""
+        if header is None:
+            return
+        cached = self._last_date
+        if cached is not None and cached[0] == header:
+            server_time = cached[1]
+        else:
+            try:
+                server_time = parsedate_to_datetime(header).timestamp()
+            except (TypeError, ValueError, IndexError, OverflowError):
+                return
+            self._last_date = (header, server_time)
+        self.observe(server_time, sent, received, floored=True)
+
+    def observe_claim(self, value: float, sent: float, received: float) -> None:
+        """Learn from a token's ``iat``, issued between local ``sent`` and ``received``."""
+        self.observe(value, sent, received, floored=_whole(value))
+
+    def local(self, server_time: float) -> float | None:
+        """The earliest local time at which the server's clock may read ``server_time``."""
+        high = self.high
+        return None if high is None else server_time - high
+
+    def local_latest(self, server_time: float) -> float | None:
+        """The latest local time at which the server's clock may read ``server_time``."""
+        low = self.low
+        return None if low is None else server_time - low
+
+
+class LatencyWindow:
+    """The last ``size`` request latencies and their p99 (recomputed every few samples)."""
+
+    def __init__(self, size: int = _WINDOW) -> None:
+        self._samples: deque[float] = deque(maxlen=size)
+        self._count = 0
+        self._guard = threading.Lock()
+        self.p99 = 0.0
+
+    def add(self, seconds: float) -> None:
+        if seconds < 0:
+            return
+        with self._guard:
+            self._samples.append(seconds)
+            self._count += 1
+            if self._count % _RECOMPUTE_EVERY == 0 or seconds > self.p99:
+                ordered = sorted(self._samples)
+                self.p99 = ordered[min(len(ordered) - 1, int(0.99 * len(ordered)))]

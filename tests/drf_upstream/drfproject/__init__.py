@@ -1,0 +1,1 @@
+"""The Django project of the SimpleJWT test upstream (configured from environment variables)."""

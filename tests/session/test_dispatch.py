@@ -1,0 +1,222 @@
+"""Part 2 of the session layer against the reference server: renewals that do not stall
+traffic, requests that wait only for a token that is really gone, bounded resends ending
+in a typed error, construction-time checks. Counts are asserted, never timings."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from contextlib import AbstractAsyncContextManager, AbstractContextManager
+from pathlib import Path
+from typing import Any
+
+import anyio
+import pytest
+
+import generated_sdk as sdk
+from reference_server.testing import Upstream
+from sdk_session import (
+    FileTokenStore,
+    MemoryTokenStore,
+    RefreshRejected,
+    SessionAuth,
+    SessionClient,
+    SessionExpired,
+    StoreError,
+    TokenRejected,
+    TokenSet,
+)
+from sdk_session.locks import RefreshState
+
+from .support import DEMO, POOL, WAIT, Clock, expire_session_on_server, run_threads
+
+
+def client_for(upstream: Upstream, **kwargs: Any) -> SessionClient:
+    return SessionClient(base_url=upstream.url, httpx_args={"limits": POOL}, **kwargs)
+
+
+# -- refresh ahead without stopping traffic (issue 15) ------------------------------------
+
+
+@pytest.mark.parametrize("kind", ["memory", "file"])
+def test_calls_with_the_still_valid_token_do_not_wait_for_a_proactive_refresh(
+    upstream: Upstream, kind: str, tmp_path: Path
+) -> None:
+    clock = Clock()
+    store = MemoryTokenStore() if kind == "memory" else FileTokenStore(tmp_path / "tokens.json")
+    with client_for(upstream, clock=clock, store=store) as client:
+        client.login(*DEMO)  # 900 s tokens; leeway 30 s
+        upstream.control.fault("refresh", latency=1.0)  # the renewal is held open for 1 s
+        clock.offset = 900 - 10  # inside the leeway, still valid for 10 s
+        refreshed = threading.Event()
+
+        def lead() -> None:
+            sdk.users.me(client)
+            refreshed.set()
+
+        leader = threading.Thread(target=lead, daemon=True)
+        leader.start()
+        deadline = time.monotonic() + WAIT
+        while upstream.control.counters().requests["refresh"] == 0:  # the renewal is out
+            assert time.monotonic() < deadline
+            time.sleep(0.01)
+        finished_first = 0
+        for _ in range(10):
+            sdk.items.list(client)
+            finished_first += not refreshed.is_set()
+        leader.join(WAIT)
+    assert refreshed.is_set()
+    assert finished_first == 10  # all ten went out with the still-valid token meanwhile
+    counters = upstream.control.counters()
+    assert (counters.requests["refresh"], counters.unauthorized) == (1, 0)
+
+
+@pytest.mark.anyio
+async def test_async_calls_do_not_wait_for_a_proactive_refresh(upstream: Upstream) -> None:
+    clock = Clock()
+    async with client_for(upstream, clock=clock) as client:
+        await client.alogin(*DEMO)
+        upstream.control.fault("refresh", latency=1.0)
+        clock.offset = 900 - 10
+        refreshed = anyio.Event()
+        finished_first = 0
+
+        async def lead() -> None:
+            await sdk.users.me.asyncio(client)
+            refreshed.set()
+
+        async def follow() -> None:
+            nonlocal finished_first
+            await anyio.sleep(0.1)  # the leader has taken the lock
+            for _ in range(10):
+                await sdk.items.list.asyncio(client)
+                finished_first += not refreshed.is_set()
+
+        with anyio.fail_after(WAIT):
+            async with anyio.create_task_group() as group:
+                group.start_soon(lead)
+                group.start_soon(follow)
+    assert finished_first == 10
+    assert upstream.control.counters().requests["refresh"] == 1
+
+
+# -- a renewal started by a 401 holds new requests back ------------------------------------
+
+
+def test_requests_started_during_a_401_renewal_wait_for_it(upstream: Upstream) -> None:
+    store = MemoryTokenStore()
+    # A frozen clock: only the server knows the token is dead.
+    with client_for(upstream, store=store, clock=Clock(frozen=True)) as client:
+        expire_session_on_server(upstream.control, lambda: client.login(*DEMO))
+        upstream.control.fault("refresh", latency=0.5)
+        first = threading.Thread(target=lambda: sdk.items.list(client), daemon=True)
+        first.start()
+        deadline = time.monotonic() + WAIT
+        while store.refresh_state.dead_generation < 1:  # its 401 came back; renewal under way
+            assert time.monotonic() < deadline
+            time.sleep(0.005)
+        results, errors = run_threads(5, lambda i: sdk.items.list(client))
+        first.join(WAIT)
+    assert errors == [] and len(results) == 5
+    counters = upstream.control.counters()
+    assert (counters.unauthorized, counters.refreshes) == (1, 1)  # 5 calls waited, no 401
+
+
+# -- the whole story in the cause chain -----------------------------------------------------
+
+
+def test_session_expired_chains_the_refusal_and_the_401(upstream: Upstream) -> None:
+    with client_for(upstream) as client:
+        client.login(*DEMO)
+        upstream.control.forget_sessions()  # access and refresh tokens both dead
+        upstream.control.fault("refresh", latency=0.3)
+        results, failures = run_threads(10, lambda i: sdk.items.list(client))
+        sent = upstream.control.counters().requests["list"]
+        with pytest.raises(SessionExpired):
+            sdk.items.list(client)
+    assert results == [] and len(failures) == 10
+    for failure in failures:
+        assert isinstance(failure, SessionExpired) and failure.reason == "rejected"
+        refusal = failure.__cause__
+        assert isinstance(refusal, RefreshRejected)
+        assert isinstance(refusal.__cause__, TokenRejected)  # the 401 that started it
+        assert refusal.__cause__.path == "/items"
+    counters = upstream.control.counters()
+    assert counters.requests["refresh"] == 1
+    assert counters.requests["list"] == sent  # the later call was not sent
+
+
+# -- queues that outlast a token: bounded resends, one typed error --------------------------
+
+
+def test_a_request_that_outlives_every_token_ends_in_one_typed_error(
+    upstream: Upstream, caplog: pytest.LogCaptureFixture
+) -> None:
+    with client_for(upstream) as client:
+        upstream.control.configure(access_ttl=0.25)
+        client.login(*DEMO)
+        upstream.control.fault("list", latency=0.35, count=None)  # every call outlives its token
+        with caplog.at_level(logging.WARNING, "sdk_session"), pytest.raises(TokenRejected) as e:
+            sdk.items.list(client)
+    assert e.value.outlived and e.value.waited is not None and e.value.lifetime is not None
+    assert "longer than its token had left" in str(e.value)
+    warnings = [r for r in caplog.records if "giving up" in r.getMessage()]
+    assert len(warnings) == 1 and "latency" in warnings[0].getMessage()
+    counters = upstream.control.counters()
+    # The call, one renewal, its resend: a 401 for the renewed token ends it.
+    assert (counters.requests["list"], counters.refreshes, counters.failed_refreshes) == (2, 1, 0)
+
+
+# -- misconfiguration and misbehaving stores --------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("argument", "value"),
+    [("credentials", 42), ("store", object()), ("on_tokens", "print"), ("binding", 1)],
+)
+def test_misconfiguration_fails_at_construction_naming_the_argument(
+    argument: str, value: object
+) -> None:
+    with pytest.raises(TypeError, match=f"{argument}="):
+        SessionAuth("https://api.example.com", **{argument: value})  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=f"{argument}="):
+        SessionClient(base_url="https://api.example.com", **{argument: value})  # type: ignore[arg-type]
+
+
+class WrongStore:
+    """A custom store whose ``load`` returns the wrong type."""
+
+    def __init__(self) -> None:
+        self.inner = MemoryTokenStore(TokenSet.issue(access_token="a", now=time.time()))
+
+    @property
+    def refresh_state(self) -> RefreshState:
+        return self.inner.refresh_state
+
+    def load(self) -> TokenSet | None:
+        return {"access_token": "a"}  # type: ignore[return-value]
+
+    def save(self, tokens: TokenSet | None) -> TokenSet | None:
+        return self.inner.save(tokens)
+
+    async def aload(self) -> TokenSet | None:
+        return self.load()
+
+    async def asave(self, tokens: TokenSet | None) -> TokenSet | None:
+        return self.save(tokens)
+
+    def refresh_lock(self, timeout: float = 30.0) -> AbstractContextManager[None]:
+        return self.inner.refresh_lock(timeout)
+
+    def arefresh_lock(self, timeout: float = 30.0) -> AbstractAsyncContextManager[None]:
+        return self.inner.arefresh_lock(timeout)
+
+
+def test_a_store_returning_the_wrong_type_raises_store_error(upstream: Upstream) -> None:
+    with (
+        client_for(upstream, store=WrongStore()) as client,
+        pytest.raises(StoreError, match="load"),
+    ):
+        sdk.items.list(client)
+    assert upstream.control.counters().requests["list"] == 0
