@@ -21,7 +21,7 @@ demo: $(STAMP)
 	$(PY) examples/demo.py
 
 demo-drf: $(STAMP)
-	$(PY) examples/drf/demo.py
+	$(PY) examples/drf/drf_demo.py
 
 lint: $(STAMP)
 	$(PY) -m ruff check .

@@ -23,6 +23,8 @@ from sdk_session.tokens import jwt_claims
 
 from session.support import WAIT, run_threads
 
+from .variants import config_with, generate, load
+
 SPEC = Path(__file__).resolve().parents[2] / "examples" / "drf" / "spec" / "openapi.yaml"
 ITEMS, REFRESH, LOGIN = "/api/items/", "/api/token/refresh/", "/api/token/"
 POOL = httpx.Limits(max_connections=100, max_keepalive_connections=100)
@@ -148,3 +150,27 @@ def test_token_models_never_show_a_token_in_repr(drf: DrfUpstream) -> None:
     with sdk.SessionClient(base_url=drf.url) as client:
         tokens = client.login(USER, PASSWORD)
         assert tokens.access_token not in repr(client) + repr(client.tokens)
+
+
+def test_next_url_pagination_and_form_logins_from_config_alone(
+    drf: DrfUpstream, tmp_path: Path
+) -> None:
+    """The same schema with `pagination.style: next_url` and `session.body: form`: iter()
+    follows DRF's absolute `next` links, the generated binding logs in with a form."""
+    pagination = config_with("x")["pagination"] | {"style": "next_url"}
+    config = config_with("drf_links_sdk", pagination=pagination, session={"body": "form"})
+    output, report = generate(tmp_path, config)
+    assert report is not None and report.pagination_style == "next_url"
+    links = load(output)
+    with links.SessionClient(base_url=drf.url) as client:
+        client.login(USER, PASSWORD)
+        assert [i.id for i in links.items.items_list.iter(client)] == list(range(1, 46))
+        assert [i.id for i in links.items.items_list.iter(client, page=5)] == list(range(41, 46))
+
+    async def walk() -> list[int]:
+        async with links.SessionClient(base_url=drf.url) as aclient:
+            await aclient.alogin(USER, PASSWORD)
+            return [item.id async for item in links.items.items_list.aiter(aclient)]
+
+    assert anyio.run(walk) == list(range(1, 46))
+    assert drf.count(LOGIN, 200) == 2 and drf.count(ITEMS, 200) == 11
