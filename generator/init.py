@@ -261,8 +261,13 @@ def build_config(spec_path: Path, package: str) -> tuple[dict[str, Any], list[st
         )
     else:
         notes.append("session: no login + refresh operations recognised (no SessionClient)")
-    # Hand-written code of this project imports generated_sdk, not this package.
-    config["update"] = {"typecheck": [], "importable": []}
+    # Hand-written code of this project imports generated_sdk, not this package; a generated
+    # session.py imports the session layer (built on generated_sdk), which `update` then
+    # type-checks it against.
+    config["update"] = {
+        "typecheck": [],
+        "importable": ["sdk_session", "generated_sdk"] if "session" in config else [],
+    }
     return config, notes
 
 

@@ -20,7 +20,7 @@ from drf_sdk.models import TokenObtainPair
 
 # The Django project lives with the tests; its runner starts and stops the server.
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "tests"))
-from drf_upstream.server import PASSWORD, USER, serve_drf  # noqa: E402
+from drf_upstream.server import PASSWORD, USER, serve_drf
 
 
 def main() -> None:
@@ -33,7 +33,8 @@ def main() -> None:
             print(f"first page: {len(page.results)} of {page.count} items, next={page.next_!r}")
             names = [item.name for item in sdk.items.items_list.iter(client)]
             print(f"iter() walked every page: {len(names)} items ({names[0]} .. {names[-1]})")
-            print(f"sdk.items.items_retrieve(client, id=7) -> {sdk.items.items_retrieve(client, id=7)}")
+            item = sdk.items.items_retrieve(client, id=7)
+            print(f"sdk.items.items_retrieve(client, id=7) -> {item}")
 
             time.sleep(2.2)  # the access token has expired now
             upstream.reset()

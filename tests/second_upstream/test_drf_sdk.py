@@ -17,11 +17,10 @@ import pytest
 import yaml
 from drf_sdk.models import Item, PaginatedItemList, TokenObtainPair, TokenRefresh
 from drf_upstream.server import PASSWORD, USER, DrfUpstream, serve_drf
+from session.support import WAIT, run_threads
 
 from sdk_session import LoginFailed, NotLoggedIn, TokenSet
 from sdk_session.tokens import jwt_claims
-
-from session.support import WAIT, run_threads
 
 from .variants import config_with, generate, load
 
@@ -138,9 +137,7 @@ def test_token_models_never_show_a_token_in_repr(drf: DrfUpstream) -> None:
     )
     pair = TokenObtainPair.from_dict(answer.json() | {"username": USER, "password": PASSWORD})
     renewed = TokenRefresh.from_dict(
-        httpx.post(
-            f"{drf.url}{REFRESH}", json={"refresh": pair.refresh}, timeout=WAIT
-        ).json()
+        httpx.post(f"{drf.url}{REFRESH}", json={"refresh": pair.refresh}, timeout=WAIT).json()
     )
     for model in (pair, renewed):
         shown = repr(model) + str(model)

@@ -40,7 +40,11 @@ def test_simplejwt_and_items_api_bindings_are_inferred_from_their_documents() ->
         "logout": None,
     }
     items = infer(yaml.safe_load((ROOT / "spec" / "openapi.yaml").read_text(encoding="utf-8")))
-    assert (items["login"], items["username_field"], items["logout"]) == ("login", "email", "logout")
+    assert (items["login"], items["username_field"], items["logout"]) == (
+        "login",
+        "email",
+        "logout",
+    )
     assert (items["token_type_field"], items["expires_in_field"]) == ("token_type", "expires_in")
 
 
@@ -49,7 +53,9 @@ def test_init_guesses_page_numbers_and_leaves_the_session_to_inference() -> None
     assert config["pagination"]["style"] == "page_number"
     assert config["pagination"]["expect"] == ["items.items_list"]
     assert config["session"] == {}
-    assert any(n.startswith("session: login token_create (username, password; json)") for n in notes)
+    assert any(
+        n.startswith("session: login token_create (username, password; json)") for n in notes
+    )
 
 
 def test_configured_keys_win_over_inference_and_the_report_says_which(tmp_path: Path) -> None:
