@@ -6,7 +6,10 @@ STAMP := $(VENV)/.installed-stamp
 # The reference server is its own distribution (the SDK's `server` extra), built from here.
 SERVER_DIST := packages/items-reference-server
 
-.PHONY: demo test lint typecheck drift pytest regenerate bench dist clean
+# The second upstream (Django REST framework + SimpleJWT): its own spec, config and SDK.
+DRF_SDK := --spec examples/drf/spec/openapi.yaml --config examples/drf/drf_sdk.generator.yaml --output examples/drf/drf_sdk
+
+.PHONY: demo demo-drf test lint typecheck drift pytest regenerate bench dist clean
 
 $(STAMP): pyproject.toml $(SERVER_DIST)/pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,6 +19,9 @@ $(STAMP): pyproject.toml $(SERVER_DIST)/pyproject.toml
 
 demo: $(STAMP)
 	$(PY) examples/demo.py
+
+demo-drf: $(STAMP)
+	$(PY) examples/drf/drf_demo.py
 
 lint: $(STAMP)
 	$(PY) -m ruff check .
@@ -27,6 +33,7 @@ typecheck: $(STAMP)
 
 drift: $(STAMP)
 	$(PY) -m generator --check
+	$(PY) -m generator --check $(DRF_SDK)
 
 pytest: $(STAMP)
 	$(PY) -m pytest
@@ -35,6 +42,7 @@ test: lint typecheck drift pytest
 
 regenerate: $(STAMP)
 	$(PY) -m generator
+	$(PY) -m generator $(DRF_SDK)
 
 bench: $(STAMP)
 	$(PY) -m benchmarks

@@ -21,9 +21,10 @@ from typing import Any
 import yaml
 
 from .errors import GenerationError
+from .session import infer as infer_session
 from .settings import DEFAULT_CONFIG, GENERATOR_DIR
 from .source import load_source
-from .validate import HTTP_METHODS, resolve_ref
+from .validate import HTTP_METHODS, resolve_ref, sdk_name
 
 REPO_ROOT = GENERATOR_DIR.parent
 #: Top-level names of this project a new SDK package may not take.
@@ -111,6 +112,41 @@ def guess_pagination(spec: dict[str, Any]) -> tuple[str, str] | None:
     return None
 
 
+def guess_page_number(spec: dict[str, Any]) -> list[str]:
+    """``tag.operation`` of every GET list with an integer ``page`` parameter whose answer has a
+    ``next`` link and one array (Django REST framework's ``count/next/previous/results``)."""
+    found = []
+    for path, method, operation in _operations(spec):
+        if method != "get":
+            continue
+        item = spec["paths"][path]
+        parameters = [
+            resolve_ref(spec, raw)
+            for raw in [*(item.get("parameters") or []), *(operation.get("parameters") or [])]
+        ]
+        page = next(
+            (
+                p
+                for p in parameters
+                if isinstance(p, dict) and p.get("in") == "query" and p.get("name") == "page"
+            ),
+            None,
+        )
+        if page is None or resolve_ref(spec, page.get("schema") or {}).get("type") != "integer":
+            continue
+        schema = resolve_ref(
+            spec, _json_schema(spec, (operation.get("responses") or {}).get("200"))
+        )
+        properties = schema.get("properties") if isinstance(schema, dict) else None
+        if not isinstance(properties, dict) or "next" not in properties:
+            continue
+        arrays = [p for p in properties.values() if resolve_ref(spec, p).get("type") == "array"]
+        tags = operation.get("tags") or ["default"]
+        if len(arrays) == 1 and operation.get("operationId"):
+            found.append(f"{sdk_name(str(tags[0]))}.{sdk_name(str(operation['operationId']))}")
+    return found
+
+
 def guess_error_model(spec: dict[str, Any]) -> dict[str, str] | None:
     """The component schema most 4xx/5xx responses use, if it has string code + message fields."""
     uses: Counter[str] = Counter()
@@ -181,7 +217,20 @@ def build_config(spec_path: Path, package: str) -> tuple[dict[str, Any], list[st
     )
     notes: list[str] = []
     cursor = guess_pagination(spec)
-    if cursor is None:
+    pages = guess_page_number(spec) if cursor is None else []
+    if pages:
+        config["pagination"] = {
+            "style": "page_number",
+            "page_param": "page",
+            "next_field": "next",
+            **{k: config["pagination"][k] for k in ("cursor_param", "next_cursor_field")},
+            "exclude": [],
+            "expect": pages,
+        }
+        notes.append(
+            f"pagination: page numbers (`page`, while `next` is set) for {', '.join(pages)}"
+        )
+    elif cursor is None:
         config["pagination"].update(expect=[], exclude=[])
         notes.append(
             "pagination: off (no cursor parameter with a next-cursor field found; page-number "
@@ -199,8 +248,26 @@ def build_config(spec_path: Path, package: str) -> tuple[dict[str, Any], list[st
         if error_model
         else "error model: none (error bodies stay raw in errors.ApiError)"
     )
-    # Hand-written code of this project imports generated_sdk, not this package.
-    config["update"] = {"typecheck": [], "importable": []}
+    session = infer_session(spec)
+    if "login" in session and "refresh" in session:
+        # Empty: every key is inferred at generation (and reported); a key set here wins.
+        config["session"] = {}
+        notes.append(
+            f"session: login {session['login']} ({session['username_field']}, "
+            f"{session['password_field']}; {session['body']}), refresh {session['refresh']} "
+            f"({session['refresh_request_field']}), logout {session['logout'] or 'none'}; "
+            "inferred at each generation (set keys under `session:` to override); the SDK gets a "
+            "SessionClient (session.py)"
+        )
+    else:
+        notes.append("session: no login + refresh operations recognised (no SessionClient)")
+    # Hand-written code of this project imports generated_sdk, not this package; a generated
+    # session.py imports the session layer (built on generated_sdk), which `update` then
+    # type-checks it against.
+    config["update"] = {
+        "typecheck": [],
+        "importable": ["sdk_session", "generated_sdk"] if "session" in config else [],
+    }
     return config, notes
 
 
@@ -227,6 +294,6 @@ def main(argv: Sequence[str]) -> int:
         print(f"generator init: {note}")
     print(
         f"generator init: next: python -m generator --spec {args.spec} --config {target} "
-        f"--output {args.package}"
+        f"--output {(target.parent / args.package).as_posix()}"
     )
     return 0

@@ -25,6 +25,7 @@ from .postprocess import format_package
 from .preprocess import preprocess_spec
 from .report import Report, build_report
 from .run_codegen import check_generator_version, make_config, parse_strict, plan_for, write_package
+from .session import resolve as resolve_session
 from .settings import Settings
 from .source import Source, load_source, parse_document
 from .structure import check_structure
@@ -112,6 +113,8 @@ def build_prepared(
     """Write a complete, verified package at ``package_dir`` (which must not exist yet)."""
     adapted = prepared.adapted
     plan = plan_for(prepared.data, adapted.spec, settings, adapted.wire_names)
+    if settings.session is not None:
+        plan.session = resolve_session(settings.session, adapted.spec, plan)
     report = build_report(prepared.source, adapted, plan, [*prepared.warnings, *adapted.warnings])
     config = make_config(
         settings, prepared.source.path, package_dir, adapted.content_type_overrides
@@ -137,6 +140,7 @@ def generate(
     spec_path: Path, output: Path, settings: Settings, *, run_mypy: bool = True
 ) -> Outcome:
     """Regenerate ``output`` atomically; on any failure it is left exactly as it was."""
+    output = output.absolute()  # the formatting and verification steps run in other folders
     check_generator_version()
     check_target_name(output, settings)
     refuse_foreign_target(output)
@@ -155,6 +159,7 @@ def generate(
 
 def check(spec_path: Path, output: Path, settings: Settings, *, run_mypy: bool = False) -> Outcome:
     """Generate into a scratch dir and report how ``output`` differs from it."""
+    output = output.absolute()
     check_generator_version()
     check_target_name(output, settings)
     with tempfile.TemporaryDirectory(prefix="generator-check-") as scratch:

@@ -66,7 +66,11 @@ class Success:
 
 @dataclass(frozen=True)
 class PagePlan:
-    """How iter()/aiter() walk a cursor-paginated list operation."""
+    """How iter()/aiter() walk a paginated list operation (``pagination.style``).
+
+    ``cursor_param`` is the parameter iter() sets per page: the cursor (style ``cursor``), the
+    page number (``page_number``) or, for ``next_url``, the first page's own parameter (unused).
+    """
 
     cursor_param: str
     items_attr: str
@@ -74,6 +78,7 @@ class PagePlan:
     item_type: str
     next_attr: str
     imports: frozenset[str]
+    style: str = "cursor"
 
 
 @dataclass
@@ -138,6 +143,8 @@ class SdkPlan:
     secret_names: tuple[str, ...] = ()
     #: Lower-cased property names never masked (``public_fields``).
     public_names: tuple[str, ...] = ()
+    #: The generated SessionClient (``session:`` in the config; a generator.session.SessionPlan).
+    session: Any = None
 
     @property
     def operations(self) -> list[OperationPlan]:
@@ -184,19 +191,23 @@ def _properties(model: ModelProperty) -> list[PropertyProtocol]:
 
 
 def _page_plan(endpoint: Endpoint, successes: list[Success], settings: Settings) -> PagePlan | None:
-    """Detect the configured cursor-pagination shape (see ``pagination`` in config.yaml)."""
+    """Detect the configured pagination shape (see ``pagination`` in config.yaml)."""
     rules = settings.pagination
-    cursor = next(
-        (p for p in endpoint.query_parameters if _raw(p.name) == rules.cursor_param), None
-    )
-    if cursor is None or _type_parts(cursor) - {"Unset", "None"} != {"str"}:
+    if rules.style == "cursor":
+        param_name, param_type, next_name = rules.cursor_param, "str", rules.next_cursor_field
+    elif rules.style == "page_number":
+        param_name, param_type, next_name = rules.page_param, "int", rules.next_field
+    else:  # next_url: the first page is a plain call, the others follow the next link
+        param_name, param_type, next_name = "", "", rules.next_field
+    cursor = next((p for p in endpoint.query_parameters if _raw(p.name) == param_name), None)
+    if param_name and (cursor is None or _type_parts(cursor) - {"Unset", "None"} != {param_type}):
         return None
     bodies = [s for s in successes if not s.empty]
     if len(bodies) != 1 or not isinstance(bodies[0].response.prop, ModelProperty):
         return None
     model = bodies[0].response.prop
     properties = _properties(model)
-    next_cursor = next((p for p in properties if _raw(p.name) == rules.next_cursor_field), None)
+    next_cursor = next((p for p in properties if _raw(p.name) == next_name), None)
     arrays = [p for p in properties if isinstance(p, ListProperty)]
     if next_cursor is None or len(arrays) != 1:
         return None
@@ -205,7 +216,7 @@ def _page_plan(endpoint: Endpoint, successes: list[Success], settings: Settings)
     items = arrays[0]
     inner = items.inner_property
     return PagePlan(
-        cursor_param=str(cursor.python_name),
+        cursor_param=str(cursor.python_name) if cursor is not None else "",
         items_attr=str(items.python_name),
         items_required=items.required,
         item_type=_type(inner),
@@ -213,6 +224,7 @@ def _page_plan(endpoint: Endpoint, successes: list[Success], settings: Settings)
         imports=frozenset(
             inner.get_imports(prefix=MODELS_PREFIX) | inner.get_lazy_imports(prefix=MODELS_PREFIX)
         ),
+        style=rules.style,
     )
 
 
@@ -365,7 +377,7 @@ def build_plan(
         elif missing in generated:  # (an operation refused above is not reported twice)
             problems.append(
                 f"operation {missing}: listed in pagination.expect but not detected as "
-                "cursor-paginated"
+                f"paginated (style {settings.pagination.style})"
             )
 
     error_model = _error_model(data, settings, problems)

@@ -31,6 +31,10 @@ class Report:
     models: int
     tags: int
     paginated: list[str] = field(default_factory=list)
+    #: How iter()/aiter() walk pages (``pagination.style``).
+    pagination_style: str = "cursor"
+    #: One line per ``session:`` key: its value and whether it was configured or inferred.
+    session: list[str] = field(default_factory=list)
 
     @property
     def lost(self) -> int:
@@ -71,6 +75,8 @@ class Report:
             "tags": self.tags,
             "models": self.models,
             "paginated": self.paginated,
+            "pagination_style": self.pagination_style,
+            "session": self.session,
         }
 
     def to_json(self) -> str:
@@ -84,6 +90,13 @@ class Report:
             f"{data['excluded']} excluded by config, {data['adapted']} adapted, "
             f"{data['lost']} lost",
         ]
+        if self.session:
+            lines.append("session module (session.py; `session:` in the config):")
+            lines += [f"  {line}" for line in self.session]
+        if self.paginated and self.pagination_style != "cursor":
+            lines.append(
+                f"paginated ({self.pagination_style}): {', '.join(self.paginated[:limit])}"
+            )
         if self.adaptations:
             summary = ", ".join(f"{name} {count}" for name, count in self.by_policy().items())
             lines.append(f"adaptations ({len(self.adaptations)}; by policy: {summary}):")
@@ -125,6 +138,8 @@ def build_report(source: Source, adapted: Adapted, plan: SdkPlan, warnings: list
         models=len(plan.models),
         tags=len(plan.tags),
         paginated=[op.qualified for op in plan.operations if op.page],
+        pagination_style=next((op.page.style for op in plan.operations if op.page), "cursor"),
+        session=list(plan.session.notes) if plan.session is not None else [],
     )
     if report.lost:
         generated = {(op.method, op.path) for op in plan.operations}

@@ -61,6 +61,8 @@ class SdkProject(Project):
         self._render("_runtime.py.jinja", package / "_runtime.py")
         self._render("_lazy.py.jinja", package / "_lazy.py")
         self._render("sdk_readme.md.jinja", package / "README.md")
+        if self.plan.session is not None:
+            self._render("session.py.jinja", package / "session.py", session=self.plan.session)
         write_reference(self.env, self.plan, package, openapi=self.openapi)
         (package / "py.typed").write_text("", encoding=self.config.file_encoding)
 

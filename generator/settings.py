@@ -24,12 +24,24 @@ class ErrorModel:
     message_field: str
 
 
+#: How iter()/aiter() find the next page (``pagination.style``).
+PAGINATION_STYLES = ("cursor", "page_number", "next_url")
+
+
 @dataclass(frozen=True)
 class Pagination:
+    """Which operations get iter()/aiter() and how they walk pages (see config.yaml)."""
+
     cursor_param: str
     next_cursor_field: str
     exclude: tuple[str, ...]
     expect: tuple[str, ...]
+    #: ``cursor`` (cursor_param + next_cursor_field), ``page_number`` (page_param counted up
+    #: while next_field is set: DRF's count/next/previous/results) or ``next_url`` (follow the
+    #: absolute URL in next_field, as DRF's or any link-style API gives it).
+    style: str = "cursor"
+    page_param: str = "page"
+    next_field: str = "next"
 
 
 @dataclass(frozen=True)
@@ -93,6 +105,8 @@ class Settings:
     exclude: tuple[str, ...] = ()
     #: Property names that are never secret although they match a secret pattern.
     public_fields: frozenset[str] = frozenset()
+    #: The ``session:`` section (a generated SessionClient; see generator/session.py), or None.
+    session: dict[str, Any] | None = None
     #: ``--strict``: today's refusals (openapi-spec-validator, every oddity refused).
     strict_mode: bool = False
 
@@ -132,6 +146,20 @@ def _paths(data: dict[str, Any], key: str, where: str) -> tuple[str, ...]:
     return values
 
 
+def _pagination_style(raw: dict[str, Any], where: str) -> dict[str, str]:
+    """The optional ``style``, ``page_param`` and ``next_field`` keys of ``pagination``."""
+    found: dict[str, str] = {}
+    for key in ("style", "page_param", "next_field"):
+        if key in raw:
+            found[key] = _require(raw, key, str, where)
+    style = found.get("style", "cursor")
+    if style not in PAGINATION_STYLES:
+        raise GenerationError(
+            f"{where}: 'style' must be one of {', '.join(PAGINATION_STYLES)}, got {style!r}"
+        )
+    return found
+
+
 def load_settings(path: Path = DEFAULT_CONFIG) -> Settings:
     """Read and check the config; every key is required so nothing depends on hidden defaults."""
     where = str(path)
@@ -160,6 +188,7 @@ def load_settings(path: Path = DEFAULT_CONFIG) -> Settings:
         ),
         exclude=_strings(raw_pagination, "exclude", f"{where}: pagination"),
         expect=_strings(raw_pagination, "expect", f"{where}: pagination"),
+        **_pagination_style(raw_pagination, f"{where}: pagination"),
     )
     raw_update = _require(data, "update", dict, where)
     update = UpdateSettings(
@@ -191,8 +220,12 @@ def load_settings(path: Path = DEFAULT_CONFIG) -> Settings:
     for key, values in optional_lists.items():
         if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
             raise GenerationError(f"{where}: {key!r} must be a list of strings")
+    session = data.get("session")
+    if session is not None and not isinstance(session, dict):
+        raise GenerationError(f"{where}: 'session' must be a mapping (or left out)")
     return Settings(
         path=path,
+        session=session,
         package_name=_require(data, "package_name", str, where),
         header=_require(data, "header", str, where),
         openapi_python_client=_require(data, "openapi_python_client", dict, where),

@@ -13,6 +13,7 @@ dir, outside the tree, which makes repeated runs faster).
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import subprocess
 import sys
@@ -57,9 +58,12 @@ for model in models.__all__:
 MYPY_CACHE = Path(tempfile.gettempdir()) / "items-sdk-generator-mypy-cache"
 
 
-def _run(command: list[str], cwd: Path, timeout: float, what: str) -> None:
+def _run(
+    command: list[str], cwd: Path, timeout: float, what: str, extra: dict[str, str] | None = None
+) -> None:
     env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
     env.pop("PYTHONPATH", None)
+    env.update(extra or {})
     try:
         result = subprocess.run(
             command, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout, check=False
@@ -81,7 +85,17 @@ def verify_imports(package_dir: Path, settings: Settings) -> None:
     )
 
 
+def _session_layer_path() -> dict[str, str]:
+    """MYPYPATH holding ``sdk_session`` (a generated session.py imports it; an editable install's
+    import hook is invisible to mypy)."""
+    spec = importlib.util.find_spec("sdk_session")
+    if spec is None or spec.origin is None:
+        return {}
+    return {"MYPYPATH": str(Path(spec.origin).resolve().parent.parent)}
+
+
 def verify_types(package_dir: Path, settings: Settings) -> None:
+    extra = _session_layer_path() if (package_dir / "session.py").is_file() else {}
     _run(
         [
             sys.executable,
@@ -98,4 +112,5 @@ def verify_types(package_dir: Path, settings: Settings) -> None:
         cwd=package_dir.parent,
         timeout=settings.verify_timeout_seconds,
         what="mypy --strict on the generated package",
+        extra=extra,
     )

@@ -398,7 +398,7 @@ def test_init_guesses_pagination_and_error_model(tmp_path: Path) -> None:
         "code_field": "code",
         "message_field": "detail",
     }
-    assert "--output shop_sdk" in out
+    assert f"--output {(tmp_path / 'shop_sdk').as_posix()}" in out  # beside its config
     code, _, err = _run("--spec", path, "--config", config_path, "--output", tmp_path / "shop_sdk")
     assert code == 0, err
 
@@ -459,12 +459,19 @@ def test_a_drf_simplejwt_document_generates_from_init_alone(tmp_path: Path) -> N
     config = tmp_path / "drf.generator.yaml"
     code, out, err = _run("init", "--spec", spec, "--package", "drf_sdk", "--config", config)
     assert code == 0, err
-    assert "pagination: off" in out and "error model: none" in out
+    assert "pagination: page numbers (`page`, while `next` is set) for items.items_list" in out
+    assert "error model: none" in out and "session: login " in out
     code, out, err = _run(
         "--spec", spec, "--config", config, "--output", tmp_path / "drf_sdk", "--report", "json"
     )
     assert code == 0, err
-    assert json.loads(out)["operations"]["generated"] == 6
+    report = json.loads(out)
+    assert report["operations"]["generated"] == 6
+    assert (report["paginated"], report["pagination_style"]) == (
+        ["items.items_list"],
+        "page_number",
+    )
+    assert any(line.endswith("(inferred)") for line in report["session"])
     probe = textwrap.dedent(
         """
         import sys

@@ -1,0 +1,75 @@
+# Generated from examples/drf/spec/openapi.yaml by `python -m generator`; do not edit by hand.
+# ruff: noqa: E501, B008, RUF001, RUF002, RUF003, RUF100
+# mypy: disable-error-code="redundant-cast"
+"""DRF upstream (tests) SDK, generated from its OpenAPI document (API version 1.0.0).
+
+Usage::
+
+    import drf_sdk as sdk
+
+    client = sdk.AuthenticatedClient(base_url="https://api.example", token="...")
+    result = sdk.items.items_list(client, ...)
+
+Operations are grouped by tag, one namespace each:
+``sdk.items`` (items_list, items_retrieve),
+``sdk.token`` (token_create, token_refresh_create).
+Every operation is called as ``op(client, *, params...)`` and also offers ``op.asyncio``,
+``op.detailed`` and ``op.asyncio_detailed``; error statuses raise ``sdk.errors.ApiError``
+subclasses, and no answer ``sdk.errors.ApiConnectionError``; every SDK exception is an
+``sdk.SdkError``. Nothing is imported until an attribute is used, so
+``import drf_sdk`` is cheap.
+"""
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from . import api, errors, models, types
+    from .api import items, token
+    from .client import AuthenticatedClient, Client
+    from .errors import ApiConnectionError, ApiError, ApiTimeoutError, SdkError
+    from .session import SessionClient
+    from .types import UNSET, Response, Unset
+else:
+    from ._lazy import attach
+
+    __getattr__, __dir__ = attach(
+        __name__,
+        {
+            "api": ".api",
+            "ApiConnectionError": ".errors:ApiConnectionError",
+            "ApiError": ".errors:ApiError",
+            "ApiTimeoutError": ".errors:ApiTimeoutError",
+            "AuthenticatedClient": ".client:AuthenticatedClient",
+            "Client": ".client:Client",
+            "errors": ".errors",
+            "models": ".models",
+            "Response": ".types:Response",
+            "SdkError": ".errors:SdkError",
+            "SessionClient": ".session:SessionClient",
+            "types": ".types",
+            "UNSET": ".types:UNSET",
+            "Unset": ".types:Unset",
+            "items": ".api.items",
+            "token": ".api.token",
+        },
+    )
+    del attach
+
+__all__ = [
+    "UNSET",
+    "ApiConnectionError",
+    "ApiError",
+    "ApiTimeoutError",
+    "AuthenticatedClient",
+    "Client",
+    "Response",
+    "SdkError",
+    "SessionClient",
+    "Unset",
+    "api",
+    "errors",
+    "items",
+    "models",
+    "token",
+    "types",
+]

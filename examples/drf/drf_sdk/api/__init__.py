@@ -1,0 +1,25 @@
+# Generated from examples/drf/spec/openapi.yaml by `python -m generator`; do not edit by hand.
+# ruff: noqa: E501, B008, RUF001, RUF002, RUF003, RUF100
+# mypy: disable-error-code="redundant-cast"
+"""One subpackage per tag; ``sdk.<tag>`` is the same object as ``sdk.api.<tag>``."""
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from . import items, token
+else:
+    from .._lazy import attach
+
+    __getattr__, __dir__ = attach(
+        __name__,
+        {
+            "items": ".items",
+            "token": ".token",
+        },
+    )
+    del attach
+
+__all__ = [
+    "items",
+    "token",
+]

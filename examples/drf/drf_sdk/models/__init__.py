@@ -1,0 +1,32 @@
+# Generated from examples/drf/spec/openapi.yaml by `python -m generator`; do not edit by hand.
+# ruff: noqa: E501, B008, RUF001, RUF002, RUF003, RUF100
+# mypy: disable-error-code="redundant-cast"
+"""The spec's schemas as attrs classes (and enums), each imported only when first used."""
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .item import Item
+    from .paginated_item_list import PaginatedItemList
+    from .token_obtain_pair import TokenObtainPair
+    from .token_refresh import TokenRefresh
+else:
+    from .._lazy import attach
+
+    __getattr__, __dir__ = attach(
+        __name__,
+        {
+            "Item": ".item:Item",
+            "PaginatedItemList": ".paginated_item_list:PaginatedItemList",
+            "TokenObtainPair": ".token_obtain_pair:TokenObtainPair",
+            "TokenRefresh": ".token_refresh:TokenRefresh",
+        },
+    )
+    del attach
+
+__all__ = [
+    "Item",
+    "PaginatedItemList",
+    "TokenObtainPair",
+    "TokenRefresh",
+]

@@ -1,0 +1,110 @@
+# Generated from examples/drf/spec/openapi.yaml by `python -m generator`; do not edit by hand.
+# ruff: noqa: E501, B008, RUF001, RUF002, RUF003, RUF100
+# mypy: disable-error-code="redundant-cast"
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, NotRequired, Self, TypedDict, cast
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..errors import PARSE_ERRORS, InvalidData
+from ..types import UNSET, Unset, extra_repr
+
+
+@_attrs_define
+class Item:
+    """The ``Item`` schema.
+
+    Attributes:
+        id (int):
+        name (str):
+        price (float):
+        tags (list[str] | Unset):
+    """
+
+    id: int
+    name: str
+    price: float
+    tags: list[str] | Unset = UNSET
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict, repr=extra_repr)
+
+    def to_dict(self) -> dict[str, Any]:
+        """This object as JSON-compatible data."""
+        id = self.id
+
+        name = self.name
+
+        price = self.price
+
+        tags: list[str] | Unset = UNSET
+        if not isinstance(self.tags, Unset):
+            tags = self.tags
+
+        _field_dict: dict[str, Any] = {}
+        _field_dict.update(self.additional_properties)
+        _field_dict["id"] = id
+        _field_dict["name"] = name
+        _field_dict["price"] = price
+        if tags is not UNSET:
+            _field_dict["tags"] = tags
+        return _field_dict
+
+    @classmethod
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        """Build an instance from JSON data; raises ``errors.InvalidData`` naming the bad field."""
+        if not isinstance(src_dict, Mapping):
+            raise InvalidData(
+                cls.__name__, None, f"expected an object, got {type(src_dict).__name__}"
+            )
+        _data = dict(src_dict)
+        _field = ""
+        try:
+            _field = "id"
+            id = _data.pop("id")
+
+            _field = "name"
+            name = _data.pop("name")
+
+            _field = "price"
+            price = _data.pop("price")
+
+            _field = "tags"
+            tags = cast(list[str], _data.pop("tags", UNSET))
+
+        except PARSE_ERRORS as exc:
+            raise InvalidData.wrap(cls.__name__, _field, exc) from exc
+        _instance = cls(
+            id=id,
+            name=name,
+            price=price,
+            tags=tags,
+        )
+        _instance.additional_properties = _data
+        return _instance
+
+    @property
+    def additional_keys(self) -> list[str]:
+        """Names of the properties the schema does not declare."""
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties
+
+
+#: ``Item`` as the plain dict an operation also accepts (JSON names and values).
+class ItemDict(TypedDict):
+    id: int
+    name: str
+    price: float
+    tags: NotRequired[list[str]]

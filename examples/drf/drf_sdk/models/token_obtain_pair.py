@@ -1,0 +1,107 @@
+# Generated from examples/drf/spec/openapi.yaml by `python -m generator`; do not edit by hand.
+# ruff: noqa: E501, B008, RUF001, RUF002, RUF003, RUF100
+# mypy: disable-error-code="redundant-cast"
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Self, TypedDict
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..errors import PARSE_ERRORS, InvalidData
+from ..types import extra_repr, secret_repr
+
+
+@_attrs_define
+class TokenObtainPair:
+    """The ``TokenObtainPair`` schema.
+
+    Attributes:
+        username (str):
+        password (str):
+        access (str):
+        refresh (str):
+    """
+
+    username: str
+    password: str = _attrs_field(repr=secret_repr)
+    access: str = _attrs_field(repr=secret_repr)
+    refresh: str = _attrs_field(repr=secret_repr)
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict, repr=extra_repr)
+
+    def to_dict(self) -> dict[str, Any]:
+        """This object as JSON-compatible data."""
+        username = self.username
+
+        password = self.password
+
+        access = self.access
+
+        refresh = self.refresh
+
+        _field_dict: dict[str, Any] = {}
+        _field_dict.update(self.additional_properties)
+        _field_dict["username"] = username
+        _field_dict["password"] = password
+        _field_dict["access"] = access
+        _field_dict["refresh"] = refresh
+        return _field_dict
+
+    @classmethod
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        """Build an instance from JSON data; raises ``errors.InvalidData`` naming the bad field."""
+        if not isinstance(src_dict, Mapping):
+            raise InvalidData(
+                cls.__name__, None, f"expected an object, got {type(src_dict).__name__}"
+            )
+        _data = dict(src_dict)
+        _field = ""
+        try:
+            _field = "username"
+            username = _data.pop("username")
+
+            _field = "password"
+            password = _data.pop("password")
+
+            _field = "access"
+            access = _data.pop("access")
+
+            _field = "refresh"
+            refresh = _data.pop("refresh")
+
+        except PARSE_ERRORS as exc:
+            raise InvalidData.wrap(cls.__name__, _field, exc) from exc
+        _instance = cls(
+            username=username,
+            password=password,
+            access=access,
+            refresh=refresh,
+        )
+        _instance.additional_properties = _data
+        return _instance
+
+    @property
+    def additional_keys(self) -> list[str]:
+        """Names of the properties the schema does not declare."""
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties
+
+
+#: ``TokenObtainPair`` as the plain dict an operation also accepts (JSON names and values).
+class TokenObtainPairDict(TypedDict):
+    username: str
+    password: str
+    access: str
+    refresh: str

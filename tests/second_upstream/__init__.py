@@ -1,0 +1,1 @@
+"""The second upstream (Django REST framework + SimpleJWT) through its generated SDK, drf_sdk."""
