@@ -101,15 +101,19 @@ async def test_storm_of_500_tasks_on_an_expired_token(drf: DrfUpstream) -> None:
             except Exception as exc:  # counted, not raised: the assertion says how many
                 failures.append(exc)
 
+        started = time.monotonic()
         with anyio.fail_after(60):
             async with anyio.create_task_group() as group:
                 for _ in range(500):
                     group.start_soon(call)
+        lasted = time.monotonic() - started
     assert failures == [] and counts == [45] * 500
     served = drf.counters()
-    assert served.get(f"{ITEMS} 401", 0) == 0 and served.get(f"{REFRESH} 401", 0) == 0
-    # A storm longer than a token lives may need a renewal per lifetime: at most a few.
-    assert 1 <= served.get(f"{REFRESH} 200", 0) <= 5
+    assert served.get(f"{ITEMS} 200") == 500 and served.get(f"{REFRESH} 401", 0) == 0
+    # 401s served are not asserted: on a loaded machine a floored 1-2 s token can die in
+    # gunicorn's queue; what counts is that each was resent and no call failed (above).
+    # A storm longer than a token lives needs a renewal per (at least 1 s) lifetime at most.
+    assert 1 <= served.get(f"{REFRESH} 200", 0) <= int(lasted) + 2
 
 
 def test_generated_session_refuses_wrong_credentials_and_calls_without_login(
