@@ -158,7 +158,7 @@ def test_kill_9_of_the_lock_holder_during_a_slow_refresh(
     workers.go([holder])
     _wait_for(lambda: upstream.control.counters().requests["refresh"] >= 1, 20, "the refresh")
     lock_client = redis.Redis.from_url(redis_server.url)
-    assert lock_client.exists(f"{prefix}:lock")
+    assert lock_client.exists(f"{{{prefix}}}:lock")
     lock_client.close()
     workers.go(others)
     time.sleep(0.2)  # they queue on the lock
