@@ -18,6 +18,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -25,6 +26,9 @@ from pathlib import Path
 from typing import Any
 
 import redis
+from redis.crc import key_slot
+
+from sdk_session.stores.redis import RedisTokenStore
 
 START_TIMEOUT = 15.0
 SERVICE = "items-primary"
@@ -99,7 +103,7 @@ class Node:
     def url(self) -> str:
         return f"redis://127.0.0.1:{self.port}/0"
 
-    def client(self, timeout: float = 2.0) -> redis.Redis:
+    def client(self, timeout: float = 2.0) -> Any:  # untyped commands: CLUSTER, SENTINEL
         return redis.Redis(host="127.0.0.1", port=self.port, socket_timeout=timeout)
 
     def start(self, extra: list[str] | None = None) -> None:
@@ -123,6 +127,15 @@ class Node:
         if self.process.poll() is not None:
             raise RuntimeError(f"{self.binaries.name} exited with {self.process.returncode}")
         return True
+
+    def pause(self) -> None:
+        """``SIGSTOP``: a stalled host (long GC, swapping, a congested link)."""
+        if self.process is not None:
+            self.process.send_signal(signal.SIGSTOP)
+
+    def resume(self) -> None:
+        if self.process is not None:
+            self.process.send_signal(signal.SIGCONT)
 
     def kill(self) -> None:
         """``kill -9``: no goodbye to replicas or clients."""
@@ -185,7 +198,7 @@ class SentinelGroup:
     def primary(self) -> Node:
         """The data node the Sentinels currently name as primary."""
         with contextlib.closing(self.sentinels[0].client()) as client:
-            host, port = client.execute_command("SENTINEL", "get-master-addr-by-name", SERVICE)
+            _, port = client.execute_command("SENTINEL", "get-master-addr-by-name", SERVICE)
         return next(node for node in self.data if node.port == int(port))
 
     def healthy(self) -> bool:
@@ -194,7 +207,11 @@ class SentinelGroup:
         for sentinel in self.sentinels:
             with contextlib.closing(sentinel.client()) as client:
                 info = client.execute_command("SENTINEL", "master", SERVICE)
-                fields = dict(zip(info[::2], info[1::2], strict=True)) if isinstance(info, list) else info
+                fields = (
+                    dict(zip(info[::2], info[1::2], strict=True))
+                    if isinstance(info, list)
+                    else info
+                )
                 fields = {_text(k): _text(v) for k, v in fields.items()}
                 if fields["flags"] != "master" or int(fields["num-other-sentinels"]) < 2:
                     return False
@@ -206,12 +223,19 @@ class SentinelGroup:
         primary = self.primary()
         return primary.process is not None and in_sync(primary)
 
-    def kill_primary(self) -> Node:
+    def primary_of(self, key: str) -> Node:
+        return self.primary()
+
+    def replica_of(self, key: str) -> Node:
+        primary = self.primary()
+        return next(node for node in self.data if node is not primary)
+
+    def kill_primary_of(self, key: str) -> Node:
         victim = self.primary()
         victim.kill()
         return victim
 
-    def restore(self, victim: Node, timeout: float = 30.0) -> None:
+    def restore(self, victim: Node, key: str = "", timeout: float = 30.0) -> None:
         """Wait for the failover, restart ``victim`` as the new primary's replica, wait for sync."""
         wait_until(lambda: self.primary() is not victim, timeout, "the Sentinel failover")
         primary = self.primary()
@@ -273,7 +297,7 @@ class Cluster:
 
     def primary_of(self, key: str) -> Node:
         """The live node that serves ``key``'s slot as primary."""
-        slot = redis.cluster.key_slot(key.encode())
+        slot = key_slot(key.encode())
         for node in self._live():
             with contextlib.closing(node.client()) as client:
                 for start, end, owner, *_ in client.execute_command("CLUSTER SLOTS"):
@@ -281,6 +305,15 @@ class Cluster:
                         port = int(owner[1])
                         return next(n for n in self.nodes if n.port == port)
         raise RuntimeError(f"no live node knows slot {slot}")
+
+    def replica_of(self, key: str) -> Node:
+        """The live replica of ``key``'s primary."""
+        primary = self.primary_of(key)
+        for node in self._live():
+            role = _role(node)
+            if _text(role[0]) == "slave" and int(role[2]) == primary.port:
+                return node
+        raise RuntimeError(f"no live replica of the primary on port {primary.port}")
 
     def healthy(self) -> bool:
         for node in self._live():
@@ -336,15 +369,17 @@ def _form_with_commands(nodes: list[Node]) -> None:
         with contextlib.closing(primary.client()) as client:
             node_id = _text(client.execute_command("CLUSTER MYID"))
         with contextlib.closing(replica.client()) as client:
-            wait_until(
-                lambda c=client, n=node_id: bool(c.execute_command("CLUSTER REPLICATE", n)),
-                START_TIMEOUT,
-                "a replica to attach",
-            )
+
+            def attach(client: Any = client, node_id: str = node_id) -> bool:
+                return bool(client.execute_command("CLUSTER REPLICATE", node_id))
+
+            wait_until(attach, START_TIMEOUT, "a replica to attach")
 
 
 @contextlib.contextmanager
-def redis_cluster(binaries: Binaries, folder: Path, *, node_timeout_ms: int = 1000) -> Iterator[Cluster]:
+def redis_cluster(
+    binaries: Binaries, folder: Path, *, node_timeout_ms: int = 1000
+) -> Iterator[Cluster]:
     args = [
         "--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf",
         "--cluster-node-timeout", str(node_timeout_ms), "--cluster-require-full-coverage", "no",
@@ -367,6 +402,36 @@ def redis_cluster(binaries: Binaries, folder: Path, *, node_timeout_ms: int = 10
         yield cluster
     finally:
         cluster.stop()
+
+
+def stall_replica(primary: Node, replica: Node, seconds: float) -> threading.Timer:
+    """Stall ``replica`` and cut its link for ``seconds``, as a congested host would.
+
+    Writes the primary takes meanwhile reach only its backlog: the replica gets
+    them when it resumes and reconnects, or never if the primary dies first.
+    """
+    replica.pause()
+    with contextlib.closing(primary.client()) as client:
+        client.execute_command("CLIENT KILL", "TYPE", "replica")
+    timer = threading.Timer(seconds, replica.resume)
+    timer.start()
+    return timer
+
+
+def open_store(spec: dict[str, Any], **options: Any) -> RedisTokenStore:
+    """The store a spec (``kind``, ``url`` or ``sentinels``, ``prefix``, options) describes."""
+    settings = {key: spec[key] for key in STORE_OPTIONS if key in spec}
+    settings.update(options)
+    if spec["kind"] == "sentinel":
+        sentinels = [(str(host), int(port)) for host, port in spec["sentinels"]]
+        return RedisTokenStore(
+            sentinels=sentinels, service_name=SERVICE, prefix=spec["prefix"], **settings
+        )
+    cluster = spec["kind"] == "cluster"
+    return RedisTokenStore(spec["url"], cluster=cluster, prefix=spec["prefix"], **settings)
+
+
+STORE_OPTIONS = ("lease", "socket_timeout", "wait_replicas", "wait_timeout")
 
 
 # -- one Redis ------------------------------------------------------------------------
