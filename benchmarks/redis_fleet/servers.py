@@ -119,8 +119,12 @@ class Node:
         self.process = subprocess.Popen(
             command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
         )
-        with contextlib.closing(self.client(1.0)) as probe:
-            wait_until(lambda: self._alive() and bool(probe.ping()), START_TIMEOUT, "PING")
+        try:
+            with contextlib.closing(self.client(1.0)) as probe:
+                wait_until(lambda: self._alive() and bool(probe.ping()), START_TIMEOUT, "PING")
+        except BaseException:
+            self.stop()
+            raise
 
     def _alive(self) -> bool:
         assert self.process is not None
@@ -218,6 +222,11 @@ class SentinelGroup:
                 if int(fields["num-slaves"]) < 1:
                     return False
                 ports.add(int(fields["port"]))
+                replicas = client.execute_command("SENTINEL", "replicas", SERVICE)
+                for entry in replicas:  # parsed by redis-py: one dict per replica
+                    flags = {_text(k): _text(v) for k, v in entry.items()}["flags"]
+                    if flags != "slave":  # s_down, disconnected...
+                        return False
         if len(ports) != 1:
             return False
         primary = self.primary()

@@ -111,10 +111,11 @@ def failover_trial(
             stall = stall_replica(fleet.primary_of(key), fleet.replica_of(key), STALL)
         client.renew()
         victim = fleet.kill_primary_of(key)
-        if stall is not None:
-            stall.join()
         killed = time.monotonic()
         kill_delay = killed - timed.saved_at
+        if stall is not None:
+            stall.join()  # the replica resumes, finds its primary gone
+        unconfirmed = len(timed.unconfirmed)  # later saves find no replica until the restore
         http = client.get_httpx_client()
         window = RECOVERY_TIMEOUT
         renewed = False
@@ -144,7 +145,7 @@ def failover_trial(
         window_s=window,
         unavailable=unavailable,
         other_failures=other,
-        unconfirmed=len(timed.unconfirmed),
+        unconfirmed=unconfirmed,
         reuse_detected=counters.reuse_detected,
         relogins=counters.logins - 1,
     )
@@ -228,12 +229,12 @@ def soak(
     key = session_key(prefix)
     victim = fleet.kill_primary_of(key)
     killed_at.append(time.monotonic())
+    fleet.restore(victim, key)  # restarted once the failover is done, as an operator would
     for worker in workers:
         worker.join(seconds + 30)
     for client in clients:
         client.close()
         client.store.close()  # type: ignore[attr-defined]
-    fleet.restore(victim, key)
     counters = control.counters()
     result.refreshes = counters.refreshes
     result.reuse_detected = counters.reuse_detected

@@ -183,7 +183,8 @@ class RedisTokenStore:
             holder then loses the lock like a dead one).
         socket_timeout: Seconds each Redis call may take (``StoreUnavailable`` after).
         wait_replicas: Replicas that must hold a save before it is used
-            (``WAIT``). ``None``: 1 when the primary has a connected replica, else 0.
+            (``WAIT``). ``None``: 1 behind Sentinel, 1 on a cluster whose slot
+            has replicas, 1 on a single Redis with a connected replica, else 0.
             0 turns the wait off.
         wait_timeout: Seconds a save waits for them, less than ``socket_timeout``
             (default: 1 s, or half the socket timeout when that is shorter).
@@ -446,14 +447,14 @@ class RedisTokenStore:
             except Exception as exc:
                 _log.error("on_unreplicated callback failed: %s", type(exc).__name__)
 
-    def _wanted(self, role: Any) -> int:
-        if self.wait_replicas is not None:
-            return self.wait_replicas
-        return min(_replicas_of(role), 1)
-
-    def _write(self, primary: Any, args: list[Any]) -> tuple[list[Any], int]:
-        role = primary.execute_command("ROLE") if self.wait_replicas is None else None
-        wanted = self._wanted(role)
+    def _write(self, client: Any, args: list[Any]) -> tuple[list[Any], int]:
+        primary = self._topology.primary_for(client, self._session_key)
+        wanted = self.wait_replicas
+        if wanted is None:
+            replicas = self._topology.has_replicas(client, self._session_key)
+            if replicas is None:
+                replicas = _replicas_of(primary.execute_command("ROLE")) > 0
+            wanted = 1 if replicas else 0
         pipe = primary.pipeline(transaction=False)
         pipe.execute_command("EVAL", *args)
         if wanted > 0:  # on the connection that wrote: WAIT counts its writes
@@ -467,20 +468,25 @@ class RedisTokenStore:
 
         def write() -> tuple[list[Any], int]:
             try:
-                return self._write(self._topology.primary_for(client, self._session_key), args)
+                return self._write(client, args)
             except self._unavailable:
                 # a cluster may have failed over: re-read its slots and try the new primary
                 if self._topology.kind != "cluster":
                     raise
                 self._topology.forget_primary(client)
-                return self._write(self._topology.primary_for(client, self._session_key), args)
+                return self._write(client, args)
 
         replies, wanted = self._call("saving", write)
         return self._saved(tokens, replies, wanted)
 
-    async def _awrite(self, primary: Any, args: list[Any]) -> tuple[list[Any], int]:
-        role = await primary.execute_command("ROLE") if self.wait_replicas is None else None
-        wanted = self._wanted(role)
+    async def _awrite(self, client: Any, args: list[Any]) -> tuple[list[Any], int]:
+        primary = await self._topology.aprimary_for(client, self._session_key)
+        wanted = self.wait_replicas
+        if wanted is None:
+            replicas = self._topology.has_replicas(client, self._session_key)
+            if replicas is None:
+                replicas = _replicas_of(await primary.execute_command("ROLE")) > 0
+            wanted = 1 if replicas else 0
         pipe = primary.pipeline(transaction=False)
         pipe.execute_command("EVAL", *args)
         if wanted > 0:
@@ -494,16 +500,12 @@ class RedisTokenStore:
 
         async def write() -> tuple[list[Any], int]:
             try:
-                return await self._awrite(
-                    await topology.aprimary_for(client, self._session_key), args
-                )
+                return await self._awrite(client, args)
             except self._unavailable:
                 if topology.kind != "cluster":
                     raise
                 await topology.aforget_primary(client)
-                return await self._awrite(
-                    await topology.aprimary_for(client, self._session_key), args
-                )
+                return await self._awrite(client, args)
 
         replies, wanted = await self._acall("saving", write)
         return self._saved(tokens, replies, wanted)

@@ -121,6 +121,21 @@ class Topology:
             return client
         return client.get_redis_connection(client.get_node_from_key(key))
 
+    def has_replicas(self, client: Any, key: str) -> bool | None:
+        """Whether the deployment keeps replicas of ``key``; ``None``: ask the primary.
+
+        A Sentinel deployment exists to fail over to replicas, and a cluster's
+        slot map lists the replicas of each slot, so neither depends on whether
+        a replica happens to be connected at this moment (then is when waiting
+        matters, and when not being able to should be reported).
+        """
+        if self.kind == "sentinel":
+            return True
+        if self.kind == "cluster":
+            slots = client.nodes_manager.slots_cache.get(client.keyslot(key)) or ()
+            return len(slots) > 1
+        return None
+
     def forget_primary(self, client: Any) -> None:
         """After a failed save: re-read the cluster's slot map (failover, resharding)."""
         if self.kind == "cluster":

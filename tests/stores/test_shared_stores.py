@@ -15,6 +15,7 @@ import httpx
 import pytest
 import redis
 
+from benchmarks.redis_fleet.servers import open_store as redis_store
 from reference_server.testing import Upstream
 from sdk_session import FileTokenStore, SessionAuth, SessionExpired, TokenStore
 from sdk_session.stores import RedisTokenStore
@@ -37,7 +38,7 @@ def store_spec(kind: str, request: pytest.FixtureRequest, tmp_path: Path, **extr
 def open_store(spec: dict[str, Any]) -> TokenStore:
     if spec["kind"] == "file":
         return FileTokenStore(spec["path"])
-    return RedisTokenStore(spec["url"], prefix=spec["prefix"], lease=float(spec.get("lease", 10)))
+    return redis_store(spec)
 
 
 def log_in(upstream: Upstream, store: TokenStore, *, access_ttl: float) -> None:
