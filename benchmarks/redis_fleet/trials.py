@@ -160,6 +160,7 @@ class SoakResult:
     first_failure_s: float | None = None  # after the kill
     last_failure_s: float | None = None
     slowest_failure_s: float = 0.0
+    timeline: list[tuple[float, str, float]] = field(default_factory=list)  # since kill
     refreshes: int = 0
     reuse_detected: int = 0
     relogins: int = 0
@@ -213,6 +214,7 @@ def soak(
                     result.slowest_failure_s = max(result.slowest_failure_s, ended - begun)
                     if killed_at:
                         since = ended - killed_at[0]
+                        result.timeline.append((since, kind, ended - begun))
                         if result.first_failure_s is None:
                             result.first_failure_s = since
                         result.last_failure_s = since

@@ -140,10 +140,19 @@ class ReplicationUnconfirmed:
     generation: int
     wanted: int
     acknowledged: int
-    timeout: float
+    timeout: float  # 0: not waited for, fewer replicas were connected than wanted
 
 
 OnUnreplicated = Callable[[ReplicationUnconfirmed], object]
+
+
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    """How a save deals with replicas: wanted (0: not at all), wait or just report."""
+
+    wanted: int
+    wait: bool
+    connected: int = 0
 
 
 def _text(value: object) -> str:
@@ -263,6 +272,7 @@ class RedisTokenStore:
         self._state = SharedRefreshState()
         self._holder: str | None = None  # our lock token while this process holds the lock
         self._fence: int | None = None  # the generation seen when the lock was taken
+        self._short = False  # the last wait found too few replicas
 
     def _topology_of(
         self,
@@ -406,7 +416,7 @@ class RedisTokenStore:
         fence = "" if self._fence is None else str(self._fence)
         return [_SAVE, 2, self._session_key, self._lock_key, self._holder or "", payload, fence]
 
-    def _saved(self, tokens: TokenSet | None, replies: list[Any], wanted: int) -> TokenSet | None:
+    def _saved(self, tokens: TokenSet | None, replies: list[Any], plan: _Plan) -> TokenSet | None:
         generation = int(_text(replies[0]))
         if generation == -1:
             raise StoreError(
@@ -420,12 +430,14 @@ class RedisTokenStore:
             )
         if self._holder is not None:
             self._fence = generation
-        if wanted > 0:
-            acknowledged = int(_text(replies[1]))
-            if acknowledged < wanted:
+        if plan.wanted > 0:
+            acknowledged = int(_text(replies[1])) if plan.wait else plan.connected
+            if acknowledged < plan.wanted:
+                self._short = True
+                timeout = self.wait_timeout if plan.wait else 0.0
                 self._unreplicated(
                     ReplicationUnconfirmed(
-                        self.prefix, generation, wanted, acknowledged, self.wait_timeout
+                        self.prefix, generation, plan.wanted, acknowledged, timeout
                     )
                 )
         _log.debug("Redis token store %r saved, generation %d", self.prefix, generation)
@@ -433,13 +445,13 @@ class RedisTokenStore:
 
     def _unreplicated(self, event: ReplicationUnconfirmed) -> None:
         _log.warning(
-            "Redis token store %r: generation %d reached %d of %d replicas within %g s; "
+            "Redis token store %r: generation %d reached %d of %d replicas %s; "
             "a failover before they catch up would bring back the spent refresh token",
             event.prefix,
             event.generation,
             event.acknowledged,
             event.wanted,
-            event.timeout,
+            f"within {event.timeout:g} s" if event.timeout else "(not waited for: not connected)",
         )
         if self.on_unreplicated is not None:
             try:
@@ -447,26 +459,45 @@ class RedisTokenStore:
             except Exception as exc:
                 _log.error("on_unreplicated callback failed: %s", type(exc).__name__)
 
-    def _write(self, client: Any, args: list[Any]) -> tuple[list[Any], int]:
-        primary = self._topology.primary_for(client, self._session_key)
+    def _plan(self, has_replicas: bool | None, role: Any) -> _Plan:
+        """How many replicas to wait for; ``role`` is the primary's ``ROLE`` if fetched."""
         wanted = self.wait_replicas
         if wanted is None:
-            replicas = self._topology.has_replicas(client, self._session_key)
-            if replicas is None:
-                replicas = _replicas_of(primary.execute_command("ROLE")) > 0
-            wanted = 1 if replicas else 0
+            if has_replicas is None:
+                has_replicas = _replicas_of(role) > 0
+            wanted = 1 if has_replicas else 0
+        if wanted == 0 or not self._short:
+            return _Plan(wanted, wait=wanted > 0)
+        # The last wait fell short: wait again only once enough replicas are connected,
+        # so a replica that is gone for good does not add the timeout to every save.
+        connected = _replicas_of(role)
+        if connected >= wanted:
+            self._short = False
+            return _Plan(wanted, wait=True)
+        return _Plan(wanted, wait=False, connected=connected)
+
+    def _needs_role(self, has_replicas: bool | None) -> bool:
+        return (self.wait_replicas is None and has_replicas is None) or (
+            self._short and self.wait_replicas != 0
+        )
+
+    def _write(self, client: Any, args: list[Any]) -> tuple[list[Any], _Plan]:
+        primary = self._topology.primary_for(client, self._session_key)
+        has_replicas = self._topology.has_replicas(client, self._session_key)
+        role = primary.execute_command("ROLE") if self._needs_role(has_replicas) else None
+        plan = self._plan(has_replicas, role)
         pipe = primary.pipeline(transaction=False)
         pipe.execute_command("EVAL", *args)
-        if wanted > 0:  # on the connection that wrote: WAIT counts its writes
-            pipe.execute_command("WAIT", wanted, int(self.wait_timeout * 1000))
-        return list(pipe.execute()), wanted
+        if plan.wait:  # on the connection that wrote: WAIT counts its writes
+            pipe.execute_command("WAIT", plan.wanted, int(self.wait_timeout * 1000))
+        return list(pipe.execute()), plan
 
     def save(self, tokens: TokenSet | None) -> TokenSet | None:
         """Write atomically with the next generation, then wait for replicas (lock held)."""
         client = self._sync()
         args = self._save_args(tokens)
 
-        def write() -> tuple[list[Any], int]:
+        def write() -> tuple[list[Any], _Plan]:
             try:
                 return self._write(client, args)
             except self._unavailable:
@@ -476,29 +507,27 @@ class RedisTokenStore:
                 self._topology.forget_primary(client)
                 return self._write(client, args)
 
-        replies, wanted = self._call("saving", write)
-        return self._saved(tokens, replies, wanted)
+        replies, plan = self._call("saving", write)
+        return self._saved(tokens, replies, plan)
 
-    async def _awrite(self, client: Any, args: list[Any]) -> tuple[list[Any], int]:
+    async def _awrite(self, client: Any, args: list[Any]) -> tuple[list[Any], _Plan]:
         primary = await self._topology.aprimary_for(client, self._session_key)
-        wanted = self.wait_replicas
-        if wanted is None:
-            replicas = self._topology.has_replicas(client, self._session_key)
-            if replicas is None:
-                replicas = _replicas_of(await primary.execute_command("ROLE")) > 0
-            wanted = 1 if replicas else 0
+        has_replicas = self._topology.has_replicas(client, self._session_key)
+        needs_role = self._needs_role(has_replicas)
+        role = await primary.execute_command("ROLE") if needs_role else None
+        plan = self._plan(has_replicas, role)
         pipe = primary.pipeline(transaction=False)
         pipe.execute_command("EVAL", *args)
-        if wanted > 0:
-            pipe.execute_command("WAIT", wanted, int(self.wait_timeout * 1000))
-        return list(await pipe.execute()), wanted
+        if plan.wait:
+            pipe.execute_command("WAIT", plan.wanted, int(self.wait_timeout * 1000))
+        return list(await pipe.execute()), plan
 
     async def asave(self, tokens: TokenSet | None) -> TokenSet | None:
         client = self._async()
         args = self._save_args(tokens)
         topology = self._topology
 
-        async def write() -> tuple[list[Any], int]:
+        async def write() -> tuple[list[Any], _Plan]:
             try:
                 return await self._awrite(client, args)
             except self._unavailable:
@@ -507,8 +536,8 @@ class RedisTokenStore:
                 await topology.aforget_primary(client)
                 return await self._awrite(client, args)
 
-        replies, wanted = await self._acall("saving", write)
-        return self._saved(tokens, replies, wanted)
+        replies, plan = await self._acall("saving", write)
+        return self._saved(tokens, replies, plan)
 
     # -- the shared refresh lock -------------------------------------------------
 
