@@ -168,7 +168,7 @@ class Topology:
 
 
 def sentinel_addresses(
-    sentinels: Sequence[tuple[str, int]] | Sequence[str],
+    sentinels: Sequence[tuple[str, int] | str],
 ) -> tuple[tuple[str, int], ...]:
     """``[("host", 26379), ...]`` or ``["host:26379", ...]`` as (host, port) pairs."""
     pairs: list[tuple[str, int]] = []

@@ -112,7 +112,8 @@ def test_failover_right_after_a_refresh_keeps_the_session_with_wait(
     for protected in (healthy, stalled):
         assert (protected.lost, protected.relogins, protected.reuse_detected) == (False, 0, 0)
         assert protected.unconfirmed == 0
-    assert unprotected.lost and unprotected.reuse_detected == 1 and unprotected.relogins == 1
+    # the new primary holds the spent refresh token (reuse detected) or no session at all
+    assert unprotected.lost and unprotected.relogins == 1
 
 
 def test_soak_across_a_sentinel_failover(
@@ -175,8 +176,8 @@ def test_clients_passed_in_are_recognised(
     cluster_fleet: Cluster, sentinel_fleet: SentinelGroup, prefix: str
 ) -> None:
     cluster_client = redis.cluster.RedisCluster.from_url(cluster_fleet.url)
-    sentinel = redis.sentinel.Sentinel(sentinel_fleet.addresses, socket_timeout=2)
-    primary = sentinel.master_for(SERVICE, socket_timeout=2)
+    sentinel = redis.sentinel.Sentinel(sentinel_fleet.addresses, socket_timeout=2)  # type: ignore[no-untyped-call]
+    primary = sentinel.master_for(SERVICE, socket_timeout=2)  # type: ignore[no-untyped-call]
     for client, kind in [(cluster_client, "cluster"), (primary, "sentinel")]:
         store = RedisTokenStore(prefix=prefix, client=client)
         events: list[ReplicationUnconfirmed] = []
@@ -240,7 +241,7 @@ def test_a_holder_whose_lock_vanished_cannot_overwrite_a_newer_session(
 
 
 def test_configuration_errors_are_clear(prefix: str) -> None:
-    cases: list[tuple[dict[str, Any], str]] = [
+    cases: list[tuple[dict[str, Any], str]] = [  # what was given, what the error says
         ({}, "exactly one of"),
         ({"url": "redis://127.0.0.1:1", "sentinels": ["127.0.0.1:2"]}, "exactly one of"),
         ({"sentinels": ["127.0.0.1:2"]}, "service_name"),
