@@ -106,11 +106,12 @@ def failover_trial(
     unavailable = other = 0
     with _client(timed.store, upstream_url) as client:
         client.login(*DEMO)
+        victim = fleet.primary_of(key)  # looked up first: nothing between save and kill
         stall = None
         if lag:
-            stall = stall_replica(fleet.primary_of(key), fleet.replica_of(key), STALL)
+            stall = stall_replica(victim, fleet.replica_of(key), STALL)
         client.renew()
-        victim = fleet.kill_primary_of(key)
+        victim.kill()
         killed = time.monotonic()
         kill_delay = killed - timed.saved_at
         if stall is not None:
