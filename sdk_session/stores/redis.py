@@ -46,7 +46,7 @@ import weakref
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
 from contextlib import AbstractAsyncContextManager, AbstractContextManager
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from ..errors import StoreError, StoreLockTimeout, StoreUnavailable, TokenResponseError
 from ..locks import RefreshLock, RefreshState
@@ -54,6 +54,12 @@ from ..tokens import TokenSet
 from .base import DEFAULT_LOCK_TIMEOUT
 from .file import SharedRefreshState, failure_from_json, failure_to_json
 from .redis_topology import Topology, redis_modules, sentinel_addresses
+
+if TYPE_CHECKING:
+    import redis as redis_sync
+    import redis.asyncio as redis_async
+    import redis.asyncio.cluster
+    import redis.cluster
 
 __all__ = [
     "DEFAULT_LEASE",
@@ -217,8 +223,8 @@ class RedisTokenStore:
         wait_replicas: int | None = None,
         wait_timeout: float | None = None,
         on_unreplicated: OnUnreplicated | None = None,
-        client: Any = None,
-        async_client: Any = None,
+        client: redis_sync.Redis | redis.cluster.RedisCluster | None = None,
+        async_client: redis_async.Redis | redis.asyncio.cluster.RedisCluster | None = None,
     ) -> None:
         redis = redis_modules()
         if wait_timeout is None:
