@@ -1,4 +1,5 @@
-"""``python -m benchmarks.redis_fleet [--trials 20] [--soak 30] [--only sentinel|cluster]``.
+"""``python -m benchmarks.redis_fleet [--trials 20] [--soak 30] [--only sentinel|cluster]
+[--link both|healthy|stalled]``.
 
 Starts a Sentinel group (primary, replica, 3 Sentinels) and a Redis Cluster
 (3 primaries, 3 replicas) on loopback ports and the reference server, then for
@@ -44,9 +45,10 @@ def trial_table(name: str, results: list[TrialResult]) -> Iterator[str]:
     yield f"\n{name}: failover right after a refresh, reuse detection on"
     yield (
         "| replica link | WAIT | trials | lost sessions | re-logins | reuse detected "
-        "| unconfirmed waits | kill after save | failover window | StoreUnavailable seen |"
+        "| unconfirmed waits | kill after save | kills > 50 ms | failover window "
+        "| StoreUnavailable seen |"
     )
-    yield "|---|---|---|---|---|---|---|---|---|---|"
+    yield "|---|---|---|---|---|---|---|---|---|---|---|"
     for lag in (False, True):
         for wait in (True, False):
             rows = [r for r in results if r.wait == wait and r.lag == lag]
@@ -57,6 +59,7 @@ def trial_table(name: str, results: list[TrialResult]) -> Iterator[str]:
                 f"| {sum(r.lost for r in rows)} | {sum(r.relogins for r in rows)} "
                 f"| {sum(r.reuse_detected for r in rows)} | {sum(r.unconfirmed for r in rows)} "
                 f"| {_spread([r.kill_delay_ms for r in rows], 'ms')} "
+                f"| {sum(r.kill_delay_ms > 50 for r in rows)} "
                 f"| {_spread([r.window_s for r in rows], 's', 2)} "
                 f"| {sum(r.unavailable for r in rows)} |"
             )
@@ -66,7 +69,7 @@ def run_fleet(
     name: str, fleet: Fleet, url: str, control: Control, args: argparse.Namespace
 ) -> None:
     results: list[TrialResult] = []
-    for lag in (False, True):
+    for lag in {"both": (False, True), "healthy": (False,), "stalled": (True,)}[args.link]:
         for index in range(args.trials):
             for wait in (True, False):
                 prefix = f"bench:{uuid.uuid4().hex}"
@@ -104,6 +107,7 @@ def main() -> int:
     parser.add_argument("--trials", type=int, default=20, help="trials per row (default 20)")
     parser.add_argument("--soak", type=float, default=30.0, help="soak seconds (0: none)")
     parser.add_argument("--only", choices=["sentinel", "cluster"], default=None)
+    parser.add_argument("--link", choices=["both", "healthy", "stalled"], default="both")
     args = parser.parse_args()
     binaries: Binaries | None = find_binaries()
     if binaries is None:
