@@ -29,7 +29,7 @@ from reference_server import Control
 
 from ..server import server_process
 from .servers import Binaries, find_binaries, redis_cluster, sentinel_group
-from .trials import Fleet, TrialResult, failover_trial, soak
+from .trials import Fleet, TrialResult, failover_trial, save_latency, soak
 
 
 def _spread(values: list[float], unit: str, digits: int = 1) -> str:
@@ -42,6 +42,8 @@ def _spread(values: list[float], unit: str, digits: int = 1) -> str:
 
 
 def trial_table(name: str, results: list[TrialResult]) -> Iterator[str]:
+    if not results:
+        return
     yield f"\n{name}: failover right after a refresh, reuse detection on"
     yield (
         "| replica link | WAIT | trials | lost sessions | re-logins | reuse detected "
@@ -65,11 +67,28 @@ def trial_table(name: str, results: list[TrialResult]) -> Iterator[str]:
             )
 
 
+def latency_table(name: str, fleet: Fleet) -> Iterator[str]:
+    times = save_latency(fleet, prefix=f"bench:{uuid.uuid4().hex}")
+    yield f"\n{name}: one save (lock held), WAIT on and off interleaved, 100 each"
+    yield "| WAIT | median | p90 | max |"
+    yield "|---|---|---|---|"
+    for wait in (True, False):
+        values = sorted(t * 1000 for t in times[wait])
+        p90 = values[int(len(values) * 0.9)]
+        yield (
+            f"| {'on' if wait else 'off'} | {statistics.median(values):.2f} ms "
+            f"| {p90:.2f} ms | {values[-1]:.2f} ms |"
+        )
+
+
 def run_fleet(
     name: str, fleet: Fleet, url: str, control: Control, args: argparse.Namespace
 ) -> None:
+    for line in latency_table(name, fleet):
+        print(line, flush=True)
     results: list[TrialResult] = []
-    for lag in {"both": (False, True), "healthy": (False,), "stalled": (True,)}[args.link]:
+    links = {"both": (False, True), "healthy": (False,), "stalled": (True,), "none": ()}
+    for lag in links[args.link]:
         for index in range(args.trials):
             for wait in (True, False):
                 prefix = f"bench:{uuid.uuid4().hex}"
@@ -107,7 +126,7 @@ def main() -> int:
     parser.add_argument("--trials", type=int, default=20, help="trials per row (default 20)")
     parser.add_argument("--soak", type=float, default=30.0, help="soak seconds (0: none)")
     parser.add_argument("--only", choices=["sentinel", "cluster"], default=None)
-    parser.add_argument("--link", choices=["both", "healthy", "stalled"], default="both")
+    parser.add_argument("--link", choices=["both", "healthy", "stalled", "none"], default="both")
     args = parser.parse_args()
     binaries: Binaries | None = find_binaries()
     if binaries is None:

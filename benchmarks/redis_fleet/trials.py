@@ -243,3 +243,22 @@ def soak(
     result.reuse_detected = counters.reuse_detected
     result.relogins = counters.logins - 1
     return result
+
+
+def save_latency(fleet: Fleet, *, prefix: str, saves: int = 100) -> dict[bool, list[float]]:
+    """Seconds per save with WAIT on and off, interleaved, on a healthy deployment."""
+    tokens = TokenSet.issue(access_token="A", refresh_token="R", expires_in=60, now=1000.0)
+    stores = {
+        wait: open_store(fleet.spec(prefix), wait_replicas=None if wait else 0)
+        for wait in (True, False)
+    }
+    times: dict[bool, list[float]] = {True: [], False: []}
+    for _ in range(saves):
+        for wait, store in stores.items():
+            with store.refresh_lock(5):
+                started = time.perf_counter()
+                store.save(tokens)
+                times[wait].append(time.perf_counter() - started)
+    for store in stores.values():
+        store.close()
+    return times
