@@ -53,3 +53,9 @@ dist: $(STAMP)
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache build *.egg-info dist $(SERVER_DIST)/build $(SERVER_DIST)/*.egg-info
+
+# Failover trials and a soak of the Redis token store on a real Sentinel group and Cluster
+# (about 40 minutes; see docs/redis.md).
+.PHONY: bench-redis
+bench-redis: $(STAMP)
+	$(PY) -m benchmarks.redis_fleet

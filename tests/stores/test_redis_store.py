@@ -39,7 +39,7 @@ def test_records_are_atomic_with_generations_increasing_across_stores(
         assert first.save(None) is None
     assert second.load() is None
     raw = redis.Redis.from_url(redis_server.url)
-    assert sorted(raw.keys(f"{prefix}:*")) == [f"{prefix}:session".encode()]
+    assert sorted(raw.keys(f"{{{prefix}}}:*")) == [f"{{{prefix}}}:session".encode()]
     raw.close()
 
 
@@ -63,13 +63,13 @@ def test_lock_times_out_while_another_process_holds_it(
 
 def test_a_dead_holders_lease_expires(redis_server: RedisServer, prefix: str) -> None:
     raw = redis.Redis.from_url(redis_server.url)
-    raw.set(f"{prefix}:lock", "a-holder-that-died", px=400)
+    raw.set(f"{{{prefix}}}:lock", "a-holder-that-died", px=400)
     store = RedisTokenStore(redis_server.url, prefix=prefix)
     started = time.monotonic()
     with store.refresh_lock(5):
         waited = time.monotonic() - started
     assert 0.2 < waited < 1.5
-    assert raw.get(f"{prefix}:lock") is None, "released by its holder"
+    assert raw.get(f"{{{prefix}}}:lock") is None, "released by its holder"
     raw.close()
 
 
@@ -91,7 +91,7 @@ def test_errors_and_repr_never_show_tokens_or_passwords(
     with store.refresh_lock(5):
         store.save(TOKENS)
     raw = redis.Redis.from_url(redis_server.url)
-    raw.hset(f"{prefix}:session", "tokens", '{"access_token": "ACCESS-SECRET"')
+    raw.hset(f"{{{prefix}}}:session", "tokens", '{"access_token": "ACCESS-SECRET"')
     with pytest.raises(StoreError) as corrupt:
         store.load()
     assert "SECRET" not in str(corrupt.value)

@@ -15,6 +15,7 @@ import httpx
 import pytest
 import redis
 
+from benchmarks.redis_fleet.servers import open_store as redis_store
 from reference_server.testing import Upstream
 from sdk_session import FileTokenStore, SessionAuth, SessionExpired, TokenStore
 from sdk_session.stores import RedisTokenStore
@@ -37,7 +38,7 @@ def store_spec(kind: str, request: pytest.FixtureRequest, tmp_path: Path, **extr
 def open_store(spec: dict[str, Any]) -> TokenStore:
     if spec["kind"] == "file":
         return FileTokenStore(spec["path"])
-    return RedisTokenStore(spec["url"], prefix=spec["prefix"], lease=float(spec.get("lease", 10)))
+    return redis_store(spec)
 
 
 def log_in(upstream: Upstream, store: TokenStore, *, access_ttl: float) -> None:
@@ -158,7 +159,7 @@ def test_kill_9_of_the_lock_holder_during_a_slow_refresh(
     workers.go([holder])
     _wait_for(lambda: upstream.control.counters().requests["refresh"] >= 1, 20, "the refresh")
     lock_client = redis.Redis.from_url(redis_server.url)
-    assert lock_client.exists(f"{prefix}:lock")
+    assert lock_client.exists(f"{{{prefix}}}:lock")
     lock_client.close()
     workers.go(others)
     time.sleep(0.2)  # they queue on the lock

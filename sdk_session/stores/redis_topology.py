@@ -1,0 +1,185 @@
+"""How the Redis token store reaches the primary: one Redis, Redis Cluster, or Sentinel.
+
+The store needs two things from a deployment: a client for ordinary commands
+(redis-py follows ``MOVED`` redirections and Sentinel's current primary by
+itself) and, for a save, *one connection to the primary that owns the session
+key*, because ``WAIT`` counts the replicas that acknowledged the writes of the
+connection it is sent on. A cluster client would send a keyless ``WAIT`` to
+every primary and add up the answers, so for a cluster the save goes to the
+key's node directly.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import weakref
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit
+
+__all__ = ["Topology", "redis_modules", "where"]
+
+
+def redis_modules() -> Any:
+    """The ``redis`` package, or an ImportError that names the extra."""
+    try:
+        import redis
+        import redis.asyncio
+        import redis.asyncio.cluster
+        import redis.asyncio.sentinel
+        import redis.cluster
+        import redis.sentinel
+    except ImportError as exc:
+        raise ImportError(
+            "RedisTokenStore needs the 'redis' package (redis-py): pip install 'items-sdk[redis]'"
+        ) from exc
+    return redis
+
+
+def where(url: str | None) -> str:
+    """``scheme://host:port/db`` of a Redis URL, never its user name or password."""
+    if url is None:
+        return "the given Redis client"
+    parts = urlsplit(url)
+    host = parts.hostname or parts.path or "localhost"
+    port = f":{parts.port}" if parts.port else ""
+    return f"{parts.scheme}://{host}{port}{parts.path if parts.hostname else ''}"
+
+
+# Keys of a cluster node's connection settings that belong to the cluster client.
+_CLUSTER_ONLY = frozenset({"redis_connect_func"})
+
+
+@dataclass
+class Topology:
+    """One deployment: ``kind`` is ``single``, ``cluster`` or ``sentinel``."""
+
+    kind: str
+    options: dict[str, Any]
+    url: str | None = None
+    sentinels: tuple[tuple[str, int], ...] = ()
+    service_name: str | None = None
+    sentinel_options: dict[str, Any] = field(default_factory=dict)
+    _async_nodes: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[str, Any]] = field(
+        default_factory=weakref.WeakKeyDictionary
+    )
+
+    @classmethod
+    def of_client(cls, client: object, options: dict[str, Any]) -> Topology:
+        redis = redis_modules()
+        clusters = (redis.cluster.RedisCluster, redis.asyncio.cluster.RedisCluster)
+        if isinstance(client, clusters):
+            return cls("cluster", options)
+        pool = getattr(client, "connection_pool", None)
+        sentinel_pools = (
+            redis.sentinel.SentinelConnectionPool,
+            redis.asyncio.sentinel.SentinelConnectionPool,
+        )
+        return cls("sentinel" if isinstance(pool, sentinel_pools) else "single", options)
+
+    def describe(self) -> str:
+        if self.kind == "sentinel" and self.sentinels:
+            hosts = ",".join(f"{host}:{port}" for host, port in self.sentinels)
+            return f"sentinel://{hosts}/{self.service_name}"
+        text = where(self.url)
+        return f"cluster {text}" if self.kind == "cluster" and self.url else text
+
+    # -- building clients -----------------------------------------------------------
+
+    def sync_client(self) -> Any:
+        redis = redis_modules()
+        if self.kind == "sentinel":
+            sentinel = redis.sentinel.Sentinel(
+                list(self.sentinels), sentinel_kwargs=self._sentinel_kwargs(), **self.options
+            )
+            return sentinel.master_for(self.service_name, **self.options)
+        if self.kind == "cluster":
+            return redis.cluster.RedisCluster.from_url(self.url, **self.options)
+        return redis.Redis.from_url(self.url, **self.options)
+
+    def async_client(self) -> Any:
+        redis = redis_modules()
+        if self.kind == "sentinel":
+            sentinel = redis.asyncio.sentinel.Sentinel(
+                list(self.sentinels), sentinel_kwargs=self._sentinel_kwargs(), **self.options
+            )
+            return sentinel.master_for(self.service_name, **self.options)
+        if self.kind == "cluster":
+            return redis.asyncio.cluster.RedisCluster.from_url(self.url, **self.options)
+        return redis.asyncio.Redis.from_url(self.url, **self.options)
+
+    def _sentinel_kwargs(self) -> dict[str, Any]:
+        timeouts = {k: v for k, v in self.options.items() if k.startswith("socket_")}
+        return {**timeouts, **self.sentinel_options}
+
+    # -- the primary connection that owns a key -------------------------------------
+
+    def primary_for(self, client: Any, key: str) -> Any:
+        """A plain client on the primary holding ``key`` (the client itself unless clustered)."""
+        if self.kind != "cluster":
+            return client
+        return client.get_redis_connection(client.get_node_from_key(key))
+
+    def has_replicas(self, client: Any, key: str) -> bool | None:
+        """Whether the deployment keeps replicas of ``key``; ``None``: ask the primary.
+
+        A Sentinel deployment exists to fail over to replicas, and a cluster's
+        slot map lists the replicas of each slot, so neither depends on whether
+        a replica happens to be connected at this moment (then is when waiting
+        matters, and when not being able to should be reported).
+        """
+        if self.kind == "sentinel":
+            return True
+        if self.kind == "cluster":
+            slots = client.nodes_manager.slots_cache.get(client.keyslot(key)) or ()
+            return len(slots) > 1
+        return None
+
+    def forget_primary(self, client: Any) -> None:
+        """After a failed save: re-read the cluster's slot map (failover, resharding)."""
+        if self.kind == "cluster":
+            client.nodes_manager.initialize()
+
+    async def aprimary_for(self, client: Any, key: str) -> Any:
+        if self.kind != "cluster":
+            return client
+        redis = redis_modules()
+        await client.initialize()
+        node = client.get_node_from_key(key)
+        loop = asyncio.get_running_loop()
+        nodes = self._async_nodes.setdefault(loop, {})
+        primary = nodes.get(node.name)
+        if primary is None:
+            kwargs = {k: v for k, v in node.connection_kwargs.items() if k not in _CLUSTER_ONLY}
+            pool = redis.asyncio.ConnectionPool(connection_class=node.connection_class, **kwargs)
+            primary = redis.asyncio.Redis(connection_pool=pool)
+            nodes[node.name] = primary
+        return primary
+
+    async def aforget_primary(self, client: Any) -> None:
+        if self.kind == "cluster":
+            await client.nodes_manager.initialize()
+
+    async def aclose_nodes(self) -> None:
+        nodes = self._async_nodes.pop(asyncio.get_running_loop(), {})
+        for node in nodes.values():
+            await node.aclose()
+
+
+def sentinel_addresses(
+    sentinels: Sequence[tuple[str, int] | str],
+) -> tuple[tuple[str, int], ...]:
+    """``[("host", 26379), ...]`` or ``["host:26379", ...]`` as (host, port) pairs."""
+    pairs: list[tuple[str, int]] = []
+    for entry in sentinels:
+        if isinstance(entry, str):
+            host, sep, port = entry.rpartition(":")
+            if not sep or not host or not port.isdigit():
+                raise ValueError(f"Sentinel address {entry!r} is not host:port")
+            pairs.append((host, int(port)))
+        else:
+            pairs.append((str(entry[0]), int(entry[1])))
+    if not pairs:
+        raise ValueError("RedisTokenStore needs at least one Sentinel address")
+    return tuple(pairs)
