@@ -97,10 +97,11 @@ def failover_trial(
     prefix: str,
     wait: bool,
     lag: bool = False,
+    store_options: dict[str, Any] | None = None,
 ) -> TrialResult:
     control.reset()
     control.configure(access_ttl=60, reuse_detection=True)
-    options: dict[str, Any] = {"wait_replicas": None if wait else 0}
+    options: dict[str, Any] = {**(store_options or {}), "wait_replicas": None if wait else 0}
     timed = TimedStore(open_store(fleet.spec(prefix), **options))
     key = session_key(prefix)
     unavailable = other = 0
