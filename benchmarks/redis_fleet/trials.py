@@ -161,6 +161,7 @@ class SoakResult:
     failures: Counter[str] = field(default_factory=Counter)
     first_failure_s: float | None = None  # after the kill
     last_failure_s: float | None = None
+    last_ok_s: float | None = None  # after the kill: a later success shows recovery
     slowest_failure_s: float = 0.0
     timeline: list[tuple[float, str, float]] = field(default_factory=list)  # since kill
     refreshes: int = 0
@@ -211,6 +212,8 @@ def soak(
                 result.calls += 1
                 if kind is None:
                     result.ok += 1
+                    if killed_at:
+                        result.last_ok_s = ended - killed_at[0]
                 else:
                     result.failures[kind] += 1
                     result.slowest_failure_s = max(result.slowest_failure_s, ended - begun)
