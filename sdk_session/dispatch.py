@@ -132,8 +132,11 @@ class DispatchTransport(httpx.BaseTransport):
                 slots.release()
             raise
         if slots is not None:
-            stream = cast(httpx.SyncByteStream, response.stream)
-            response.stream = _ReleasingStream(stream, slots)
+            if response.is_closed:  # already read (e.g. httpx.MockTransport): nothing pooled
+                slots.release()
+            else:
+                stream = cast(httpx.SyncByteStream, response.stream)
+                response.stream = _ReleasingStream(stream, slots)
         return response
 
     def close(self) -> None:
@@ -193,8 +196,11 @@ class AsyncDispatchTransport(httpx.AsyncBaseTransport):
                 slots.release()
             raise
         if slots is not None:
-            stream = cast(httpx.AsyncByteStream, response.stream)
-            response.stream = _AsyncReleasingStream(stream, slots)
+            if response.is_closed:  # already read (e.g. httpx.MockTransport): nothing pooled
+                slots.release()
+            else:
+                stream = cast(httpx.AsyncByteStream, response.stream)
+                response.stream = _AsyncReleasingStream(stream, slots)
         return response
 
     async def aclose(self) -> None:
