@@ -40,6 +40,7 @@ token replaces the old one before any waiter resends), release.
 from __future__ import annotations
 
 import logging
+import math
 import re
 from collections.abc import Callable, Generator
 from dataclasses import dataclass
@@ -289,6 +290,7 @@ class SessionCore:
         self.token_retry = token_retry
         self.deadline = deadline
         self.dispatcher: object | None = None  # set by SessionAuth (see sdk_session.dispatch)
+        self._usable: tuple[TokenSet, float, int, float] | None = None
 
     @property
     def base_url(self) -> httpx.URL:
@@ -302,11 +304,16 @@ class SessionCore:
 
     # -- one request --------------------------------------------------------------
 
-    def request_flow(self, request: httpx.Request) -> Step[None]:
-        if self.passes_through(request):
+    def request_flow(self, request: httpx.Request, carries: bool | None = None) -> Step[None]:
+        """One request (rules 1-4). ``carries``: the caller's verdict of
+        ``policy.carries_credentials(request.url)``, if it already has one."""
+        if carries is None:
+            carries = self.policy.carries_credentials(request.url)
+        if not carries or self.binding.is_token_endpoint(self.base_url, request):
             yield from _send(request)
             return
-        self.policy.check(request.url)
+        # An origin that carries credentials passed the insecure-transport check at
+        # construction (OriginPolicy.check would be a no-op here).
         state = self.store.refresh_state
         started = self.clock()
         tokens = yield from _load()
@@ -347,24 +354,44 @@ class SessionCore:
         mark = request.extensions.get(SENT_EXTENSION)
         if not isinstance(mark, Sent):
             return True
-        now = self.clock()
-        state = self.store.refresh_state
-        tokens = state.latest
+        tokens = self.store.refresh_state.latest
         if tokens is None or tokens.generation < mark.tokens.generation:
             tokens = mark.tokens
-        p99 = state.latency.p99
-        if (
-            state.is_dead(tokens)
-            or tokens.expired(now)
-            or tokens.refresh_due(now, self.leeway, self.max_leeway_fraction, p99)
-            or tokens.doomed(now, p99)
-        ):
+        now = self.clock()
+        if now >= self._usable_until(tokens):
             return False
         if tokens is not mark.tokens:
             request.headers["Authorization"] = tokens.authorization
             mark.tokens = tokens
         mark.at, mark.dispatched = now, True
         return True
+
+    def _usable_until(self, tokens: TokenSet) -> float:
+        """The local time until which ``tokens`` need nothing (not dead, not expired, not
+        due for a renewal ahead, not doomed by the recent p99 latency); ``-inf`` when
+        something is needed now. Cached for the last (tokens, p99, dead mark) seen: on a
+        valid token the per-request check is one comparison."""
+        state = self.store.refresh_state
+        p99 = state.latency.p99
+        dead = state.dead_generation
+        cached = self._usable
+        if cached is not None and cached[0] is tokens and cached[1] == p99 and cached[2] == dead:
+            return cached[3]
+        if state.is_dead(tokens):
+            until = -math.inf
+        else:
+            until = math.inf
+            expires_at = tokens.expires_at
+            if expires_at is not None and tokens.obtained_at < expires_at:
+                until = expires_at  # expired() from then on
+                lifetime = expires_at - tokens.obtained_at
+                if p99 > 0:  # doomed() from then on
+                    until = min(until, expires_at - min(p99, lifetime * 0.5))
+            due = tokens.refresh_at(self.leeway, self.max_leeway_fraction, p99)
+            if due is not None:
+                until = min(until, due)
+        self._usable = (tokens, p99, dead, until)
+        return until
 
     def dispatch_flow(self, request: httpx.Request) -> Step[None]:
         """Run by the dispatch transport when ``request`` gets its connection and the
@@ -379,10 +406,12 @@ class SessionCore:
         mark.tokens, mark.at, mark.dispatched = tokens, self.clock(), True
 
     def observe(self, response: httpx.Response, sent: float, received: float) -> None:
-        """Learn the request latency and the server's clock from one answer."""
+        """Learn the request latency and (sampled) the server's clock from one answer."""
         state = self.store.refresh_state
         state.latency.add(received - sent)
-        state.server_clock.observe_date(response.headers.get("date"), sent, received)
+        clock = state.server_clock
+        if clock.due(received):
+            clock.observe_date(response.headers.get("date"), sent, received)
 
     def _ready(
         self, tokens: TokenSet | None, now: float, why: str, ticket: int | None = None
@@ -394,8 +423,8 @@ class SessionCore:
                 raise self._no_session()
             renewed = yield from self._renew(None, "no session", ticket)
             return renewed
-        if not self._renewable(tokens):
-            return tokens  # nothing to renew with: the server judges
+        if now < self._usable_until(tokens) or not self._renewable(tokens):
+            return tokens  # fine as it is; or nothing to renew with: the server judges
         p99 = state.latency.p99
         dead = state.is_dead(tokens)
         if dead or tokens.expired(now) or tokens.doomed(now, p99):
@@ -473,12 +502,10 @@ class SessionCore:
         request.headers["Authorization"] = tokens.authorization
         self.store.refresh_state.note(tokens)
         mark = Sent(tokens, self.clock())
-        request.extensions = {
-            **request.extensions,
-            RESIGN_EXTENSION: self._resign,
-            SENT_EXTENSION: mark,
-            DISPATCH_EXTENSION: self.dispatcher,
-        }
+        extensions = request.extensions  # each httpx.Request owns its dict
+        extensions[RESIGN_EXTENSION] = self._resign
+        extensions[SENT_EXTENSION] = mark
+        extensions[DISPATCH_EXTENSION] = self.dispatcher
         return mark
 
     def _resign(self, request: httpx.Request) -> None:

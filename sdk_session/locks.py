@@ -155,6 +155,8 @@ class RefreshState:
 
     def note(self, tokens: TokenSet | None, *, saved: bool = False) -> None:
         """Remember ``tokens`` if newer than what is known; what was just saved always is."""
+        if not saved and tokens is self._latest:
+            return  # the common case, signing with the known tokens: no lock
         with self._latest_guard:
             latest = self._latest
             if saved or (
