@@ -290,7 +290,7 @@ class SessionCore:
         self.token_retry = token_retry
         self.deadline = deadline
         self.dispatcher: object | None = None  # set by SessionAuth (see sdk_session.dispatch)
-        self._usable: tuple[TokenSet, float, int, float] | None = None
+        self._usable: tuple[TokenSet, float, int, float, float] | None = None
 
     @property
     def base_url(self) -> httpx.URL:
@@ -374,9 +374,16 @@ class SessionCore:
         state = self.store.refresh_state
         p99 = state.latency.p99
         dead = state.dead_generation
+        renewal = state.renewal
         cached = self._usable
-        if cached is not None and cached[0] is tokens and cached[1] == p99 and cached[2] == dead:
-            return cached[3]
+        if (
+            cached is not None
+            and cached[0] is tokens
+            and cached[1] == p99
+            and cached[2] == dead
+            and cached[3] == renewal
+        ):
+            return cached[4]
         if state.is_dead(tokens):
             until = -math.inf
         else:
@@ -387,10 +394,10 @@ class SessionCore:
                 lifetime = expires_at - tokens.obtained_at
                 if p99 > 0:  # doomed() from then on
                     until = min(until, expires_at - min(p99, lifetime * 0.5))
-            due = tokens.refresh_at(self.leeway, self.max_leeway_fraction, p99)
+            due = tokens.refresh_at(self.leeway, self.max_leeway_fraction, p99, renewal)
             if due is not None:
                 until = min(until, due)
-        self._usable = (tokens, p99, dead, until)
+        self._usable = (tokens, p99, dead, renewal, until)
         return until
 
     def dispatch_flow(self, request: httpx.Request) -> Step[None]:
@@ -439,7 +446,7 @@ class SessionCore:
             return renewed
         # Refresh ahead without stopping traffic: lead if nobody is renewing, else go
         # on with the still-valid token.
-        if not tokens.refresh_due(now, self.leeway, self.max_leeway_fraction, p99):
+        if not tokens.refresh_due(now, self.leeway, self.max_leeway_fraction, p99, state.renewal):
             return tokens
         if now < state.try_after:
             return tokens  # somebody was renewing a moment ago: do not poll a shared lock
@@ -655,6 +662,7 @@ class SessionCore:
         sent = self.clock()
         response = yield from _send(request, token_endpoint=True)
         received = self.clock()
+        self.store.refresh_state.renewal = max(received - sent, 0.0)  # leeway: see refresh_at
         try:
             tokens = self.binding.parse_refresh(response, current, now=received)
             return self._calibrate(tokens, response, sent, received)

@@ -120,6 +120,8 @@ class RefreshState:
         """The newest generation the upstream answered 401 to while it was current."""
         self.server_clock = ServerClock()
         self.latency = LatencyWindow()
+        self.renewal = 0.0
+        """Seconds the last refresh call took (refresh ahead starts early enough for it)."""
         self.try_after = 0.0
         """Local time before which nobody here tries the lock for a renewal ahead of time."""
 
