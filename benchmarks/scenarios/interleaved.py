@@ -60,6 +60,7 @@ class InterleavedRow:
     p99_static_ms: float
     p99_ours_ms: float
     p99_ratio: float
+    p99_spread: str  # per-round p99 ours / static, min-max
     refreshes: int
     lifetimes: float  # measured wall time / token lifetime: about one refresh each
     unauthorized: int
@@ -171,6 +172,7 @@ def _row(
     static = [x for s, _ in pairs for x in s.latencies]
     ours = [x for _, o in pairs for x in o.latencies]
     p99_s, p99_o = _p(static, 0.99), _p(ours, 0.99)
+    p99s = [_p(o.latencies, 0.99) / _p(s.latencies, 0.99) for s, o in pairs if s.latencies]
     return InterleavedRow(
         mode=mode,
         ttl=ttl,
@@ -184,6 +186,7 @@ def _row(
         p99_static_ms=p99_s * 1e3,
         p99_ours_ms=p99_o * 1e3,
         p99_ratio=p99_o / p99_s if p99_s else 0.0,
+        p99_spread=f"{min(p99s):.2f}-{max(p99s):.2f}" if p99s else "-",
         refreshes=counters[0],
         lifetimes=wall / ttl,
         unauthorized=counters[1],
