@@ -73,6 +73,7 @@ __all__ = [
     "RENEWAL_EXTENSION",
     "SENT_EXTENSION",
     "AskCredentials",
+    "FirstSend",
     "Load",
     "Lock",
     "Op",
@@ -122,6 +123,10 @@ class Sent:
     at: float
     dispatched: bool = False
 
+
+FirstSend = tuple[Sent, httpx.Response, float, int]
+"""A send made by a driver's fast path: (its ``Sent`` mark, the 401 it got, the local
+time the request started, the renewal ticket taken before it was sent)."""
 
 # -- operations -----------------------------------------------------------------
 
@@ -304,26 +309,39 @@ class SessionCore:
 
     # -- one request --------------------------------------------------------------
 
-    def request_flow(self, request: httpx.Request, carries: bool | None = None) -> Step[None]:
+    def request_flow(
+        self,
+        request: httpx.Request,
+        carries: bool | None = None,
+        first: FirstSend | None = None,
+    ) -> Step[None]:
         """One request (rules 1-4). ``carries``: the caller's verdict of
-        ``policy.carries_credentials(request.url)``, if it already has one."""
-        if carries is None:
-            carries = self.policy.carries_credentials(request.url)
-        if not carries or self.binding.is_token_endpoint(self.base_url, request):
-            yield from _send(request)
-            return
-        # An origin that carries credentials passed the insecure-transport check at
-        # construction (OriginPolicy.check would be a no-op here).
+        ``policy.carries_credentials(request.url)``, if it already has one. ``first``:
+        the driver's fast path already signed and sent the request (``sign_fast``) and
+        got a 401 to handle; the flow goes on from there."""
         state = self.store.refresh_state
-        started = self.clock()
-        tokens = yield from _load()
-        tokens = yield from self._ready(tokens, started, "token expiring")
-        ticket = state.ticket()  # renewals that end from now on concern us
+        response: httpx.Response | None = None
+        if first is None:
+            if carries is None:
+                carries = self.policy.carries_credentials(request.url)
+            if not carries or self.binding.is_token_endpoint(self.base_url, request):
+                yield from _send(request)
+                return
+            # An origin that carries credentials passed the insecure-transport check at
+            # construction (OriginPolicy.check would be a no-op here).
+            started = self.clock()
+            tokens = yield from _load()
+            tokens = yield from self._ready(tokens, started, "token expiring")
+            ticket = state.ticket()  # renewals that end from now on concern us
+        else:
+            mark, response, started, ticket = first
+            tokens = mark.tokens
         renewed = False
         resends = 0
         while True:
-            mark = self._sign(request, tokens)
-            response = yield from _send(request)
+            if response is None:
+                mark = self._sign(request, tokens)
+                response = yield from _send(request)
             received = self.clock()
             if not mark.dispatched:  # no dispatch transport: learn from what we saw
                 self.observe(response, mark.at, received)
@@ -331,6 +349,7 @@ class SessionCore:
                 return
             sent = mark.tokens
             yield Release(response)
+            response = None
             rejection = self._rejection(request, sent, mark.at, received)
             if resends >= MAX_RESENDS or received - started > self.deadline:
                 raise self._give_up(rejection, resends)
@@ -347,6 +366,29 @@ class SessionCore:
                 tokens = yield from self._renew(current, "401 invalid_token", ticket, rejection)
                 renewed = True
             resends += 1
+
+    def sign_fast(self, request: httpx.Request, tokens: object) -> tuple[Sent, float, int] | None:
+        """The drivers' fast path for a request that carries credentials: when the loaded
+        ``tokens`` need nothing (rule 2 has nothing to do), sign with them and return what
+        ``request_flow`` needs to go on after a 401; else ``None`` (run the whole flow)."""
+        if not isinstance(tokens, TokenSet) or self.binding.is_token_endpoint(
+            self.base_url, request
+        ):
+            return None
+        started = self.clock()
+        if started >= self._usable_until(tokens):
+            return None
+        ticket = self.store.refresh_state.ticket()
+        return (self._sign(request, tokens), started, ticket)
+
+    def settled(self, response: httpx.Response, mark: Sent) -> bool:
+        """After the fast path's send: ``True`` when ``response`` is the answer (no 401
+        to act on); ``False`` when ``request_flow`` must go on with ``first``."""
+        if should_renew_on(response) and self.policy.carries_credentials(response.url):
+            return False
+        if not mark.dispatched:
+            self.observe(response, mark.at, self.clock())
+        return True
 
     def sign_at_dispatch(self, request: httpx.Request) -> bool:
         """The dispatch transport's fast path: sign with the newest tokens known in this
