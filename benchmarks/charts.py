@@ -1,4 +1,5 @@
-"""PNG charts (matplotlib, Agg backend): per-call latency distributions, storm outcomes."""
+"""PNG charts (matplotlib, Agg backend): per-call latency distributions, storm outcomes,
+the interleaved soak's ratios against the static-token client."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 
+from .scenarios.interleaved import InterleavedRow
 from .scenarios.storm import StormRow
 
 
@@ -55,6 +57,45 @@ def storm(rows: Sequence[StormRow], path: Path) -> None:
             f"storm, {mode}, N={n}, reuse detection {'on' if reuse else 'off'} "
             "(target: 1 refresh, 0 failures; 0 drawn as 0.8)"
         )
+        ax.legend(fontsize=8)
+        ax.grid(axis="y", alpha=0.3)
+    fig.tight_layout()
+    fig.savefig(path, dpi=100)
+    plt.close(fig)
+
+
+def _spread(text: str, value: float) -> tuple[float, float]:
+    """Error-bar lengths below and above ``value`` from a ``"min-max"`` spread."""
+    try:
+        low, high = (float(part) for part in text.split("-"))
+    except ValueError:
+        return 0.0, 0.0
+    return max(value - low, 0.0), max(high - value, 0.0)
+
+
+def interleaved(rows: Sequence[InterleavedRow], path: Path) -> None:
+    """Throughput and p99 of ours ÷ static per configuration, with the per-round spread
+    and issue 15's targets (throughput ≥ 0.97, p99 ≤ 1.5)."""
+    labels = [
+        f"{r.mode}\n{r.ttl:g} s / {r.token_latency * 1e3:.0f} ms\n"
+        f"reuse {'on' if r.reuse_detection else 'off'}"
+        for r in rows
+    ]
+    fig, axes = plt.subplots(1, 2, figsize=(13, 4.8))
+    panels = (
+        ("throughput ours ÷ static (higher is better)", [r.throughput for r in rows],
+         [r.throughput_spread for r in rows], 0.97),
+        ("p99 latency ours ÷ static (lower is better)", [r.p99_ratio for r in rows],
+         [r.p99_spread for r in rows], 1.5),
+    )  # fmt: skip
+    for ax, (title, values, spreads, target) in zip(axes, panels, strict=True):
+        errors = [_spread(s, v) for s, v in zip(spreads, values, strict=True)]
+        xs = range(len(rows))
+        ax.bar(xs, values, yerr=list(zip(*errors, strict=True)), capsize=3, color="tab:blue")
+        ax.axhline(1.0, color="grey", linewidth=0.8)
+        ax.axhline(target, color="tab:red", linestyle="--", linewidth=1, label=f"target {target}")
+        ax.set_xticks(list(xs), labels, fontsize=7)
+        ax.set_title(title + "; bars: median, whiskers: per-round min-max", fontsize=9)
         ax.legend(fontsize=8)
         ax.grid(axis="y", alpha=0.3)
     fig.tight_layout()

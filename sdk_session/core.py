@@ -40,6 +40,7 @@ token replaces the old one before any waiter resends), release.
 from __future__ import annotations
 
 import logging
+import math
 import re
 from collections.abc import Callable, Generator
 from dataclasses import dataclass
@@ -72,6 +73,7 @@ __all__ = [
     "RENEWAL_EXTENSION",
     "SENT_EXTENSION",
     "AskCredentials",
+    "FirstSend",
     "Load",
     "Lock",
     "Op",
@@ -121,6 +123,10 @@ class Sent:
     at: float
     dispatched: bool = False
 
+
+FirstSend = tuple[Sent, httpx.Response, float, int]
+"""A send made by a driver's fast path: (its ``Sent`` mark, the 401 it got, the local
+time the request started, the renewal ticket taken before it was sent)."""
 
 # -- operations -----------------------------------------------------------------
 
@@ -289,6 +295,7 @@ class SessionCore:
         self.token_retry = token_retry
         self.deadline = deadline
         self.dispatcher: object | None = None  # set by SessionAuth (see sdk_session.dispatch)
+        self._usable: tuple[TokenSet, float, int, float, float] | None = None
 
     @property
     def base_url(self) -> httpx.URL:
@@ -302,21 +309,39 @@ class SessionCore:
 
     # -- one request --------------------------------------------------------------
 
-    def request_flow(self, request: httpx.Request) -> Step[None]:
-        if self.passes_through(request):
-            yield from _send(request)
-            return
-        self.policy.check(request.url)
+    def request_flow(
+        self,
+        request: httpx.Request,
+        carries: bool | None = None,
+        first: FirstSend | None = None,
+    ) -> Step[None]:
+        """One request (rules 1-4). ``carries``: the caller's verdict of
+        ``policy.carries_credentials(request.url)``, if it already has one. ``first``:
+        the driver's fast path already signed and sent the request (``sign_fast``) and
+        got a 401 to handle; the flow goes on from there."""
         state = self.store.refresh_state
-        started = self.clock()
-        tokens = yield from _load()
-        tokens = yield from self._ready(tokens, started, "token expiring")
-        ticket = state.ticket()  # renewals that end from now on concern us
+        response: httpx.Response | None = None
+        if first is None:
+            if carries is None:
+                carries = self.policy.carries_credentials(request.url)
+            if not carries or self.binding.is_token_endpoint(self.base_url, request):
+                yield from _send(request)
+                return
+            # An origin that carries credentials passed the insecure-transport check at
+            # construction (OriginPolicy.check would be a no-op here).
+            started = self.clock()
+            tokens = yield from _load()
+            tokens = yield from self._ready(tokens, started, "token expiring")
+            ticket = state.ticket()  # renewals that end from now on concern us
+        else:
+            mark, response, started, ticket = first
+            tokens = mark.tokens
         renewed = False
         resends = 0
         while True:
-            mark = self._sign(request, tokens)
-            response = yield from _send(request)
+            if response is None:
+                mark = self._sign(request, tokens)
+                response = yield from _send(request)
             received = self.clock()
             if not mark.dispatched:  # no dispatch transport: learn from what we saw
                 self.observe(response, mark.at, received)
@@ -324,6 +349,7 @@ class SessionCore:
                 return
             sent = mark.tokens
             yield Release(response)
+            response = None
             rejection = self._rejection(request, sent, mark.at, received)
             if resends >= MAX_RESENDS or received - started > self.deadline:
                 raise self._give_up(rejection, resends)
@@ -341,30 +367,80 @@ class SessionCore:
                 renewed = True
             resends += 1
 
+    def sign_fast(self, request: httpx.Request, tokens: object) -> tuple[Sent, float, int] | None:
+        """The drivers' fast path for a request that carries credentials: when the loaded
+        ``tokens`` need nothing (rule 2 has nothing to do), sign with them and return what
+        ``request_flow`` needs to go on after a 401; else ``None`` (run the whole flow)."""
+        if not isinstance(tokens, TokenSet) or self.binding.is_token_endpoint(
+            self.base_url, request
+        ):
+            return None
+        started = self.clock()
+        if started >= self._usable_until(tokens):
+            return None
+        ticket = self.store.refresh_state.ticket()
+        return (self._sign(request, tokens), started, ticket)
+
+    def settled(self, response: httpx.Response, mark: Sent) -> bool:
+        """After the fast path's send: ``True`` when ``response`` is the answer (no 401
+        to act on); ``False`` when ``request_flow`` must go on with ``first``."""
+        if should_renew_on(response) and self.policy.carries_credentials(response.url):
+            return False
+        if not mark.dispatched:
+            self.observe(response, mark.at, self.clock())
+        return True
+
     def sign_at_dispatch(self, request: httpx.Request) -> bool:
         """The dispatch transport's fast path: sign with the newest tokens known in this
         process if they need nothing; ``False`` when ``dispatch_flow`` must run."""
         mark = request.extensions.get(SENT_EXTENSION)
         if not isinstance(mark, Sent):
             return True
-        now = self.clock()
-        state = self.store.refresh_state
-        tokens = state.latest
+        tokens = self.store.refresh_state.latest
         if tokens is None or tokens.generation < mark.tokens.generation:
             tokens = mark.tokens
-        p99 = state.latency.p99
-        if (
-            state.is_dead(tokens)
-            or tokens.expired(now)
-            or tokens.refresh_due(now, self.leeway, self.max_leeway_fraction, p99)
-            or tokens.doomed(now, p99)
-        ):
+        now = self.clock()
+        if now >= self._usable_until(tokens):
             return False
         if tokens is not mark.tokens:
             request.headers["Authorization"] = tokens.authorization
             mark.tokens = tokens
         mark.at, mark.dispatched = now, True
         return True
+
+    def _usable_until(self, tokens: TokenSet) -> float:
+        """The local time until which ``tokens`` need nothing (not dead, not expired, not
+        due for a renewal ahead, not doomed by the recent p99 latency); ``-inf`` when
+        something is needed now. Cached for the last (tokens, p99, dead mark) seen: on a
+        valid token the per-request check is one comparison."""
+        state = self.store.refresh_state
+        p99 = state.latency.p99
+        dead = state.dead_generation
+        renewal = state.renewal
+        cached = self._usable
+        if (
+            cached is not None
+            and cached[0] is tokens
+            and cached[1] == p99
+            and cached[2] == dead
+            and cached[3] == renewal
+        ):
+            return cached[4]
+        if state.is_dead(tokens):
+            until = -math.inf
+        else:
+            until = math.inf
+            expires_at = tokens.expires_at
+            if expires_at is not None and tokens.obtained_at < expires_at:
+                until = expires_at  # expired() from then on
+                lifetime = expires_at - tokens.obtained_at
+                if p99 > 0:  # doomed() from then on
+                    until = min(until, expires_at - min(p99, lifetime * 0.5))
+            due = tokens.refresh_at(self.leeway, self.max_leeway_fraction, p99, renewal)
+            if due is not None:
+                until = min(until, due)
+        self._usable = (tokens, p99, dead, renewal, until)
+        return until
 
     def dispatch_flow(self, request: httpx.Request) -> Step[None]:
         """Run by the dispatch transport when ``request`` gets its connection and the
@@ -379,10 +455,12 @@ class SessionCore:
         mark.tokens, mark.at, mark.dispatched = tokens, self.clock(), True
 
     def observe(self, response: httpx.Response, sent: float, received: float) -> None:
-        """Learn the request latency and the server's clock from one answer."""
+        """Learn the request latency and (sampled) the server's clock from one answer."""
         state = self.store.refresh_state
         state.latency.add(received - sent)
-        state.server_clock.observe_date(response.headers.get("date"), sent, received)
+        clock = state.server_clock
+        if clock.due(received):
+            clock.observe_date(response.headers.get("date"), sent, received)
 
     def _ready(
         self, tokens: TokenSet | None, now: float, why: str, ticket: int | None = None
@@ -394,8 +472,8 @@ class SessionCore:
                 raise self._no_session()
             renewed = yield from self._renew(None, "no session", ticket)
             return renewed
-        if not self._renewable(tokens):
-            return tokens  # nothing to renew with: the server judges
+        if now < self._usable_until(tokens) or not self._renewable(tokens):
+            return tokens  # fine as it is; or nothing to renew with: the server judges
         p99 = state.latency.p99
         dead = state.is_dead(tokens)
         if dead or tokens.expired(now) or tokens.doomed(now, p99):
@@ -410,7 +488,7 @@ class SessionCore:
             return renewed
         # Refresh ahead without stopping traffic: lead if nobody is renewing, else go
         # on with the still-valid token.
-        if not tokens.refresh_due(now, self.leeway, self.max_leeway_fraction, p99):
+        if not tokens.refresh_due(now, self.leeway, self.max_leeway_fraction, p99, state.renewal):
             return tokens
         if now < state.try_after:
             return tokens  # somebody was renewing a moment ago: do not poll a shared lock
@@ -473,12 +551,10 @@ class SessionCore:
         request.headers["Authorization"] = tokens.authorization
         self.store.refresh_state.note(tokens)
         mark = Sent(tokens, self.clock())
-        request.extensions = {
-            **request.extensions,
-            RESIGN_EXTENSION: self._resign,
-            SENT_EXTENSION: mark,
-            DISPATCH_EXTENSION: self.dispatcher,
-        }
+        extensions = request.extensions  # each httpx.Request owns its dict
+        extensions[RESIGN_EXTENSION] = self._resign
+        extensions[SENT_EXTENSION] = mark
+        extensions[DISPATCH_EXTENSION] = self.dispatcher
         return mark
 
     def _resign(self, request: httpx.Request) -> None:
@@ -628,6 +704,7 @@ class SessionCore:
         sent = self.clock()
         response = yield from _send(request, token_endpoint=True)
         received = self.clock()
+        self.store.refresh_state.renewal = max(received - sent, 0.0)  # leeway: see refresh_at
         try:
             tokens = self.binding.parse_refresh(response, current, now=received)
             return self._calibrate(tokens, response, sent, received)

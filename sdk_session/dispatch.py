@@ -22,6 +22,7 @@ httpx's raw exception. ``SessionClient`` installs these transports; with a plain
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import AsyncIterator, Iterator
 from typing import TYPE_CHECKING, cast
 
@@ -53,10 +54,52 @@ def _dispatcher(request: httpx.Request) -> Dispatcher | None:
     return cast("Dispatcher | None", extensions.get(DISPATCH_EXTENSION))
 
 
+class _Slots:
+    """At most ``size`` holders at once, for threads.
+
+    A counter under a lock, with a condition used only when every slot is taken:
+    ``threading.Semaphore`` runs a ``Condition`` round trip in Python on every
+    acquire and release, which costs more than the rest of a request's bookkeeping.
+    """
+
+    __slots__ = ("_free", "_lock", "_ready", "_waiting")
+
+    def __init__(self, size: int) -> None:
+        self._free = size
+        self._lock = threading.Lock()
+        self._ready = threading.Condition(self._lock)
+        self._waiting = 0
+
+    def acquire(self, timeout: float | None) -> bool:
+        """Take a slot, waiting at most ``timeout`` seconds (``None``: no limit)."""
+        with self._lock:
+            if self._free > 0:
+                self._free -= 1
+                return True
+            deadline = None if timeout is None else time.monotonic() + timeout
+            self._waiting += 1
+            try:
+                while self._free <= 0:
+                    left = None if deadline is None else deadline - time.monotonic()
+                    if left is not None and left <= 0:
+                        return False
+                    self._ready.wait(left)
+                self._free -= 1
+                return True
+            finally:
+                self._waiting -= 1
+
+    def release(self) -> None:
+        with self._lock:
+            self._free += 1
+            if self._waiting:
+                self._ready.notify()
+
+
 class _ReleasingStream(httpx.SyncByteStream):
-    def __init__(self, stream: httpx.SyncByteStream, release: threading.Semaphore) -> None:
+    def __init__(self, stream: httpx.SyncByteStream, release: _Slots) -> None:
         self._stream = stream
-        self._release: threading.Semaphore | None = release
+        self._release: _Slots | None = release
 
     def __iter__(self) -> Iterator[bytes]:
         return iter(self._stream)
@@ -104,7 +147,7 @@ class DispatchTransport(httpx.BaseTransport):
     ) -> None:
         self.transport = transport if transport is not None else httpx.HTTPTransport(limits=limits)
         size = limits.max_connections
-        self._slots = None if size is None else threading.BoundedSemaphore(size)
+        self._slots = None if size is None else _Slots(size)
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         extensions = request.extensions
@@ -114,26 +157,29 @@ class DispatchTransport(httpx.BaseTransport):
             except httpx.TransportError as exc:
                 raise interrupted_error() from exc
         slots = self._slots
-        if slots is not None:
-            timeout = _pool_timeout(request)
-            if not slots.acquire(timeout=timeout if timeout is not None else -1):
-                raise httpx.PoolTimeout("no connection slot free within the pool timeout")
+        if slots is not None and not slots.acquire(_pool_timeout(request)):
+            raise httpx.PoolTimeout("no connection slot free within the pool timeout")
         try:
             dispatcher = _dispatcher(request)
             if dispatcher is None:
                 response = self.transport.handle_request(request)
             else:
-                dispatcher.sign(request, self.transport.handle_request)
-                sent = dispatcher.clock()
+                if not dispatcher.signed(request):
+                    dispatcher.sign(request, self.transport.handle_request)
+                clock = dispatcher.clock
+                sent = clock()
                 response = self.transport.handle_request(request)
-                dispatcher.observe(response, sent, dispatcher.clock())
+                dispatcher.observe(response, sent, clock())
         except BaseException:
             if slots is not None:
                 slots.release()
             raise
         if slots is not None:
-            stream = cast(httpx.SyncByteStream, response.stream)
-            response.stream = _ReleasingStream(stream, slots)
+            if response.is_closed:  # already read (e.g. httpx.MockTransport): nothing pooled
+                slots.release()
+            else:
+                stream = cast(httpx.SyncByteStream, response.stream)
+                response.stream = _ReleasingStream(stream, slots)
         return response
 
     def close(self) -> None:
@@ -193,8 +239,11 @@ class AsyncDispatchTransport(httpx.AsyncBaseTransport):
                 slots.release()
             raise
         if slots is not None:
-            stream = cast(httpx.AsyncByteStream, response.stream)
-            response.stream = _AsyncReleasingStream(stream, slots)
+            if response.is_closed:  # already read (e.g. httpx.MockTransport): nothing pooled
+                slots.release()
+            else:
+                stream = cast(httpx.AsyncByteStream, response.stream)
+                response.stream = _AsyncReleasingStream(stream, slots)
         return response
 
     async def aclose(self) -> None:

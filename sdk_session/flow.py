@@ -36,6 +36,7 @@ from .core import (
     Release,
     Save,
     Send,
+    Sent,
     SessionCore,
     Sleep,
     Step,
@@ -161,15 +162,56 @@ class SessionAuth(httpx.Auth):
     def sync_auth_flow(
         self, request: httpx.Request
     ) -> Generator[httpx.Request, httpx.Response, None]:
-        if self.policy.carries_credentials(request.url):
+        carries = self.policy.carries_credentials(request.url)
+        if carries:
             request.read()  # so the one resend can replay the body
-        return self._drive(self._core.request_flow(request))
+            fast = self._core.sign_fast(request, self.store.load())
+            if fast is not None:
+                return self._fast(request, *fast)
+        return self._drive(self._core.request_flow(request, carries))
 
     def async_auth_flow(
         self, request: httpx.Request
     ) -> AsyncGenerator[httpx.Request, httpx.Response]:
-        body = request if self.policy.carries_credentials(request.url) else None
-        return self._adrive(self._core.request_flow(request), [], read_first=body)
+        if self.policy.carries_credentials(request.url):
+            return self._afast(request)
+        return self._adrive(self._core.request_flow(request, False), [])
+
+    def _fast(
+        self, request: httpx.Request, mark: Sent, started: float, ticket: int
+    ) -> Generator[httpx.Request, httpx.Response, None]:
+        """A valid token that needs nothing: send once without the driver; a 401 goes
+        on in the whole flow (``SessionCore.request_flow``'s ``first``)."""
+        response = yield request
+        if self._core.settled(response, mark):
+            return
+        yield from self._drive(
+            self._core.request_flow(request, True, (mark, response, started, ticket))
+        )
+
+    async def _afast(self, request: httpx.Request) -> AsyncGenerator[httpx.Request, httpx.Response]:
+        """Async twin of ``_fast`` (which the sync driver picks before it is started)."""
+        await request.aread()
+        core = self._core
+        fast = core.sign_fast(request, await self.store.aload())
+        if fast is None:
+            flow = self._adrive(core.request_flow(request, True), [])
+        else:
+            mark, started, ticket = fast
+            response = yield request
+            if core.settled(response, mark):
+                return
+            first = (mark, response, started, ticket)
+            flow = self._adrive(core.request_flow(request, True, first), [])
+        try:
+            sending = await flow.__anext__()
+            while True:
+                answer = yield sending
+                sending = await flow.asend(answer)
+        except StopAsyncIteration:
+            return
+        finally:
+            await flow.aclose()
 
     # -- login and logout ---------------------------------------------------------
 
@@ -245,7 +287,7 @@ class SessionAuth(httpx.Auth):
 
     def _drive(self, core: Step[T]) -> Generator[httpx.Request, httpx.Response, T]:
         """Run a core generator with blocking store, lock and provider calls."""
-        locks = ExitStack()
+        locks: ExitStack | None = None  # created when a lock is first taken (rarely)
         value: object = None
         error: BaseException | None = None
         closing: GeneratorExit | None = None
@@ -282,10 +324,12 @@ class SessionAuth(httpx.Auth):
                     elif isinstance(op, Save):
                         value = self.store.save(op.tokens)
                     elif isinstance(op, Lock):
+                        locks = locks or ExitStack()
                         locks.enter_context(self.store.refresh_lock(self.lock_timeout))
                     elif isinstance(op, Sleep):
                         time.sleep(op.seconds)
                     elif isinstance(op, TryLock):
+                        locks = locks or ExitStack()
                         try:
                             locks.enter_context(self.store.refresh_lock(0))
                         except StoreLockTimeout:
@@ -293,13 +337,15 @@ class SessionAuth(httpx.Auth):
                         else:
                             value = True
                     elif isinstance(op, Unlock):
-                        locks.close()
+                        if locks is not None:
+                            locks.close()
                     elif isinstance(op, AskCredentials):
                         value = self._credentials_sync()
                 except Exception as exc:
                     error = exc
         finally:
-            locks.close()
+            if locks is not None:
+                locks.close()
             core.close()
 
     async def _adrive(
@@ -314,7 +360,7 @@ class SessionAuth(httpx.Auth):
         Async generators cannot return a value, so the core's result is appended
         to ``result``.
         """
-        locks = AsyncExitStack()
+        locks: AsyncExitStack | None = None  # created when a lock is first taken (rarely)
         value: object = None
         error: BaseException | None = None
         closing: GeneratorExit | None = None
@@ -354,10 +400,12 @@ class SessionAuth(httpx.Auth):
                     elif isinstance(op, Save):
                         value = await self.store.asave(op.tokens)
                     elif isinstance(op, Lock):
+                        locks = locks or AsyncExitStack()
                         await locks.enter_async_context(self.store.arefresh_lock(self.lock_timeout))
                     elif isinstance(op, Sleep):
                         await anyio.sleep(op.seconds)
                     elif isinstance(op, TryLock):
+                        locks = locks or AsyncExitStack()
                         try:
                             await locks.enter_async_context(self.store.arefresh_lock(0))
                         except StoreLockTimeout:
@@ -365,13 +413,15 @@ class SessionAuth(httpx.Auth):
                         else:
                             value = True
                     elif isinstance(op, Unlock):
-                        await locks.aclose()
+                        if locks is not None:
+                            await locks.aclose()
                     elif isinstance(op, AskCredentials):
                         value = await self._credentials_async()
                 except Exception as exc:
                     error = exc
         finally:
-            await locks.aclose()
+            if locks is not None:
+                await locks.aclose()
             core.close()
 
     def _credentials_sync(self) -> Credentials | None:
@@ -440,16 +490,15 @@ class Dispatcher:
     inner transport). ``observe`` feeds the latency window and the server clock.
     """
 
-    __slots__ = ("_auth", "clock", "signed")
+    __slots__ = ("_auth", "clock", "observe", "signed")
 
     def __init__(self, auth: SessionAuth) -> None:
         self._auth = auth
         self.clock = auth._core.clock
         self.signed = auth._core.sign_at_dispatch
         """The fast path, without I/O: ``True`` when the request is signed and can go."""
-
-    def observe(self, response: httpx.Response, sent: float, received: float) -> None:
-        self._auth._core.observe(response, sent, received)
+        self.observe = auth._core.observe
+        """``observe(response, sent, received)``: feed the latency window and server clock."""
 
     def sign(self, request: httpx.Request, send: Callable[[httpx.Request], httpx.Response]) -> None:
         auth = self._auth

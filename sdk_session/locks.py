@@ -120,6 +120,8 @@ class RefreshState:
         """The newest generation the upstream answered 401 to while it was current."""
         self.server_clock = ServerClock()
         self.latency = LatencyWindow()
+        self.renewal = 0.0
+        """Seconds the last refresh call took (refresh ahead starts early enough for it)."""
         self.try_after = 0.0
         """Local time before which nobody here tries the lock for a renewal ahead of time."""
 
@@ -155,6 +157,8 @@ class RefreshState:
 
     def note(self, tokens: TokenSet | None, *, saved: bool = False) -> None:
         """Remember ``tokens`` if newer than what is known; what was just saved always is."""
+        if not saved and tokens is self._latest:
+            return  # the common case, signing with the known tokens: no lock
         with self._latest_guard:
             latest = self._latest
             if saved or (

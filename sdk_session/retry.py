@@ -207,10 +207,10 @@ def _policy_for(request: httpx.Request, default: RetryPolicy) -> RetryPolicy:
 
 
 def _state_for(request: httpx.Request) -> _State:
-    state = request.extensions.get(_STATE)
+    extensions = request.extensions  # each httpx.Request owns its dict
+    state = extensions.get(_STATE)
     if not isinstance(state, _State):
-        state = _State()
-        request.extensions = {**request.extensions, _STATE: state}
+        state = extensions[_STATE] = _State()
     return state
 
 
@@ -250,6 +250,8 @@ def _log_retry(
 class _Attempts:
     """The retry decisions for one request, shared by the sync and async transports."""
 
+    __slots__ = ("policy", "replayable", "request", "state")
+
     def __init__(self, request: httpx.Request, default: RetryPolicy) -> None:
         self.request = request
         self.policy = _policy_for(request, default)
@@ -269,7 +271,7 @@ class _Attempts:
         if self.replayable:
             delay = self.policy.delay_after_response(self.request, response, self.state.used)
         if delay is None:
-            response.extensions = {**response.extensions, ATTEMPTS: self.state.sends}
+            response.extensions[ATTEMPTS] = self.state.sends  # each Response owns its dict
             return None
         return self._spend(response, delay)
 

@@ -13,8 +13,9 @@ jumped), the newest observation starts over. Expiry is always computed with the
 the session can refresh early by at least the p99 of what it recently saw.
 
 Both live on the store's ``RefreshState``: everything sharing a store in this
-process shares what was learned. Updates are a few float operations under a
-lock; reading is lock-free.
+process shares what was learned. Clock updates are a few float operations under
+a lock (API answers are sampled, see ``ServerClock.due``); latency samples and
+all reads are lock-free.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ __all__ = ["LatencyWindow", "ServerClock"]
 
 _WINDOW = 64
 _RECOMPUTE_EVERY = 8
+_DATE_EVERY = 0.05
 
 
 def _whole(value: float) -> bool:
@@ -41,6 +43,7 @@ class ServerClock:
         self.high: float | None = None
         self._guard = threading.Lock()
         self._last_date: tuple[str, float] | None = None
+        self._next_date = 0.0
 
     def observe(self, server_time: float, sent: float, received: float, *, floored: bool) -> None:
         """The server's clock read ``server_time`` between local ``sent`` and ``received``."""
@@ -58,9 +61,9 @@ class ServerClock:
             self.low, self.high = new_low, new_high
 
     def observe_date(self, header: str | None, sent: float, received: float) -> None:
-        """Learn from an HTTP ``Date`` header (whole seconds). Every answer narrows the
-        bounds (the last one sent before a tick gives the best upper bound); the header
-        is parsed only when it changes."""
+        """Learn from an HTTP ``Date`` header (whole seconds). Answers narrow the bounds
+        (the last one sent before a tick gives the best upper bound); the header is
+        parsed only when it changes."""
         if header is None:
             return
         cached = self._last_date
@@ -73,6 +76,16 @@ class ServerClock:
                 return
             self._last_date = (header, server_time)
         self.observe(server_time, sent, received, floored=True)
+
+    def due(self, received: float) -> bool:
+        """Whether an API answer received now should be read for its ``Date`` header:
+        at most one every ``_DATE_EVERY`` seconds (reading a header on every call costs
+        more than the few milliseconds of precision it could add; any answer narrows the
+        bounds by at most the time since the previous one)."""
+        if received < self._next_date:
+            return False
+        self._next_date = received + _DATE_EVERY
+        return True
 
     def observe_claim(self, value: float, sent: float, received: float) -> None:
         """Learn from a token's ``iat``, issued between local ``sent`` and ``received``."""
@@ -95,15 +108,16 @@ class LatencyWindow:
     def __init__(self, size: int = _WINDOW) -> None:
         self._samples: deque[float] = deque(maxlen=size)
         self._count = 0
-        self._guard = threading.Lock()
         self.p99 = 0.0
 
     def add(self, seconds: float) -> None:
+        """Record one latency. Lock-free: ``deque.append`` and ``sorted(deque)`` are each
+        one C call under the GIL, and a lost count only shifts when p99 is recomputed."""
         if seconds < 0:
             return
-        with self._guard:
-            self._samples.append(seconds)
-            self._count += 1
-            if self._count % _RECOMPUTE_EVERY == 0 or seconds > self.p99:
-                ordered = sorted(self._samples)
-                self.p99 = ordered[min(len(ordered) - 1, int(0.99 * len(ordered)))]
+        samples = self._samples
+        samples.append(seconds)
+        self._count += 1
+        if seconds > self.p99 or self._count % _RECOMPUTE_EVERY == 0:
+            ordered = sorted(samples)
+            self.p99 = ordered[min(len(ordered) - 1, int(0.99 * len(ordered)))]

@@ -152,8 +152,15 @@ class TokenSet:
             return None
         return self.expires_at - self.obtained_at
 
-    def refresh_at(self, leeway: float, max_fraction: float, latency: float = 0.0) -> float | None:
+    def refresh_at(
+        self, leeway: float, max_fraction: float, latency: float = 0.0, renewal: float = 0.0
+    ) -> float | None:
         """When to refresh proactively, or ``None`` to wait for a 401.
+
+        ``renewal`` is how long the last refresh call took: the refresh starts at least
+        twice that plus ``latency`` before expiry (at most half the lifetime, whatever
+        ``max_fraction`` says), so that with a slow token endpoint the new token is
+        saved before requests must wait for it.
 
         A token that is already inside the leeway when it arrives (a short
         lifetime or a large leeway) is used until it expires; one that arrives
@@ -164,7 +171,10 @@ class TokenSet:
         expires_at = self.expires_at
         if expires_at is None or expires_at <= self.obtained_at:
             return None
-        due = expires_at - effective_leeway(self.lifetime, leeway, max_fraction, latency)
+        lifetime = expires_at - self.obtained_at
+        due = expires_at - effective_leeway(lifetime, leeway, max_fraction, latency)
+        if renewal > 0:
+            due = min(due, expires_at - min(2 * renewal + latency, lifetime * 0.5))
         if due <= self.obtained_at:
             due = expires_at
         floor = self.refresh_floor
@@ -173,9 +183,14 @@ class TokenSet:
         return due
 
     def refresh_due(
-        self, now: float, leeway: float, max_fraction: float, latency: float = 0.0
+        self,
+        now: float,
+        leeway: float,
+        max_fraction: float,
+        latency: float = 0.0,
+        renewal: float = 0.0,
     ) -> bool:
-        due = self.refresh_at(leeway, max_fraction, latency)
+        due = self.refresh_at(leeway, max_fraction, latency, renewal)
         return due is not None and now >= due
 
     def expired(self, now: float) -> bool:

@@ -197,3 +197,12 @@ def test_latency_raises_the_leeway_within_the_lifetime_cap() -> None:
     for value in range(100):
         window.add(value / 100)
     assert window.p99 == pytest.approx(0.99)
+
+
+def test_a_slow_token_endpoint_moves_the_refresh_ahead_earlier() -> None:
+    tokens = TokenSet(access_token="a", expires_at=5.0, obtained_at=0.0)
+    assert tokens.refresh_at(30, 0.1) == pytest.approx(4.5)
+    # the last refresh took 0.5 s: start twice that plus the p99 before expiry
+    assert tokens.refresh_at(30, 0.1, latency=0.02, renewal=0.5) == pytest.approx(3.98)
+    assert tokens.refresh_at(30, 0.1, renewal=10.0) == pytest.approx(2.5)  # at most half
+    assert tokens.refresh_due(3.99, 30, 0.1, 0.02, 0.5)
