@@ -26,7 +26,7 @@ from reference_server import Control
 from sdk_session import SessionClient, SessionExpired, StoreUnavailable, TokenSet
 from sdk_session.stores.redis import RedisTokenStore, ReplicationUnconfirmed
 
-from .servers import Node, open_store, stall_replica
+from .servers import Node, open_store, stall_replica, wait_until
 
 DEMO = ("demo@example.com", "demo-password")
 RECOVERY_TIMEOUT = 30.0
@@ -43,6 +43,8 @@ class Fleet(Protocol):
     def kill_primary_of(self, key: str) -> Node: ...
 
     def restore(self, victim: Node, key: str, timeout: float = 30.0) -> None: ...
+
+    def healthy(self) -> bool: ...
 
 
 class TimedStore:
@@ -99,6 +101,9 @@ def failover_trial(
     lag: bool = False,
     store_options: dict[str, Any] | None = None,
 ) -> TrialResult:
+    # A trial starts on a replicated deployment: every primary's replica connected and caught
+    # up (a node restored by the previous trial may still be syncing).
+    wait_until(fleet.healthy, RECOVERY_TIMEOUT, "a healthy deployment before the trial")
     control.reset()
     control.configure(access_ttl=60, reuse_detection=True)
     options: dict[str, Any] = {**(store_options or {}), "wait_replicas": None if wait else 0}

@@ -123,8 +123,8 @@ def test_failover_right_after_a_refresh_keeps_the_session_with_wait(
         assert result.other_failures == 0  # only StoreUnavailable while failing over
     healthy, stalled, unprotected = results
     for protected in (healthy, stalled):
-        assert (protected.lost, protected.relogins, protected.reuse_detected) == (False, 0, 0)
-        assert protected.unconfirmed == 0
+        outcome = (protected.unconfirmed, protected.lost, protected.relogins)
+        assert (*outcome, protected.reuse_detected) == (0, False, 0, 0), protected
     # the new primary holds the spent refresh token (reuse detected) or no session at all
     assert unprotected.lost and unprotected.relogins == 1
 
