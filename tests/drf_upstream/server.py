@@ -108,6 +108,11 @@ def serve_drf(access_seconds: int = 60, *, threads: int = 32) -> Iterator[DrfUps
         str(threads),
         "--backlog",
         "2048",
+        # gunicorn closes idle keep-alive connections after 2 s by default: a refresh sent on
+        # one just as it closes gets no answer, and a refresh is never resent (it may have
+        # rotated). Tests that wait out a 1-2 s token would hit that race at random.
+        "--keep-alive",
+        "30",
         "--log-level",
         "warning",
         "drfproject.wsgi:application",
