@@ -107,12 +107,13 @@ def build(rows: Sequence[ImportRow], dependencies_ms: float, runs: int) -> str:
 def drf(rows: Sequence[DrfRow]) -> str:
     header = ["scenario", "setup", "calls", "ok", "plain 401s to the app",
               "TokenRejected (outlived)", "SessionExpired", "other errors", "refreshes",
-              "refreshes allowed (wall / lifetime granted + 1)", "refreshes not newer",
+              "refreshes allowed (wall / lifetime granted + 1)",
+              "refreshes needed (old token expired before the end)", "refreshes not newer",
               "failed refreshes", "401s served", "API calls sent after the end", "wall s",
               "first error"]  # fmt: skip
     body = [
         [r.scenario, r.setup, r.calls, r.ok, r.plain_401, r.outlived, r.expired, r.other,
-         r.refreshes, r.bound, r.not_newer, r.failed_refreshes, r.served_401,
+         r.refreshes, r.bound, r.needed, r.not_newer, r.failed_refreshes, r.served_401,
          r.sent_after_end if r.scenario.startswith("blacklisted") else "-", f"{r.wall_s:.1f}",
          r.error.replace("|", "/") or "-"]
         for r in rows

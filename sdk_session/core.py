@@ -432,10 +432,8 @@ class SessionCore:
             until = math.inf
             expires_at = tokens.expires_at
             if expires_at is not None and tokens.obtained_at < expires_at:
-                until = expires_at  # expired() from then on
-                lifetime = expires_at - tokens.obtained_at
-                if p99 > 0:  # doomed() from then on
-                    until = min(until, expires_at - min(p99, lifetime * 0.5))
+                lead = tokens.lead(self.leeway, self.max_leeway_fraction, p99, renewal)
+                until = min(expires_at, tokens.doomed_at(p99, lead))
             due = tokens.refresh_at(self.leeway, self.max_leeway_fraction, p99, renewal)
             if due is not None:
                 until = min(until, due)
@@ -476,9 +474,24 @@ class SessionCore:
             return tokens  # fine as it is; or nothing to renew with: the server judges
         p99 = state.latency.p99
         dead = state.is_dead(tokens)
-        if dead or tokens.expired(now) or tokens.doomed(now, p99):
+        if (
+            dead
+            or tokens.expired(now)
+            or tokens.doomed(
+                now, p99, tokens.lead(self.leeway, self.max_leeway_fraction, p99, state.renewal)
+            )
+        ):
             # Expired, refused by the upstream, or with less life left than requests
             # recently took (it would die on the way): wait for the shared renewal.
+            if _log.isEnabledFor(logging.DEBUG):
+                left = math.inf if tokens.expires_at is None else tokens.expires_at - now
+                _log.debug(
+                    "waiting for the renewal: generation %d %s (%.3f s left, p99 %.3f s)",
+                    tokens.generation,
+                    "refused" if dead else "expired" if left <= 0 else "about to expire",
+                    left,
+                    p99,
+                )
             wait = 0.0 if dead else tokens.renewable_in(now)
             if wait > 0:
                 # A refresh now would return a token that expires with this one

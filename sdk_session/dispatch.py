@@ -14,16 +14,23 @@ clock).
 Token calls of a renewal skip the limit (a renewal must never wait for a slot
 held by a request that waits for that renewal), and a renewal whose connection
 fails raises the same ``SessionExpired`` the waiting requests get instead of
-httpx's raw exception. ``SessionClient`` installs these transports; with a plain
+httpx's raw exception. A token call whose connection dropped before any answer
+is sent once more first: that is how a pooled keep-alive connection fails when
+the server closes it while idle just as the call goes out (gunicorn does after
+2 s), and resending the stored refresh token now is never worse than what the
+next call would do with the same token anyway.
+
+``SessionClient`` installs these transports; with a plain
 ``httpx.Client``/``AsyncClient`` pass ``transport=DispatchTransport(limits=...)``
 (or wrap your own transport and give the limits it was built with).
 """
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from typing import TYPE_CHECKING, cast
 
 import anyio
@@ -37,6 +44,67 @@ if TYPE_CHECKING:
 __all__ = ["DISPATCH_EXTENSION", "AsyncDispatchTransport", "DispatchTransport"]
 
 _DEFAULT_LIMITS = httpx.Limits(max_connections=100, max_keepalive_connections=20)
+_log = logging.getLogger("sdk_session.dispatch")
+
+_DROPPED: tuple[type[Exception], ...] = (
+    httpx.RemoteProtocolError,
+    httpx.ReadError,
+    httpx.WriteError,
+)
+"""The connection went away without an answer (not a timeout: a slow server is not
+asked twice)."""
+
+
+def _resending(request: httpx.Request, exc: Exception) -> None:
+    _log.info(
+        "%s %s: token call dropped without an answer (%s); sending it once more",
+        request.method,
+        request.url.path,
+        type(exc).__name__,
+    )
+
+
+def resend_dropped(
+    send: Callable[[httpx.Request], httpx.Response], request: httpx.Request
+) -> httpx.Response:
+    """Send a token call, once more after a dropped connection."""
+    try:
+        return send(request)
+    except _DROPPED as exc:
+        _resending(request, exc)
+    return send(request)
+
+
+def send_token_call(
+    send: Callable[[httpx.Request], httpx.Response], request: httpx.Request
+) -> httpx.Response:
+    """``resend_dropped`` for a renewal: ``SessionExpired`` ("interrupted") when it
+    cannot be completed, the error its waiters get too."""
+    try:
+        return resend_dropped(send, request)
+    except httpx.TransportError as exc:
+        raise interrupted_error() from exc
+
+
+async def aresend_dropped(
+    send: Callable[[httpx.Request], Awaitable[httpx.Response]], request: httpx.Request
+) -> httpx.Response:
+    """``resend_dropped`` for async transports."""
+    try:
+        return await send(request)
+    except _DROPPED as exc:
+        _resending(request, exc)
+    return await send(request)
+
+
+async def asend_token_call(
+    send: Callable[[httpx.Request], Awaitable[httpx.Response]], request: httpx.Request
+) -> httpx.Response:
+    """``send_token_call`` for async transports."""
+    try:
+        return await aresend_dropped(send, request)
+    except httpx.TransportError as exc:
+        raise interrupted_error() from exc
 
 
 def _pool_timeout(request: httpx.Request) -> float | None:
@@ -151,11 +219,11 @@ class DispatchTransport(httpx.BaseTransport):
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         extensions = request.extensions
-        if extensions.get(RENEWAL_EXTENSION):
-            try:
-                return self.transport.handle_request(request)
-            except httpx.TransportError as exc:
-                raise interrupted_error() from exc
+        renewal = extensions.get(RENEWAL_EXTENSION)
+        if renewal is not None:  # a token call: never limited
+            if renewal:
+                return send_token_call(self.transport.handle_request, request)
+            return resend_dropped(self.transport.handle_request, request)  # explicit login
         slots = self._slots
         if slots is not None and not slots.acquire(_pool_timeout(request)):
             raise httpx.PoolTimeout("no connection slot free within the pool timeout")
@@ -165,7 +233,7 @@ class DispatchTransport(httpx.BaseTransport):
                 response = self.transport.handle_request(request)
             else:
                 if not dispatcher.signed(request):
-                    dispatcher.sign(request, self.transport.handle_request)
+                    dispatcher.sign(request, self._token_call)
                 clock = dispatcher.clock
                 sent = clock()
                 response = self.transport.handle_request(request)
@@ -181,6 +249,9 @@ class DispatchTransport(httpx.BaseTransport):
                 stream = cast(httpx.SyncByteStream, response.stream)
                 response.stream = _ReleasingStream(stream, slots)
         return response
+
+    def _token_call(self, request: httpx.Request) -> httpx.Response:
+        return send_token_call(self.transport.handle_request, request)
 
     def close(self) -> None:
         self.transport.close()
@@ -203,11 +274,11 @@ class AsyncDispatchTransport(httpx.AsyncBaseTransport):
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         extensions = request.extensions
-        if extensions.get(RENEWAL_EXTENSION):
-            try:
-                return await self.transport.handle_async_request(request)
-            except httpx.TransportError as exc:
-                raise interrupted_error() from exc
+        renewal = extensions.get(RENEWAL_EXTENSION)
+        if renewal is not None:
+            if renewal:
+                return await asend_token_call(self.transport.handle_async_request, request)
+            return await aresend_dropped(self.transport.handle_async_request, request)
         slots = self._slots
         if slots is not None:
             try:
@@ -230,7 +301,7 @@ class AsyncDispatchTransport(httpx.AsyncBaseTransport):
                 response = await self.transport.handle_async_request(request)
             else:
                 if not dispatcher.signed(request):
-                    await dispatcher.asign(request, self.transport.handle_async_request)
+                    await dispatcher.asign(request, self._token_call)
                 sent = dispatcher.clock()
                 response = await self.transport.handle_async_request(request)
                 dispatcher.observe(response, sent, dispatcher.clock())
@@ -245,6 +316,9 @@ class AsyncDispatchTransport(httpx.AsyncBaseTransport):
                 stream = cast(httpx.AsyncByteStream, response.stream)
                 response.stream = _AsyncReleasingStream(stream, slots)
         return response
+
+    async def _token_call(self, request: httpx.Request) -> httpx.Response:
+        return await asend_token_call(self.transport.handle_async_request, request)
 
     async def aclose(self) -> None:
         await self.transport.aclose()

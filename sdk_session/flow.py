@@ -510,8 +510,11 @@ class Dispatcher:
             while True:
                 try:
                     response = send(token_call)
-                except Exception as exc:
+                except SessionExpired:
                     flow.close()  # the core records the interrupted renewal for the waiters
+                    raise
+                except Exception as exc:
+                    flow.close()
                     raise interrupted_error() from exc
                 response.request = token_call
                 token_call = flow.send(response)
@@ -534,6 +537,9 @@ class Dispatcher:
             while True:
                 try:
                     response = await send(token_call)
+                except SessionExpired:
+                    await flow.aclose()
+                    raise
                 except Exception as exc:
                     await flow.aclose()
                     raise interrupted_error() from exc

@@ -154,7 +154,8 @@ TOKEN_RETRY = RetryPolicy(
 """The token-endpoint budget: login/refresh answered 429/5xx, or whose connection
 could not be made. The session layer sends login with ``unsafe="all"`` (logging in
 again is harmless) and refresh with ``unsafe="status"``: a refresh whose answer
-was lost may have rotated the refresh token, so it is not resent blindly."""
+was lost may have rotated the refresh token, so it is not resent blindly (the
+dispatch transport resends only a token call dropped without any answer)."""
 
 
 def coerce_policy(

@@ -68,11 +68,18 @@ def _number(value: object) -> float | None:
 
 
 def effective_leeway(
-    lifetime: float | None, leeway: float, max_fraction: float, latency: float = 0.0
+    lifetime: float | None,
+    leeway: float,
+    max_fraction: float,
+    latency: float = 0.0,
+    renewal: float = 0.0,
 ) -> float:
-    """At least ``leeway`` and the recent request ``latency`` (p99), capped to
-    ``max_fraction`` of ``lifetime`` (uncapped when the lifetime is unknown)."""
-    wanted = max(leeway, latency)
+    """At least ``leeway``, the recent request ``latency`` (p99) and, when the last
+    renewal took ``renewal`` seconds, twice that plus ``latency`` (so a slow token
+    endpoint answers before the old token dies); all capped to ``max_fraction`` of
+    ``lifetime`` (uncapped when the lifetime is unknown), because refreshing earlier
+    than that costs refreshes beyond one per lifetime."""
+    wanted = max(leeway, latency, 2 * renewal + latency if renewal > 0 else 0.0)
     if lifetime is None or lifetime <= 0:
         return wanted
     return min(wanted, lifetime * max_fraction)
@@ -157,10 +164,8 @@ class TokenSet:
     ) -> float | None:
         """When to refresh proactively, or ``None`` to wait for a 401.
 
-        ``renewal`` is how long the last refresh call took: the refresh starts at least
-        twice that plus ``latency`` before expiry (at most half the lifetime, whatever
-        ``max_fraction`` says), so that with a slow token endpoint the new token is
-        saved before requests must wait for it.
+        ``latency`` and ``renewal`` widen the leeway up to ``max_fraction`` of the
+        lifetime (see ``effective_leeway``).
 
         A token that is already inside the leeway when it arrives (a short
         lifetime or a large leeway) is used until it expires; one that arrives
@@ -172,15 +177,19 @@ class TokenSet:
         if expires_at is None or expires_at <= self.obtained_at:
             return None
         lifetime = expires_at - self.obtained_at
-        due = expires_at - effective_leeway(lifetime, leeway, max_fraction, latency)
-        if renewal > 0:
-            due = min(due, expires_at - min(2 * renewal + latency, lifetime * 0.5))
+        due = expires_at - effective_leeway(lifetime, leeway, max_fraction, latency, renewal)
         if due <= self.obtained_at:
             due = expires_at
         floor = self.refresh_floor
         if floor is not None and floor > due:
             due = floor
         return due
+
+    def lead(
+        self, leeway: float, max_fraction: float, latency: float = 0.0, renewal: float = 0.0
+    ) -> float:
+        """How long before expiry a renewal ahead starts (``effective_leeway``)."""
+        return effective_leeway(self.lifetime, leeway, max_fraction, latency, renewal)
 
     def refresh_due(
         self,
@@ -199,13 +208,19 @@ class TokenSet:
         expires_at = self.expires_at
         return expires_at is not None and self.obtained_at < expires_at <= now
 
-    def doomed(self, now: float, latency: float) -> bool:
-        """Valid now, but with less life left than a request recently took (``latency``,
-        at most half the lifetime): a request sent with it would likely die on its way."""
+    def doomed(self, now: float, latency: float, lead: float) -> bool:
+        """Valid now, but with less life left than a request recently took (``latency``):
+        a request sent with it would likely die on its way. Never more than half the
+        refresh-ahead ``lead`` (``effective_leeway``) before expiry, so a renewal ahead
+        always has that first half to finish while traffic goes on."""
+        return now >= self.doomed_at(latency, lead)
+
+    def doomed_at(self, latency: float, lead: float) -> float:
+        """From when ``doomed`` holds (``inf``: never, e.g. an unknown lifetime)."""
         expires_at = self.expires_at
         if latency <= 0 or expires_at is None or expires_at <= self.obtained_at:
-            return False
-        return expires_at - now < min(latency, (expires_at - self.obtained_at) * 0.5)
+            return math.inf
+        return expires_at - min(latency, lead / 2)
 
     def renewable_in(self, now: float) -> float:
         """Seconds until a refresh can return a newer token (0 when it already can)."""

@@ -60,6 +60,7 @@ class DrfRow:
     served_401: int  # 401s the server answered on the API
     sent_after_end: int  # API calls sent after the session ended
     bound: str  # refreshes allowed: duration / lifetime granted + 1
+    needed: int  # refreshes whose old token expired before the scenario ended
     wall_s: float
     error: str = ""
 
@@ -96,6 +97,7 @@ class Exps:
     def __init__(self) -> None:
         self.values: list[float] = []
         self.lifetimes: list[float] = []  # exp - now when received: what the server granted
+        self.ended: float | None = None  # epoch seconds when the scenario's last call returned
 
     def __call__(self, tokens: TokenSet | None) -> None:
         if tokens is not None:
@@ -107,6 +109,13 @@ class Exps:
     def real_lifetime(self, nominal: float) -> float:
         """The median lifetime the server really granted (whole-second claims floor it)."""
         return statistics.median(self.lifetimes) if self.lifetimes else nominal
+
+    def needed(self) -> int:
+        """Refreshes that replaced a token which expired before the scenario ended: what a
+        client renewing only at expiry makes too (SimpleJWT floors ``exp``, so a "2 s" token
+        lives 1 to 2 s and one storm may need a second refresh or not)."""
+        ended = time.time() if self.ended is None else self.ended
+        return sum(1 for exp in self.values[:-1] if exp <= ended)
 
     def not_newer(self) -> int:
         return sum(1 for a, b in zip(self.values, self.values[1:], strict=False) if b <= a)
@@ -159,6 +168,7 @@ def _row(
         served_401=counts.get(f"{ITEMS} 401", 0),
         sent_after_end=sent_after_end,
         bound=f"{wall / lifetime + 1:.1f}",
+        needed=exps.needed(),
         wall_s=wall,
         error=outcomes.first_error,
     )
@@ -186,6 +196,7 @@ def storm_threads(
             for _ in range(n):
                 pool.submit(one)
         wall = time.perf_counter() - started
+        exps.ended = time.time()
     return _row(f"storm, {n} threads", label, upstream, outcomes, exps, n, wall)
 
 
@@ -213,6 +224,7 @@ async def _storm_tasks(
 
         started = time.perf_counter()
         await asyncio.wait_for(asyncio.gather(*(one() for _ in range(n))), 180.0)
+        exps.ended = time.time()
         return time.perf_counter() - started
 
 
@@ -249,6 +261,7 @@ def soak(upstream: DrfUpstream, workers: int, seconds: float, label: str) -> Drf
         for thread in threads:
             thread.join(seconds + 60)
         wall = time.perf_counter() - started
+        exps.ended = time.time()
     calls = sum(outcomes.counts.values())
     return _row(f"soak, {workers} threads x {seconds:.0f} s", label, upstream, outcomes, exps,
                 calls, wall)  # fmt: skip
@@ -293,6 +306,7 @@ def blacklisted(upstream: DrfUpstream, threads: int, tasks: int) -> DrfRow:
 
         asyncio.run(many())
         wall = time.perf_counter() - started
+        exps.ended = time.time()
         sent = sum(n for k, n in upstream.counters().items() if k.startswith(ITEMS))
     return _row(
         f"blacklisted refresh token, {threads} threads + {tasks} tasks",
@@ -324,7 +338,7 @@ def run(
         log(
             f"  drf {row.scenario:44} {row.setup:34} ok={row.ok}/{row.calls} "
             f"401s={row.plain_401} outlived={row.outlived} expired={row.expired} "
-            f"other={row.other} refreshes={row.refreshes} (bound {row.bound}) "
+            f"other={row.other} refreshes={row.refreshes} (bound {row.bound}, needed {row.needed}) "
             f"not-newer={row.not_newer} served-401={row.served_401} {row.wall_s:.1f} s"
         )
         rows.append(row)

@@ -108,11 +108,9 @@ def serve_drf(access_seconds: int = 60, *, threads: int = 32) -> Iterator[DrfUps
         str(threads),
         "--backlog",
         "2048",
-        # gunicorn closes idle keep-alive connections after 2 s by default: a refresh sent on
-        # one just as it closes gets no answer, and a refresh is never resent (it may have
-        # rotated). Tests that wait out a 1-2 s token would hit that race at random.
-        "--keep-alive",
-        "30",
+        # gunicorn's default keep-alive (2 s) stays: tests that wait out a 1-2 s token send
+        # their refresh on a connection gunicorn may be closing just then, which the
+        # dispatch transport must absorb (it sends a dropped token call once more).
         "--log-level",
         "warning",
         "drfproject.wsgi:application",

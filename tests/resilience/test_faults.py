@@ -91,7 +91,9 @@ def test_refresh_5xx_beyond_the_budget_is_one_typed_error_and_keeps_the_session(
     assert refreshes(upstream) == 3 + 1  # 1 + token budget (2), then the good one
 
 
-def test_dropped_refresh_is_not_resent_and_keeps_the_session(upstream: Upstream, mode: str) -> None:
+def test_refresh_dropped_once_is_sent_once_more(upstream: Upstream, mode: str) -> None:
+    """How a pooled connection the server closed while idle fails (gunicorn after 2 s):
+    the call never sees it."""
     store = MemoryTokenStore()
     client = make_client(upstream, store=store)
 
@@ -99,13 +101,33 @@ def test_dropped_refresh_is_not_resent_and_keeps_the_session(upstream: Upstream,
         await expire_access(upstream, api.login)()
         before = store.load()
         upstream.control.fault("refresh", drop=True)
+        await api.list()
+        after = store.load()
+        assert before is not None and after is not None
+        assert after.generation > before.generation
+
+    run(mode, client, scenario)
+    counters = upstream.control.counters()
+    assert (refreshes(upstream), counters.refreshes, counters.reuse_detected) == (2, 1, 0)
+
+
+def test_refresh_dropped_twice_fails_typed_and_keeps_the_session(
+    upstream: Upstream, mode: str
+) -> None:
+    store = MemoryTokenStore()
+    client = make_client(upstream, store=store)
+
+    async def scenario(api: Api) -> None:
+        await expire_access(upstream, api.login)()
+        before = store.load()
+        upstream.control.fault("refresh", drop=True, count=2)
         with pytest.raises((ApiConnectionError, SessionExpired)):
             await api.list()
         assert store.load() == before
         await api.list()  # the dropped refresh was not handled: the old token still works
 
     run(mode, client, scenario)
-    assert refreshes(upstream) == 2
+    assert refreshes(upstream) == 3
 
 
 def test_dropped_login_is_retried(upstream: Upstream, mode: str) -> None:

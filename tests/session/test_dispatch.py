@@ -12,11 +12,14 @@ from pathlib import Path
 from typing import Any
 
 import anyio
+import httpx
 import pytest
 
 import generated_sdk as sdk
 from reference_server.testing import Upstream
 from sdk_session import (
+    AsyncDispatchTransport,
+    DispatchTransport,
     FileTokenStore,
     MemoryTokenStore,
     RefreshRejected,
@@ -121,6 +124,55 @@ def test_requests_started_during_a_401_renewal_wait_for_it(upstream: Upstream) -
     assert errors == [] and len(results) == 5
     counters = upstream.control.counters()
     assert (counters.unauthorized, counters.refreshes) == (1, 1)  # 5 calls waited, no 401
+
+
+# -- a token call dropped without an answer (a keep-alive connection closed while idle) ---
+
+
+def test_plain_clients_resend_a_dropped_token_call_once(upstream: Upstream) -> None:
+    """The plain-client setup the README documents: ``SessionAuth`` + ``DispatchTransport``."""
+    auth = SessionAuth(upstream.url)
+    transport = DispatchTransport(limits=POOL)
+    with httpx.Client(base_url=upstream.url, auth=auth, transport=transport) as client:
+        expire_session_on_server(upstream.control, lambda: auth.login(client, *DEMO))
+        upstream.control.fault("refresh", drop=True)
+        assert client.get("/items").status_code == 200
+        upstream.control.fault("login", drop=True)
+        expire_session_on_server(upstream.control, lambda: auth.login(client, *DEMO))
+        upstream.control.fault("refresh", drop=True, count=2)
+        with pytest.raises(SessionExpired) as caught:
+            client.get("/items")
+    assert caught.value.reason == "interrupted" and not caught.value.session_ended
+    assert isinstance(caught.value.__cause__, httpx.RemoteProtocolError | httpx.ReadError)
+    counters = upstream.control.counters()
+    # refresh: dropped, resent, answered; login: dropped, resent, answered; the last
+    # refresh: dropped twice, then given up
+    assert (counters.requests["refresh"], counters.requests["login"]) == (4, 3)
+    assert counters.refreshes == 1
+
+
+@pytest.mark.anyio
+async def test_async_plain_clients_resend_a_dropped_token_call_once(upstream: Upstream) -> None:
+    auth = SessionAuth(upstream.url)
+    transport = AsyncDispatchTransport(limits=POOL)
+    async with httpx.AsyncClient(base_url=upstream.url, auth=auth, transport=transport) as client:
+        upstream.control.configure(access_ttl=0.3)
+        await auth.alogin(client, *DEMO)
+        upstream.control.configure(access_ttl=60)
+        await anyio.sleep(0.4)
+        upstream.control.fault("refresh", drop=True)
+        assert (await client.get("/items")).status_code == 200
+        upstream.control.fault("refresh", drop=True, count=2)
+        upstream.control.configure(access_ttl=0.3)
+        await auth.alogin(client, *DEMO)
+        upstream.control.configure(access_ttl=60)
+        await anyio.sleep(0.4)
+        with pytest.raises(SessionExpired) as caught:
+            await client.get("/items")
+    assert caught.value.reason == "interrupted" and not caught.value.session_ended
+    assert isinstance(caught.value.__cause__, httpx.RemoteProtocolError | httpx.ReadError)
+    counters = upstream.control.counters()
+    assert (counters.requests["refresh"], counters.refreshes) == (4, 1)
 
 
 # -- the whole story in the cause chain -----------------------------------------------------

@@ -57,7 +57,7 @@ def test_a_full_session_leaks_nothing(
         sdk.users.me(client)
         texts.extend([repr(client), str(client), repr(client.session), repr(store)])
         texts.extend([repr(client.tokens), repr(client.binding)])
-        upstream.control.fault("refresh", drop=True)
+        upstream.control.fault("refresh", drop=True, count=2)  # the resend too
         clock.offset = 20_000
         try:
             sdk.items.list(client)

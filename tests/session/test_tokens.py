@@ -199,10 +199,24 @@ def test_latency_raises_the_leeway_within_the_lifetime_cap() -> None:
     assert window.p99 == pytest.approx(0.99)
 
 
-def test_a_slow_token_endpoint_moves_the_refresh_ahead_earlier() -> None:
-    tokens = TokenSet(access_token="a", expires_at=5.0, obtained_at=0.0)
-    assert tokens.refresh_at(30, 0.1) == pytest.approx(4.5)
-    # the last refresh took 0.5 s: start twice that plus the p99 before expiry
-    assert tokens.refresh_at(30, 0.1, latency=0.02, renewal=0.5) == pytest.approx(3.98)
-    assert tokens.refresh_at(30, 0.1, renewal=10.0) == pytest.approx(2.5)  # at most half
-    assert tokens.refresh_due(3.99, 30, 0.1, 0.02, 0.5)
+def test_a_slow_token_endpoint_moves_the_refresh_ahead_earlier_within_the_fraction() -> None:
+    tokens = TokenSet(access_token="a", expires_at=50.0, obtained_at=0.0)
+    assert tokens.refresh_at(0.5, 0.1) == pytest.approx(49.5)
+    # the last refresh took 1 s: start twice that plus the p99 before expiry
+    assert tokens.refresh_at(0.5, 0.1, latency=0.02, renewal=1.0) == pytest.approx(47.98)
+    assert tokens.refresh_due(47.99, 0.5, 0.1, 0.02, 1.0)
+    # never earlier than the fraction allows: more refreshes than one per lifetime otherwise
+    assert tokens.refresh_at(0.5, 0.1, renewal=10.0) == pytest.approx(45.0)
+    assert tokens.refresh_at(30, 0.1, latency=3.0, renewal=0.5) == pytest.approx(45.0)
+
+
+def test_doomed_is_capped_by_half_the_refresh_ahead_lead() -> None:
+    tokens = TokenSet(access_token="a", expires_at=2.0, obtained_at=0.0)
+    lead = tokens.lead(30, 0.1, latency=1.5)
+    assert lead == pytest.approx(0.2)  # the fraction caps it
+    assert not tokens.doomed(1.0, latency=1.5, lead=lead)
+    assert not tokens.doomed(1.89, latency=1.5, lead=lead)  # the renewal's head start
+    assert tokens.doomed(1.91, latency=1.5, lead=lead)
+    assert tokens.doomed(1.96, latency=0.05, lead=lead)
+    assert not tokens.doomed(1.94, latency=0.05, lead=lead)
+    assert not tokens.doomed(1.99, latency=0.0, lead=lead)  # nothing measured yet
