@@ -155,7 +155,12 @@ def test_soak_across_a_sentinel_failover(
     assert outcome.slowest_failure_s < 5.0
     assert outcome.last_failure_s is not None and outcome.last_ok_s is not None
     assert outcome.last_ok_s > outcome.last_failure_s, "recovered by itself"
-    assert (outcome.reuse_detected, outcome.relogins) == (0, 0)
+    assert outcome.reuse_detected == 0  # no spent refresh token was ever presented
+    # The soak does not wait for replicas: a write the killed primary had not passed on yet
+    # (the store warns "reached 0 of 1 replicas") is gone after the failover, and when that
+    # write was the session itself the next call finds no session and logs in again through
+    # the provider, once, for every store sharing the key (server-counted; 1 run in 5 here).
+    assert outcome.relogins <= 1
     assert outcome.refreshes >= 3
 
 
