@@ -222,7 +222,7 @@ class DispatchTransport(httpx.BaseTransport):
         renewal = extensions.get(RENEWAL_EXTENSION)
         if renewal is not None:  # a token call: never limited
             if renewal:
-                return send_token_call(self.transport.handle_request, request)
+                return self._token_call(request)
             return resend_dropped(self.transport.handle_request, request)  # explicit login
         slots = self._slots
         if slots is not None and not slots.acquire(_pool_timeout(request)):
@@ -277,7 +277,7 @@ class AsyncDispatchTransport(httpx.AsyncBaseTransport):
         renewal = extensions.get(RENEWAL_EXTENSION)
         if renewal is not None:
             if renewal:
-                return await asend_token_call(self.transport.handle_async_request, request)
+                return await self._token_call(request)
             return await aresend_dropped(self.transport.handle_async_request, request)
         slots = self._slots
         if slots is not None:
