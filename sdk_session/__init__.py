@@ -61,6 +61,7 @@ from .errors import (
 )
 from .events import OnSessionExpired, OnTokens
 from .flow import SessionAuth
+from .pool_gate import GatedAsyncHTTPTransport
 from .redact import RedactingFilter
 from .retry import (
     DEFAULT_RETRY,
@@ -89,6 +90,7 @@ __all__ = [
     "CredentialsProvider",
     "DispatchTransport",
     "FileTokenStore",
+    "GatedAsyncHTTPTransport",
     "InsecureTransport",
     "ItemsApiBinding",
     "JsonTokenBinding",

@@ -10,7 +10,6 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
 
 import httpx
 from attrs import define, field
@@ -20,20 +19,13 @@ from generated_sdk.client import Client
 
 from .binding import ItemsApiBinding, TokenBinding
 from .credentials import CredentialsProvider
-from .dispatch import AsyncDispatchTransport, DispatchTransport
 from .events import OnSessionExpired, OnTokens
 from .flow import DEFAULT_TOKEN_TIMEOUT, SessionAuth
-from .retry import (
-    DEFAULT_RETRY,
-    TOKEN_RETRY,
-    AsyncRetryTransport,
-    RetryPolicy,
-    RetryTransport,
-    coerce_policy,
-)
+from .retry import DEFAULT_RETRY, TOKEN_RETRY, RetryPolicy, coerce_policy
 from .stores.base import DEFAULT_LOCK_TIMEOUT, TokenStore
 from .stores.memory import MemoryTokenStore
 from .tokens import DEFAULT_LEEWAY, DEFAULT_MAX_LEEWAY_FRACTION, TokenSet
+from .transports import async_client, sync_client
 
 __all__ = ["SessionClient"]
 
@@ -117,30 +109,14 @@ class SessionClient(Client):
         retry transports (see ``sdk_session.dispatch`` and ``sdk_session.retry``)."""
         self.check_open()
         if self._client is None:
-            kwargs = self.httpx_client_kwargs()
-            inner = kwargs.get("transport")
-            if inner is None:
-                inner = httpx.HTTPTransport(**_transport_options(kwargs))
-                kwargs.pop("proxy", None)  # now inside the transport
-            if self.retries is not None:
-                inner = RetryTransport(inner, self.retries)
-            kwargs["transport"] = DispatchTransport(inner, limits=_limits(kwargs))
-            self._client = httpx.Client(**kwargs)
+            self._client = sync_client(self.httpx_client_kwargs(), self.retries)
         return self._client
 
     def get_async_httpx_client(self) -> httpx.AsyncClient:
         """The underlying ``httpx.AsyncClient``, built on first use like ``get_httpx_client``."""
         self.check_open(asynchronous=True)
         if self._async_client is None:
-            kwargs = self.httpx_client_kwargs()
-            inner = kwargs.get("transport")
-            if inner is None:
-                inner = httpx.AsyncHTTPTransport(**_transport_options(kwargs))
-                kwargs.pop("proxy", None)  # now inside the transport
-            if self.retries is not None:
-                inner = AsyncRetryTransport(inner, self.retries)
-            kwargs["transport"] = AsyncDispatchTransport(inner, limits=_limits(kwargs))
-            self._async_client = httpx.AsyncClient(**kwargs)
+            self._async_client = async_client(self.httpx_client_kwargs(), self.retries)
         return self._async_client
 
     @property
@@ -182,16 +158,3 @@ class SessionClient(Client):
             yield
         except httpx.RequestError as exc:
             raise connection_error(exc, {"method": "POST", "url": self.base_url}) from exc
-
-
-_TRANSPORT_OPTIONS = ("verify", "cert", "trust_env", "http1", "http2", "limits", "proxy")
-
-
-def _limits(kwargs: dict[str, Any]) -> httpx.Limits:
-    limits = kwargs.get("limits")
-    return limits if isinstance(limits, httpx.Limits) else httpx.Limits(max_connections=100)
-
-
-def _transport_options(kwargs: dict[str, Any]) -> dict[str, Any]:
-    """The client options httpx would have used to build its default transport."""
-    return {name: kwargs[name] for name in _TRANSPORT_OPTIONS if name in kwargs}

@@ -15,14 +15,13 @@ from typing import Any, ClassVar, Literal, Protocol
 import httpx
 
 from .binding import JsonTokenBinding, TokenBinding, join_url
-from .client import _limits, _transport_options
 from .credentials import Credentials, CredentialsProvider
-from .dispatch import AsyncDispatchTransport, DispatchTransport
 from .events import OnSessionExpired, OnTokens
 from .flow import SessionAuth
-from .retry import AsyncRetryTransport, RetryPolicy, RetryTransport
+from .retry import RetryPolicy
 from .stores.base import TokenStore
 from .tokens import TokenSet
+from .transports import async_client, sync_client
 
 __all__ = ["ConfiguredBinding", "SessionOptions", "async_client", "session_auth", "sync_client"]
 
@@ -97,27 +96,3 @@ def session_auth(options: SessionOptions) -> SessionAuth:
         token_timeout=options.token_timeout,
         token_retries=options.token_retries,
     )
-
-
-def sync_client(kwargs: dict[str, Any], retries: RetryPolicy | None) -> httpx.Client:
-    """An ``httpx.Client`` from the generated client's kwargs: dispatch over retry transport."""
-    inner = kwargs.get("transport")
-    if inner is None:
-        inner = httpx.HTTPTransport(**_transport_options(kwargs))
-        kwargs.pop("proxy", None)  # now inside the transport
-    if retries is not None:
-        inner = RetryTransport(inner, retries)
-    kwargs["transport"] = DispatchTransport(inner, limits=_limits(kwargs))
-    return httpx.Client(**kwargs)
-
-
-def async_client(kwargs: dict[str, Any], retries: RetryPolicy | None) -> httpx.AsyncClient:
-    """Async twin of :func:`sync_client`."""
-    inner = kwargs.get("transport")
-    if inner is None:
-        inner = httpx.AsyncHTTPTransport(**_transport_options(kwargs))
-        kwargs.pop("proxy", None)
-    if retries is not None:
-        inner = AsyncRetryTransport(inner, retries)
-    kwargs["transport"] = AsyncDispatchTransport(inner, limits=_limits(kwargs))
-    return httpx.AsyncClient(**kwargs)

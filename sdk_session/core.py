@@ -295,7 +295,7 @@ class SessionCore:
         self.token_retry = token_retry
         self.deadline = deadline
         self.dispatcher: object | None = None  # set by SessionAuth (see sdk_session.dispatch)
-        self._usable: tuple[TokenSet, float, int, float, float] | None = None
+        self._usable: tuple[TokenSet, float, float, int, float, float] | None = None
 
     @property
     def base_url(self) -> httpx.URL:
@@ -410,11 +410,12 @@ class SessionCore:
 
     def _usable_until(self, tokens: TokenSet) -> float:
         """The local time until which ``tokens`` need nothing (not dead, not expired, not
-        due for a renewal ahead, not doomed by the recent p99 latency); ``-inf`` when
+        due for a renewal ahead, not doomed by the recent p90 latency); ``-inf`` when
         something is needed now. Cached for the last (tokens, p99, dead mark) seen: on a
         valid token the per-request check is one comparison."""
         state = self.store.refresh_state
-        p99 = state.latency.p99
+        latency = state.latency
+        p99, p90 = latency.p99, latency.p90
         dead = state.dead_generation
         renewal = state.renewal
         cached = self._usable
@@ -422,10 +423,11 @@ class SessionCore:
             cached is not None
             and cached[0] is tokens
             and cached[1] == p99
-            and cached[2] == dead
-            and cached[3] == renewal
+            and cached[2] == p90
+            and cached[3] == dead
+            and cached[4] == renewal
         ):
-            return cached[4]
+            return cached[5]
         if state.is_dead(tokens):
             until = -math.inf
         else:
@@ -433,11 +435,11 @@ class SessionCore:
             expires_at = tokens.expires_at
             if expires_at is not None and tokens.obtained_at < expires_at:
                 lead = tokens.lead(self.leeway, self.max_leeway_fraction, p99, renewal)
-                until = min(expires_at, tokens.doomed_at(p99, lead))
+                until = min(expires_at, tokens.doomed_at(p90, lead))
             due = tokens.refresh_at(self.leeway, self.max_leeway_fraction, p99, renewal)
             if due is not None:
                 until = min(until, due)
-        self._usable = (tokens, p99, dead, renewal, until)
+        self._usable = (tokens, p99, p90, dead, renewal, until)
         return until
 
     def dispatch_flow(self, request: httpx.Request) -> Step[None]:
@@ -472,25 +474,26 @@ class SessionCore:
             return renewed
         if now < self._usable_until(tokens) or not self._renewable(tokens):
             return tokens  # fine as it is; or nothing to renew with: the server judges
-        p99 = state.latency.p99
+        p99, p90 = state.latency.p99, state.latency.p90
         dead = state.is_dead(tokens)
         if (
             dead
             or tokens.expired(now)
             or tokens.doomed(
-                now, p99, tokens.lead(self.leeway, self.max_leeway_fraction, p99, state.renewal)
+                now, p90, tokens.lead(self.leeway, self.max_leeway_fraction, p99, state.renewal)
             )
         ):
             # Expired, refused by the upstream, or with less life left than requests
-            # recently took (it would die on the way): wait for the shared renewal.
+            # recently took (p90: it would likely die on the way): wait for the shared
+            # renewal.
             if _log.isEnabledFor(logging.DEBUG):
                 left = math.inf if tokens.expires_at is None else tokens.expires_at - now
                 _log.debug(
-                    "waiting for the renewal: generation %d %s (%.3f s left, p99 %.3f s)",
+                    "waiting for the renewal: generation %d %s (%.3f s left, p90 %.3f s)",
                     tokens.generation,
                     "refused" if dead else "expired" if left <= 0 else "about to expire",
                     left,
-                    p99,
+                    p90,
                 )
             wait = 0.0 if dead else tokens.renewable_in(now)
             if wait > 0:

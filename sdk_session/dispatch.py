@@ -11,8 +11,13 @@ when the response is closed. The latency from dispatch to the answer and the
 upstream's ``Date`` header are fed back to the session (adaptive leeway, server
 clock).
 
-Token calls of a renewal skip the limit (a renewal must never wait for a slot
-held by a request that waits for that renewal), and a renewal whose connection
+Token calls skip the limit (a renewal must never wait for a slot held by a
+request that waits for that renewal) and go through their own connection pool
+(``token_transport``) when the transport is built here: a token call that joins
+the API calls' pool perturbs it at the moment traffic is busiest, and httpcore's
+asyncio pool can hand one idle connection to several requests at once, so the
+losers retry for tens or hundreds of milliseconds (seen on every renewal in the
+interleaved benchmark). A renewal whose connection
 fails raises the same ``SessionExpired`` the waiting requests get instead of
 httpx's raw exception. A token call whose connection dropped before any answer
 is sent once more first: that is how a pooled keep-alive connection fails when
@@ -22,7 +27,8 @@ next call would do with the same token anyway.
 
 ``SessionClient`` installs these transports; with a plain
 ``httpx.Client``/``AsyncClient`` pass ``transport=DispatchTransport(limits=...)``
-(or wrap your own transport and give the limits it was built with).
+(or wrap your own transport and give the limits it was built with, and
+optionally a ``token_transport`` for the token calls).
 """
 
 from __future__ import annotations
@@ -37,6 +43,7 @@ import anyio
 import httpx
 
 from .core import DISPATCH_EXTENSION, RENEWAL_EXTENSION, SENT_EXTENSION, interrupted_error
+from .pool_gate import GatedAsyncHTTPTransport
 
 if TYPE_CHECKING:
     from .flow import Dispatcher
@@ -44,6 +51,9 @@ if TYPE_CHECKING:
 __all__ = ["DISPATCH_EXTENSION", "AsyncDispatchTransport", "DispatchTransport"]
 
 _DEFAULT_LIMITS = httpx.Limits(max_connections=100, max_keepalive_connections=20)
+TOKEN_LIMITS = httpx.Limits(max_connections=None, max_keepalive_connections=2)
+"""The token calls' own pool: never a queue (they are single-flight per store), and
+a connection kept for the next renewal."""
 _log = logging.getLogger("sdk_session.dispatch")
 
 _DROPPED: tuple[type[Exception], ...] = (
@@ -202,9 +212,12 @@ class DispatchTransport(httpx.BaseTransport):
     """Wraps a sync transport; see the module docstring.
 
     Args:
-        transport: The transport to wrap (default: ``httpx.HTTPTransport(limits=limits)``).
+        transport: The transport to wrap (default: ``httpx.HTTPTransport(limits=limits)``;
+            for ``AsyncDispatchTransport``, ``GatedAsyncHTTPTransport(limits=limits)``).
         limits: The connection limits of that transport; ``max_connections`` is the
             number of requests in flight at once (``None``: no limit, sign before sending).
+        token_transport: Where login and refresh calls go (default: a pool of their own
+            when ``transport`` is built here, else ``transport``).
     """
 
     def __init__(
@@ -212,8 +225,14 @@ class DispatchTransport(httpx.BaseTransport):
         transport: httpx.BaseTransport | None = None,
         *,
         limits: httpx.Limits = _DEFAULT_LIMITS,
+        token_transport: httpx.BaseTransport | None = None,
     ) -> None:
-        self.transport = transport if transport is not None else httpx.HTTPTransport(limits=limits)
+        if transport is None:
+            transport = httpx.HTTPTransport(limits=limits)
+            if token_transport is None:
+                token_transport = httpx.HTTPTransport(limits=TOKEN_LIMITS)
+        self.transport = transport
+        self.token_transport = token_transport if token_transport is not None else transport
         size = limits.max_connections
         self._slots = None if size is None else _Slots(size)
 
@@ -223,7 +242,7 @@ class DispatchTransport(httpx.BaseTransport):
         if renewal is not None:  # a token call: never limited
             if renewal:
                 return self._token_call(request)
-            return resend_dropped(self.transport.handle_request, request)  # explicit login
+            return resend_dropped(self.token_transport.handle_request, request)  # explicit login
         slots = self._slots
         if slots is not None and not slots.acquire(_pool_timeout(request)):
             raise httpx.PoolTimeout("no connection slot free within the pool timeout")
@@ -251,10 +270,14 @@ class DispatchTransport(httpx.BaseTransport):
         return response
 
     def _token_call(self, request: httpx.Request) -> httpx.Response:
-        return send_token_call(self.transport.handle_request, request)
+        return send_token_call(self.token_transport.handle_request, request)
 
     def close(self) -> None:
-        self.transport.close()
+        try:
+            self.transport.close()
+        finally:
+            if self.token_transport is not self.transport:
+                self.token_transport.close()
 
 
 class AsyncDispatchTransport(httpx.AsyncBaseTransport):
@@ -265,10 +288,14 @@ class AsyncDispatchTransport(httpx.AsyncBaseTransport):
         transport: httpx.AsyncBaseTransport | None = None,
         *,
         limits: httpx.Limits = _DEFAULT_LIMITS,
+        token_transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
-        self.transport = (
-            transport if transport is not None else httpx.AsyncHTTPTransport(limits=limits)
-        )
+        if transport is None:
+            transport = GatedAsyncHTTPTransport(limits=limits)
+            if token_transport is None:
+                token_transport = httpx.AsyncHTTPTransport(limits=TOKEN_LIMITS)
+        self.transport = transport
+        self.token_transport = token_transport if token_transport is not None else transport
         size = limits.max_connections
         self._slots = None if size is None else anyio.Semaphore(size)
 
@@ -278,7 +305,7 @@ class AsyncDispatchTransport(httpx.AsyncBaseTransport):
         if renewal is not None:
             if renewal:
                 return await self._token_call(request)
-            return await aresend_dropped(self.transport.handle_async_request, request)
+            return await aresend_dropped(self.token_transport.handle_async_request, request)
         slots = self._slots
         if slots is not None:
             try:
@@ -318,7 +345,11 @@ class AsyncDispatchTransport(httpx.AsyncBaseTransport):
         return response
 
     async def _token_call(self, request: httpx.Request) -> httpx.Response:
-        return await asend_token_call(self.transport.handle_async_request, request)
+        return await asend_token_call(self.token_transport.handle_async_request, request)
 
     async def aclose(self) -> None:
-        await self.transport.aclose()
+        try:
+            await self.transport.aclose()
+        finally:
+            if self.token_transport is not self.transport:
+                await self.token_transport.aclose()

@@ -10,7 +10,10 @@ jumped), the newest observation starts over. Expiry is always computed with the
 *upper* bound of the offset: the earliest the token can die on our clock.
 
 ``LatencyWindow`` keeps the last few request latencies (dispatch to answer) so
-the session can refresh early by at least the p99 of what it recently saw.
+the session can refresh early by at least the p99 of what it recently saw, and
+hold a request back only when its token has less life left than the p90 (what a
+request *likely* takes: a few requests stuck in the client's own connection pool
+must not make every request wait for a renewal).
 
 Both live on the store's ``RefreshState``: everything sharing a store in this
 process shares what was learned. Clock updates are a few float operations under
@@ -103,12 +106,14 @@ class ServerClock:
 
 
 class LatencyWindow:
-    """The last ``size`` request latencies and their p99 (recomputed every few samples)."""
+    """The last ``size`` request latencies and their p99 and p90 (recomputed every few
+    samples)."""
 
     def __init__(self, size: int = _WINDOW) -> None:
         self._samples: deque[float] = deque(maxlen=size)
         self._count = 0
         self.p99 = 0.0
+        self.p90 = 0.0
 
     def add(self, seconds: float) -> None:
         """Record one latency. Lock-free: ``deque.append`` and ``sorted(deque)`` are each
@@ -120,4 +125,6 @@ class LatencyWindow:
         self._count += 1
         if seconds > self.p99 or self._count % _RECOMPUTE_EVERY == 0:
             ordered = sorted(samples)
-            self.p99 = ordered[min(len(ordered) - 1, int(0.99 * len(ordered)))]
+            last = len(ordered) - 1
+            self.p90 = ordered[min(last, int(0.9 * len(ordered)))]
+            self.p99 = ordered[min(last, int(0.99 * len(ordered)))]

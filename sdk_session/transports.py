@@ -1,0 +1,67 @@
+"""The httpx clients a session client runs on: dispatch over retry over the pools.
+
+Built from the generated client's keyword arguments the way httpx builds its
+default transport (``verify``, ``cert``, ``trust_env``, ``http1``, ``http2``,
+``limits``, ``proxy``). Token calls get a pool of their own built from the same
+options (see ``sdk_session.dispatch``); with your own ``transport`` they share it.
+The async API pool is gated (see ``sdk_session.pool_gate``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+
+from .dispatch import TOKEN_LIMITS, AsyncDispatchTransport, DispatchTransport
+from .pool_gate import GatedAsyncHTTPTransport
+from .retry import AsyncRetryTransport, RetryPolicy, RetryTransport
+
+__all__ = ["async_client", "sync_client"]
+
+_TRANSPORT_OPTIONS = ("verify", "cert", "trust_env", "http1", "http2", "limits", "proxy")
+
+
+def limits_of(kwargs: dict[str, Any]) -> httpx.Limits:
+    """The pool limits httpx would use for these client arguments."""
+    limits = kwargs.get("limits")
+    return limits if isinstance(limits, httpx.Limits) else httpx.Limits(max_connections=100)
+
+
+def _transport_options(kwargs: dict[str, Any]) -> dict[str, Any]:
+    """The client options httpx would have used to build its default transport."""
+    return {name: kwargs[name] for name in _TRANSPORT_OPTIONS if name in kwargs}
+
+
+def sync_client(kwargs: dict[str, Any], retries: RetryPolicy | None) -> httpx.Client:
+    """An ``httpx.Client`` from the generated client's kwargs."""
+    inner: httpx.BaseTransport | None = kwargs.get("transport")
+    token: httpx.BaseTransport | None = None
+    if inner is None:
+        options = _transport_options(kwargs)
+        inner = httpx.HTTPTransport(**options)
+        token = httpx.HTTPTransport(**{**options, "limits": TOKEN_LIMITS})
+        kwargs.pop("proxy", None)  # now inside the transports
+    if retries is not None:
+        inner = RetryTransport(inner, retries)
+        token = None if token is None else RetryTransport(token, retries)
+    kwargs["transport"] = DispatchTransport(inner, limits=limits_of(kwargs), token_transport=token)
+    return httpx.Client(**kwargs)
+
+
+def async_client(kwargs: dict[str, Any], retries: RetryPolicy | None) -> httpx.AsyncClient:
+    """Async twin of :func:`sync_client`."""
+    inner: httpx.AsyncBaseTransport | None = kwargs.get("transport")
+    token: httpx.AsyncBaseTransport | None = None
+    if inner is None:
+        options = _transport_options(kwargs)
+        inner = GatedAsyncHTTPTransport(**options)
+        token = httpx.AsyncHTTPTransport(**{**options, "limits": TOKEN_LIMITS})
+        kwargs.pop("proxy", None)
+    if retries is not None:
+        inner = AsyncRetryTransport(inner, retries)
+        token = None if token is None else AsyncRetryTransport(token, retries)
+    kwargs["transport"] = AsyncDispatchTransport(
+        inner, limits=limits_of(kwargs), token_transport=token
+    )
+    return httpx.AsyncClient(**kwargs)
