@@ -251,25 +251,24 @@ def _log_retry(
 class _Attempts:
     """The retry decisions for one request, shared by the sync and async transports."""
 
-    __slots__ = ("policy", "replayable", "request", "state")
+    __slots__ = ("policy", "request", "state")
 
     def __init__(self, request: httpx.Request, default: RetryPolicy) -> None:
         self.request = request
         self.policy = _policy_for(request, default)
         self.state = _state_for(request)
-        self.replayable = _replayable(request)
         self.state.sends += 1
 
     def after_error(self, exc: Exception) -> float | None:
         """The wait before resending after ``exc``, or ``None`` to let it propagate."""
-        if not self.replayable:
+        if not _replayable(self.request):
             return None
         return self._spend(exc, self.policy.delay_after_error(self.request, exc, self.state.used))
 
     def after_response(self, response: httpx.Response) -> float | None:
         """The wait before resending after ``response``, or ``None`` to return it."""
         delay = None
-        if self.replayable:
+        if response.status_code in self.policy.statuses and _replayable(self.request):
             delay = self.policy.delay_after_response(self.request, response, self.state.used)
         if delay is None:
             response.extensions[ATTEMPTS] = self.state.sends  # each Response owns its dict

@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING, Any, Literal, NotRequired, Self, TypedDict, ca
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
-from dateutil.parser import isoparse
 
+from .._runtime import parse_datetime
 from ..errors import PARSE_ERRORS, InvalidData
 from ..models.item_status import ItemStatus
 from ..types import UNSET, Unset, extra_repr
@@ -109,10 +109,10 @@ class Item:
             tags = cast(list[str], _data.pop("tags"))
 
             _field = "created_at"
-            created_at = isoparse(_data.pop("created_at"))
+            created_at = parse_datetime(_data.pop("created_at"))
 
             _field = "updated_at"
-            updated_at = isoparse(_data.pop("updated_at"))
+            updated_at = parse_datetime(_data.pop("updated_at"))
 
             _field = "owner"
             owner = Owner.from_dict(_data.pop("owner"))

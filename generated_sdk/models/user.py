@@ -9,8 +9,8 @@ from typing import Any, Self, TypedDict
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
-from dateutil.parser import isoparse
 
+from .._runtime import parse_datetime
 from ..errors import PARSE_ERRORS, InvalidData
 from ..types import extra_repr
 
@@ -70,7 +70,7 @@ class User:
             name = _data.pop("name")
 
             _field = "created_at"
-            created_at = isoparse(_data.pop("created_at"))
+            created_at = parse_datetime(_data.pop("created_at"))
 
         except PARSE_ERRORS as exc:
             raise InvalidData.wrap(cls.__name__, _field, exc) from exc

@@ -6,11 +6,13 @@ transport failures turned into ``errors.ApiConnectionError``, friendly arguments
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable, Mapping
 from enum import Enum
 from typing import Any, Protocol, Self, TypeVar, overload
 
 import httpx
+from dateutil.parser import isoparse
 
 from .client import Client
 from .errors import ApiConnectionError, ApiTimeoutError, InvalidArgument, InvalidData
@@ -33,6 +35,23 @@ _TIMEOUT_PHASES = {
 
 #: A per-call timeout: seconds or an ``httpx.Timeout``; ``None`` keeps the client's timeout.
 Timeout = float | httpx.Timeout | None
+
+
+def parse_datetime(value: str) -> datetime.datetime:
+    """An ISO 8601 date-time. The standard library reads the usual forms in about 0.1 µs;
+    python-dateutil (about 5 µs) reads the rest (reduced precision, ``24:00``, ...)."""
+    try:
+        return datetime.datetime.fromisoformat(value)
+    except ValueError:
+        return isoparse(value)
+
+
+def parse_date(value: str) -> datetime.date:
+    """An ISO 8601 date (a date-time keeps its date part), as ``parse_datetime``."""
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError:
+        return isoparse(value).date()
 
 
 def _with_options(
