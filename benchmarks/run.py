@@ -46,7 +46,7 @@ class Sizes:
     operations: int
     storm_reuse_modes: tuple[bool, ...] = (True, False)
     drf_tasks: int = 500
-    slice_rounds: int = 5
+    slice_rounds: int = 7
     slice_seconds: float = 2.0
 
 

@@ -148,6 +148,14 @@ class _Slots:
         self._ready = threading.Condition(self._lock)
         self._waiting = 0
 
+    def try_acquire(self) -> bool:
+        """Take a slot if one is free, without waiting."""
+        with self._lock:
+            if self._free > 0:
+                self._free -= 1
+                return True
+            return False
+
     def acquire(self, timeout: float | None) -> bool:
         """Take a slot, waiting at most ``timeout`` seconds (``None``: no limit)."""
         with self._lock:
@@ -244,7 +252,11 @@ class DispatchTransport(httpx.BaseTransport):
                 return self._token_call(request)
             return resend_dropped(self.token_transport.handle_request, request)  # explicit login
         slots = self._slots
-        if slots is not None and not slots.acquire(_pool_timeout(request)):
+        if (
+            slots is not None
+            and not slots.try_acquire()
+            and not slots.acquire(_pool_timeout(request))
+        ):
             raise httpx.PoolTimeout("no connection slot free within the pool timeout")
         try:
             dispatcher = _dispatcher(request)
