@@ -9,6 +9,7 @@ from collections.abc import Sequence
 
 from .import_time import Row as ImportRow
 from .scenarios.drf import DrfRow
+from .scenarios.gate import GateRow
 from .scenarios.interleaved import InterleavedRow
 from .scenarios.multiprocess import MultiRow
 from .scenarios.overhead import OverheadRow
@@ -132,6 +133,19 @@ def interleaved(rows: Sequence[InterleavedRow]) -> str:
          r.throughput_spread, f"{r.p50_static_ms:.1f} → {r.p50_ours_ms:.1f}",
          f"{r.p99_static_ms:.1f} → {r.p99_ours_ms:.1f}", f"{r.p99_ratio:.2f} ({r.p99_spread})",
          f"{r.refreshes} ({r.lifetimes:.1f})", r.unauthorized, r.failures]
+        for r in rows
+    ]  # fmt: skip
+    return _table(header, body)
+
+
+def gate(rows: Sequence[GateRow]) -> str:
+    header = ["asyncio tasks", "rounds", "throughput gated / plain", "per-round spread",
+              "p50 plain → gated ms", "p99 plain → gated ms", "slowest call plain → gated ms",
+              "lost connection races plain → gated"]  # fmt: skip
+    body = [
+        [r.tasks, r.rounds, f"{r.throughput:.2f}", r.spread,
+         f"{r.plain_ms[0]:.1f} → {r.gated_ms[0]:.1f}", f"{r.plain_ms[1]:.1f} → {r.gated_ms[1]:.1f}",
+         f"{r.plain_ms[2]:.0f} → {r.gated_ms[2]:.0f}", f"{r.plain_lost} → {r.gated_lost}"]
         for r in rows
     ]  # fmt: skip
     return _table(header, body)

@@ -23,13 +23,13 @@ from pathlib import Path
 
 from . import charts, report
 from .clients import all_peers
-from .scenarios import build, drf, interleaved, multiprocess, overhead, soak, storm
+from .scenarios import build, drf, gate, interleaved, multiprocess, overhead, soak, storm
 from .server import server_process
 
 REPO = Path(__file__).resolve().parent.parent
 RESULTS = REPO / "benchmarks" / "results"
 DOCS = REPO / "docs"
-SCENARIOS = ("overhead", "storm", "soak", "interleaved", "multiprocess", "drf", "build")
+SCENARIOS = ("overhead", "storm", "soak", "interleaved", "gate", "multiprocess", "drf", "build")
 
 
 @dataclass(frozen=True)
@@ -140,6 +140,18 @@ def main(argv: list[str] | None = None) -> int:
             sections.append(
                 "## Interleaved soak against the static-token client (short tokens, slow token "
                 "endpoint; ours ÷ static, medians over rounds)\n\n" + report.interleaved(inter_rows)
+            )
+            log(sections[-1])
+        if "gate" in chosen:
+            log(f"asyncio pool gate: raw httpx, {sizes.slice_rounds} rounds of "
+                f"{sizes.slice_seconds:g} s slices per transport")  # fmt: skip
+            gate_rows = gate.run(
+                url, rounds=sizes.slice_rounds, slice_s=sizes.slice_seconds, log=log
+            )
+            sections.append(
+                "## The asyncio pool gate (raw httpx, static token, `GET /me`; "
+                "`httpx.AsyncHTTPTransport` against `GatedAsyncHTTPTransport`, interleaved)\n\n"
+                + report.gate(gate_rows)
             )
             log(sections[-1])
         if "multiprocess" in chosen:
