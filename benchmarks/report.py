@@ -9,8 +9,8 @@ from collections.abc import Sequence
 
 from .import_time import Row as ImportRow
 from .scenarios.drf import DrfRow
-from .scenarios.gate import GateRow
 from .scenarios.interleaved import InterleavedRow
+from .scenarios.lanes import LanesRow
 from .scenarios.multiprocess import MultiRow
 from .scenarios.overhead import OverheadRow
 from .scenarios.soak import SoakRow
@@ -138,14 +138,14 @@ def interleaved(rows: Sequence[InterleavedRow]) -> str:
     return _table(header, body)
 
 
-def gate(rows: Sequence[GateRow]) -> str:
-    header = ["asyncio tasks", "rounds", "throughput gated / plain", "per-round spread",
-              "p50 plain → gated ms", "p99 plain → gated ms", "slowest call plain → gated ms",
-              "lost connection races plain → gated"]  # fmt: skip
+def lanes(rows: Sequence[LanesRow]) -> str:
+    header = ["asyncio tasks", "rounds", "throughput lanes / plain", "per-round spread",
+              "p50 plain → lanes ms", "p99 plain → lanes ms", "slowest call plain → lanes ms",
+              "lost connection races plain → lanes"]  # fmt: skip
     body = [
         [r.tasks, r.rounds, f"{r.throughput:.2f}", r.spread,
-         f"{r.plain_ms[0]:.1f} → {r.gated_ms[0]:.1f}", f"{r.plain_ms[1]:.1f} → {r.gated_ms[1]:.1f}",
-         f"{r.plain_ms[2]:.0f} → {r.gated_ms[2]:.0f}", f"{r.plain_lost} → {r.gated_lost}"]
+         f"{r.plain_ms[0]:.1f} → {r.lanes_ms[0]:.1f}", f"{r.plain_ms[1]:.1f} → {r.lanes_ms[1]:.1f}",
+         f"{r.plain_ms[2]:.0f} → {r.lanes_ms[2]:.0f}", f"{r.plain_lost} → {r.lanes_lost}"]
         for r in rows
     ]  # fmt: skip
     return _table(header, body)

@@ -61,7 +61,7 @@ from .errors import (
 )
 from .events import OnSessionExpired, OnTokens
 from .flow import SessionAuth
-from .pool_gate import GatedAsyncHTTPTransport
+from .lanes import AsyncLaneTransport
 from .redact import RedactingFilter
 from .retry import (
     DEFAULT_RETRY,
@@ -85,12 +85,12 @@ __all__ = [
     "NO_RETRY",
     "TOKEN_RETRY",
     "AsyncDispatchTransport",
+    "AsyncLaneTransport",
     "AsyncRetryTransport",
     "Credentials",
     "CredentialsProvider",
     "DispatchTransport",
     "FileTokenStore",
-    "GatedAsyncHTTPTransport",
     "InsecureTransport",
     "ItemsApiBinding",
     "JsonTokenBinding",

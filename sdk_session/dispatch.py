@@ -43,7 +43,7 @@ import anyio
 import httpx
 
 from .core import DISPATCH_EXTENSION, RENEWAL_EXTENSION, SENT_EXTENSION, interrupted_error
-from .pool_gate import GatedAsyncHTTPTransport
+from .lanes import AsyncLaneTransport
 
 if TYPE_CHECKING:
     from .flow import Dispatcher
@@ -221,7 +221,7 @@ class DispatchTransport(httpx.BaseTransport):
 
     Args:
         transport: The transport to wrap (default: ``httpx.HTTPTransport(limits=limits)``;
-            for ``AsyncDispatchTransport``, ``GatedAsyncHTTPTransport(limits=limits)``).
+            for ``AsyncDispatchTransport``, ``AsyncLaneTransport(limits=limits)``).
         limits: The connection limits of that transport; ``max_connections`` is the
             number of requests in flight at once (``None``: no limit, sign before sending).
         token_transport: Where login and refresh calls go (default: a pool of their own
@@ -303,7 +303,7 @@ class AsyncDispatchTransport(httpx.AsyncBaseTransport):
         token_transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
         if transport is None:
-            transport = GatedAsyncHTTPTransport(limits=limits)
+            transport = AsyncLaneTransport(limits=limits)
             if token_transport is None:
                 token_transport = httpx.AsyncHTTPTransport(limits=TOKEN_LIMITS)
         self.transport = transport

@@ -4,7 +4,7 @@ Built from the generated client's keyword arguments the way httpx builds its
 default transport (``verify``, ``cert``, ``trust_env``, ``http1``, ``http2``,
 ``limits``, ``proxy``). Token calls get a pool of their own built from the same
 options (see ``sdk_session.dispatch``); with your own ``transport`` they share it.
-The async API pool is gated (see ``sdk_session.pool_gate``).
+Async API calls run on lanes (see ``sdk_session.lanes``).
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from typing import Any
 import httpx
 
 from .dispatch import TOKEN_LIMITS, AsyncDispatchTransport, DispatchTransport
-from .pool_gate import GatedAsyncHTTPTransport
+from .lanes import AsyncLaneTransport
 from .retry import AsyncRetryTransport, RetryPolicy, RetryTransport
 
 __all__ = ["async_client", "sync_client"]
@@ -55,7 +55,7 @@ def async_client(kwargs: dict[str, Any], retries: RetryPolicy | None) -> httpx.A
     token: httpx.AsyncBaseTransport | None = None
     if inner is None:
         options = _transport_options(kwargs)
-        inner = GatedAsyncHTTPTransport(**options)
+        inner = AsyncLaneTransport(**options)
         token = httpx.AsyncHTTPTransport(**{**options, "limits": TOKEN_LIMITS})
         kwargs.pop("proxy", None)
     if retries is not None:

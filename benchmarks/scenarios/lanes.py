@@ -1,8 +1,8 @@
-"""The asyncio pool gate against httpx's own transport, interleaved in short slices.
+"""Asyncio lanes against httpx's own transport, interleaved in short slices.
 
 Raw ``httpx.AsyncClient`` with a static token, ``GET /me`` from N tasks, once over
-``httpx.AsyncHTTPTransport`` and once over ``GatedAsyncHTTPTransport``, taking turns
-in slices within one run. Reported per task count: throughput gated ÷ plain (median
+``httpx.AsyncHTTPTransport`` and once over ``AsyncLaneTransport``, taking turns in
+slices within one run. Reported per task count: throughput lanes ÷ plain (median
 over rounds and its spread), p50/p99/max latency of each, and how many times a
 request found the connection httpcore assigned it taken by another request (counted
 at httpcore's own retry step, which this scenario observes).
@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import httpx
 from httpcore._async import connection_pool
 
-from sdk_session.pool_gate import GatedAsyncHTTPTransport
+from sdk_session.lanes import AsyncLaneTransport
 
 from ..server import login
 from .interleaved import Slice, _p, _task_slice
@@ -29,15 +29,15 @@ WARMUP = 0.3
 
 
 @dataclass(frozen=True)
-class GateRow:
+class LanesRow:
     tasks: int
     rounds: int
-    throughput: float  # gated / plain, median over rounds
+    throughput: float  # lanes / plain, median over rounds
     spread: str
     plain_ms: tuple[float, float, float]  # p50, p99, max
-    gated_ms: tuple[float, float, float]
+    lanes_ms: tuple[float, float, float]
     plain_lost: int
-    gated_lost: int
+    lanes_lost: int
 
 
 @contextmanager
@@ -61,13 +61,13 @@ def _stats(slices: list[Slice]) -> tuple[float, float, float]:
     return (_p(values, 0.5) * 1e3, _p(values, 0.99) * 1e3, max(values, default=0.0) * 1e3)
 
 
-async def _run(url: str, token: str, tasks: int, rounds: int, slice_s: float) -> GateRow:
+async def _run(url: str, token: str, tasks: int, rounds: int, slice_s: float) -> LanesRow:
     headers = {"Authorization": f"Bearer {token}"}
     plain = httpx.AsyncClient(base_url=url, headers=headers, timeout=60)
-    gated = httpx.AsyncClient(
-        base_url=url, headers=headers, timeout=60, transport=GatedAsyncHTTPTransport()
+    lanes = httpx.AsyncClient(
+        base_url=url, headers=headers, timeout=60, transport=AsyncLaneTransport()
     )
-    counts = {"plain": 0, "gated": 0}
+    counts = {"plain": 0, "lanes": 0}
     key = ["plain"]
 
     def caller(client: httpx.AsyncClient) -> Callable[[], Awaitable[object]]:
@@ -79,42 +79,42 @@ async def _run(url: str, token: str, tasks: int, rounds: int, slice_s: float) ->
     pairs: list[tuple[Slice, Slice]] = []
     try:
         await _task_slice(caller(plain), tasks, WARMUP, None)
-        await _task_slice(caller(gated), tasks, WARMUP, None)
+        await _task_slice(caller(lanes), tasks, WARMUP, None)
         with _counting(counts, key):
             for _ in range(rounds):
                 key[0] = "plain"
                 a = await _task_slice(caller(plain), tasks, slice_s, None)
-                key[0] = "gated"
-                b = await _task_slice(caller(gated), tasks, slice_s, None)
+                key[0] = "lanes"
+                b = await _task_slice(caller(lanes), tasks, slice_s, None)
                 pairs.append((a, b))
     finally:
         await plain.aclose()
-        await gated.aclose()
+        await lanes.aclose()
     ratios = [b.calls / a.calls for a, b in pairs if a.calls]
-    return GateRow(
+    return LanesRow(
         tasks=tasks,
         rounds=len(pairs),
         throughput=statistics.median(ratios) if ratios else 0.0,
         spread=f"{min(ratios):.2f}-{max(ratios):.2f}" if ratios else "-",
         plain_ms=_stats([a for a, _ in pairs]),
-        gated_ms=_stats([b for _, b in pairs]),
+        lanes_ms=_stats([b for _, b in pairs]),
         plain_lost=counts["plain"],
-        gated_lost=counts["gated"],
+        lanes_lost=counts["lanes"],
     )
 
 
 def run(
     url: str, *, rounds: int, slice_s: float, log: Callable[[str], None] = print
-) -> list[GateRow]:
+) -> list[LanesRow]:
     token = str(login(url)["access_token"])
     rows = []
     for tasks in TASKS:
         row = asyncio.run(_run(url, token, tasks, rounds, slice_s))
         log(
-            f"  gate tasks={tasks} throughput gated/plain={row.throughput:.2f} ({row.spread}) "
-            f"p99 {row.plain_ms[1]:.1f} -> {row.gated_ms[1]:.1f} ms, max "
-            f"{row.plain_ms[2]:.0f} -> {row.gated_ms[2]:.0f} ms, lost races "
-            f"{row.plain_lost} -> {row.gated_lost}"
+            f"  lanes tasks={tasks} throughput lanes/plain={row.throughput:.2f} ({row.spread}) "
+            f"p99 {row.plain_ms[1]:.1f} -> {row.lanes_ms[1]:.1f} ms, max "
+            f"{row.plain_ms[2]:.0f} -> {row.lanes_ms[2]:.0f} ms, lost races "
+            f"{row.plain_lost} -> {row.lanes_lost}"
         )
         rows.append(row)
     return rows

@@ -1,13 +1,14 @@
-"""The asyncio pool gate and the token calls' own pool (issue 15), on the reference server.
+"""Lanes for asyncio API calls and the token calls' own pool (issue 15), on the reference
+server.
 
 httpcore's asyncio pool can hand one idle connection to two requests at once; the
-loser retries (``ConnectionNotAvailable``) and under load can lose hundreds of times
-in a row. The counts below come from httpcore's own retry step, observed, not mocked."""
+loser queues again (``ConnectionNotAvailable``) and under load can lose hundreds of
+times in a row. The counts below come from httpcore's own retry step, observed, not
+mocked."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 
 import anyio
 import httpx
@@ -17,11 +18,11 @@ from httpcore._async import connection_pool
 from reference_server.testing import Upstream
 from sdk_session import (
     AsyncDispatchTransport,
+    AsyncLaneTransport,
     DispatchTransport,
     SessionAuth,
     SessionClient,
 )
-from sdk_session.pool_gate import GatedAsyncHTTPTransport
 
 from .support import DEMO
 
@@ -43,68 +44,65 @@ def lost_races(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[int]]:
     yield count
 
 
+async def _burst(client: httpx.AsyncClient, tasks: int, calls: int) -> list[int]:
+    statuses: list[int] = []
+
+    async def worker() -> None:
+        for _ in range(calls):
+            statuses.append((await client.get("/items")).status_code)
+
+    async with anyio.create_task_group() as group:
+        for _ in range(tasks):
+            group.start_soon(worker)
+    return statuses
+
+
 @pytest.mark.anyio
-async def test_gated_pool_hands_each_connection_to_one_request(
+async def test_lanes_hand_each_connection_to_one_request(
     upstream: Upstream, lost_races: list[int]
 ) -> None:
-    statuses: list[int] = []
-    async with httpx.AsyncClient(
-        base_url=upstream.url, transport=GatedAsyncHTTPTransport(), timeout=30
-    ) as client:
-
-        async def worker() -> None:
-            for _ in range(CALLS):
-                statuses.append((await client.get("/items")).status_code)
-
-        async with anyio.create_task_group() as group:
-            for _ in range(TASKS):
-                group.start_soon(worker)
+    transport = AsyncLaneTransport()
+    async with httpx.AsyncClient(base_url=upstream.url, transport=transport, timeout=30) as c:
+        statuses = await _burst(c, TASKS, CALLS)
     assert statuses == [401] * (TASKS * CALLS)  # no token: every call answered, none lost
     assert lost_races == [0]
 
 
 @pytest.mark.anyio
-async def test_an_applications_trace_hook_sees_every_event_and_is_kept(
-    upstream: Upstream,
-) -> None:
-    async def names(transport: httpx.AsyncBaseTransport) -> tuple[list[str], Any]:
-        seen: list[str] = []
+async def test_lanes_keep_the_pool_limits(upstream: Upstream) -> None:
+    limits = httpx.Limits(max_connections=4, max_keepalive_connections=2)
+    transport = AsyncLaneTransport(limits=limits)
+    most = 0
+    seen: list[int] = []
 
-        async def trace(name: str, info: dict[str, Any]) -> None:
-            seen.append(name)
+    async def trace(name: str, info: object) -> None:
+        nonlocal most
+        most = max(most, len(transport._lanes) - len(transport._free))
+        seen.append(1)
 
-        async with httpx.AsyncClient(base_url=upstream.url, transport=transport) as client:
-            request = client.build_request("GET", "/items", extensions={"trace": trace})
-            await client.send(request)
-            kept = request.extensions["trace"] is trace
-            bare = client.build_request("GET", "/items")
-            await client.send(bare)
-        return seen, (kept, "trace" in bare.extensions)
+    async with httpx.AsyncClient(base_url=upstream.url, transport=transport, timeout=30) as c:
 
-    plain, _ = await names(httpx.AsyncHTTPTransport())
-    gated, (kept, leftover) = await names(GatedAsyncHTTPTransport())
-    assert gated == plain and "http11.send_request_headers.started" in gated
-    assert kept and not leftover
+        async def worker() -> None:
+            for _ in range(CALLS):
+                await c.get("/items", extensions={"trace": trace})
+
+        async with anyio.create_task_group() as group:
+            for _ in range(8):
+                group.start_soon(worker)
+        assert seen and most == 4  # 8 tasks, never more than 4 connections in use
+        assert len(transport._free) == len(transport._lanes) == 2  # 2 kept alive
+    assert not transport._lanes  # closed with the client
 
 
 @pytest.mark.anyio
-async def test_a_request_waits_for_the_gate_at_most_its_pool_timeout(upstream: Upstream) -> None:
-    transport = GatedAsyncHTTPTransport()
+async def test_a_request_waits_for_a_lane_at_most_its_pool_timeout(upstream: Upstream) -> None:
+    transport = AsyncLaneTransport(limits=httpx.Limits(max_connections=1))
     timeout = httpx.Timeout(5.0, pool=0.05)
-    held, done = anyio.Event(), anyio.Event()
-
-    async def stuck() -> None:  # a request stuck between the pool and its connection
-        async with transport._gate:
-            held.set()
-            await done.wait()
-
     async with httpx.AsyncClient(base_url=upstream.url, transport=transport, timeout=timeout) as c:
-        async with anyio.create_task_group() as group:
-            group.start_soon(stuck)
-            await held.wait()
+        async with c.stream("GET", "/items") as held:  # the only lane, held open
+            assert held.status_code == 401
             with pytest.raises(httpx.PoolTimeout):
                 await c.get("/items")
-            done.set()
         assert (await c.get("/items")).status_code == 401
 
 
@@ -176,7 +174,7 @@ def test_a_transport_given_without_token_transport_carries_the_token_calls_too()
 
 
 @pytest.mark.anyio
-async def test_session_clients_build_a_gated_api_pool_and_a_token_pool(upstream: Upstream) -> None:
+async def test_session_clients_build_lanes_and_a_token_pool(upstream: Upstream) -> None:
     client = SessionClient(base_url=upstream.url)
     sync = client.get_httpx_client()._transport
     assert isinstance(sync, DispatchTransport)
@@ -185,12 +183,12 @@ async def test_session_clients_build_a_gated_api_pool_and_a_token_pool(upstream:
         transport = client.get_async_httpx_client()._transport
         assert isinstance(transport, AsyncDispatchTransport)
         assert transport.token_transport is not transport.transport
-        assert isinstance(_innermost(transport.transport), GatedAsyncHTTPTransport)
-        assert not isinstance(_innermost(transport.token_transport), GatedAsyncHTTPTransport)
+        assert isinstance(_innermost(transport.transport), AsyncLaneTransport)
+        assert isinstance(_innermost(transport.token_transport), httpx.AsyncHTTPTransport)
         await client.alogin(*DEMO)
         assert (await client.get_async_httpx_client().get("/me")).status_code == 200
     client.close()
-    assert isinstance(AsyncDispatchTransport().transport, GatedAsyncHTTPTransport)
+    assert isinstance(AsyncDispatchTransport().transport, AsyncLaneTransport)
 
 
 def _innermost(transport: object) -> object:
