@@ -295,7 +295,9 @@ class SessionCore:
         self.token_retry = token_retry
         self.deadline = deadline
         self.dispatcher: object | None = None  # set by SessionAuth (see sdk_session.dispatch)
-        self._usable: tuple[TokenSet, float, float, int, float, float] | None = None
+        self._bounds_cache: (
+            tuple[TokenSet, float, float, int, float, tuple[float, float]] | None
+        ) = None
 
     @property
     def base_url(self) -> httpx.URL:
@@ -376,7 +378,7 @@ class SessionCore:
         ):
             return None
         started = self.clock()
-        if started >= self._usable_until(tokens):
+        if not self._usable(tokens, started):
             return None
         ticket = self.store.refresh_state.ticket()
         return (self._sign(request, tokens), started, ticket)
@@ -400,7 +402,7 @@ class SessionCore:
         if tokens is None or tokens.generation < mark.tokens.generation:
             tokens = mark.tokens
         now = self.clock()
-        if now >= self._usable_until(tokens):
+        if not self._usable(tokens, now):
             return False
         if tokens is not mark.tokens:
             request.headers["Authorization"] = tokens.authorization
@@ -408,17 +410,25 @@ class SessionCore:
         mark.at, mark.dispatched = now, True
         return True
 
-    def _usable_until(self, tokens: TokenSet) -> float:
-        """The local time until which ``tokens`` need nothing (not dead, not expired, not
-        due for a renewal ahead, not doomed by the recent p90 latency); ``-inf`` when
-        something is needed now. Cached for the last (tokens, p99, dead mark) seen: on a
-        valid token the per-request check is one comparison."""
+    def _usable(self, tokens: TokenSet, now: float) -> bool:
+        """Whether a request can leave with ``tokens`` at ``now`` without running rule 2:
+        they need nothing, or they are due for a renewal ahead that somebody here is
+        already running (``try_after``) and are still fit to send."""
+        until, fit = self._bounds(tokens)
+        return now < until or (now < fit and now < self.store.refresh_state.try_after)
+
+    def _bounds(self, tokens: TokenSet) -> tuple[float, float]:
+        """The local times until which ``tokens`` need nothing (not dead, not expired, not
+        due for a renewal ahead, not doomed by the recent p90 latency), and until which
+        they are fit to send (the same without the renewal ahead); ``-inf`` when something
+        is needed now. Cached for the last (tokens, p99, p90, dead mark, renewal time)
+        seen: on a valid token the per-request check is a few comparisons."""
         state = self.store.refresh_state
         latency = state.latency
         p99, p90 = latency.p99, latency.p90
         dead = state.dead_generation
         renewal = state.renewal
-        cached = self._usable
+        cached = self._bounds_cache
         if (
             cached is not None
             and cached[0] is tokens
@@ -429,18 +439,18 @@ class SessionCore:
         ):
             return cached[5]
         if state.is_dead(tokens):
-            until = -math.inf
+            until = fit = -math.inf
         else:
-            until = math.inf
+            fit = math.inf
             expires_at = tokens.expires_at
             if expires_at is not None and tokens.obtained_at < expires_at:
                 lead = tokens.lead(self.leeway, self.max_leeway_fraction, p99, renewal)
-                until = min(expires_at, tokens.doomed_at(p90, lead))
+                fit = min(expires_at, tokens.doomed_at(p90, lead))
             due = tokens.refresh_at(self.leeway, self.max_leeway_fraction, p99, renewal)
-            if due is not None:
-                until = min(until, due)
-        self._usable = (tokens, p99, p90, dead, renewal, until)
-        return until
+            until = fit if due is None else min(fit, due)
+        bounds = (until, fit)
+        self._bounds_cache = (tokens, p99, p90, dead, renewal, bounds)
+        return bounds
 
     def dispatch_flow(self, request: httpx.Request) -> Step[None]:
         """Run by the dispatch transport when ``request`` gets its connection and the
@@ -472,7 +482,7 @@ class SessionCore:
                 raise self._no_session()
             renewed = yield from self._renew(None, "no session", ticket)
             return renewed
-        if now < self._usable_until(tokens) or not self._renewable(tokens):
+        if self._usable(tokens, now) or not self._renewable(tokens):
             return tokens  # fine as it is; or nothing to renew with: the server judges
         p99, p90 = state.latency.p99, state.latency.p90
         dead = state.is_dead(tokens)
@@ -511,6 +521,8 @@ class SessionCore:
         if (yield _TRY) is not True:
             state.try_after = now + _TRY_PAUSE
             return tokens
+        # Leading: the other requests here stay on the fast path meanwhile (``_usable``).
+        state.try_after = math.inf
         try:
             renewed = yield from self._renew_locked(tokens, why, ticket)
         except SessionExpired as failure:
@@ -518,6 +530,8 @@ class SessionCore:
                 raise
             yield _UNLOCK  # a failed renewal ahead of time: the token still works
             return tokens
+        finally:
+            state.try_after = self.clock() + _TRY_PAUSE
         return renewed
 
     def _no_session(self) -> NotLoggedIn | SessionExpired:

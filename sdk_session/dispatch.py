@@ -34,8 +34,7 @@ optionally a ``token_transport`` for the token calls).
 from __future__ import annotations
 
 import logging
-import threading
-import time
+import queue
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from typing import TYPE_CHECKING, cast
 
@@ -133,53 +132,43 @@ def _dispatcher(request: httpx.Request) -> Dispatcher | None:
 
 
 class _Slots:
-    """At most ``size`` holders at once, for threads.
+    """At most ``size`` holders at once, for threads: a queue of ``size`` tickets.
 
-    A counter under a lock, with a condition used only when every slot is taken:
-    ``threading.Semaphore`` runs a ``Condition`` round trip in Python on every
-    acquire and release, which costs more than the rest of a request's bookkeeping.
+    ``queue.SimpleQueue`` takes and returns a ticket in C without a Python-level lock:
+    ``threading.Semaphore`` (a ``Condition`` round trip in Python), or a counter under a
+    ``threading.Lock``, costs more, and with many threads the lock is contended on every
+    request.
     """
 
-    __slots__ = ("_free", "_lock", "_ready", "_waiting")
+    __slots__ = ("_tickets",)
 
     def __init__(self, size: int) -> None:
-        self._free = size
-        self._lock = threading.Lock()
-        self._ready = threading.Condition(self._lock)
-        self._waiting = 0
-
-    def try_acquire(self) -> bool:
-        """Take a slot if one is free, without waiting."""
-        with self._lock:
-            if self._free > 0:
-                self._free -= 1
-                return True
-            return False
+        self._tickets: queue.SimpleQueue[None] = queue.SimpleQueue()
+        for _ in range(size):
+            self._tickets.put(None)
 
     def acquire(self, timeout: float | None) -> bool:
         """Take a slot, waiting at most ``timeout`` seconds (``None``: no limit)."""
-        with self._lock:
-            if self._free > 0:
-                self._free -= 1
-                return True
-            deadline = None if timeout is None else time.monotonic() + timeout
-            self._waiting += 1
+        tickets = self._tickets
+        try:
+            tickets.get_nowait()
+        except queue.Empty:
             try:
-                while self._free <= 0:
-                    left = None if deadline is None else deadline - time.monotonic()
-                    if left is not None and left <= 0:
-                        return False
-                    self._ready.wait(left)
-                self._free -= 1
-                return True
-            finally:
-                self._waiting -= 1
+                tickets.get(timeout=timeout)
+            except queue.Empty:
+                return False
+        return True
+
+    def try_acquire(self) -> bool:
+        """Take a slot if one is free, without waiting."""
+        try:
+            self._tickets.get_nowait()
+        except queue.Empty:
+            return False
+        return True
 
     def release(self) -> None:
-        with self._lock:
-            self._free += 1
-            if self._waiting:
-                self._ready.notify()
+        self._tickets.put(None)
 
 
 class _ReleasingStream(httpx.SyncByteStream):

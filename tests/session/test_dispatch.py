@@ -48,6 +48,15 @@ def test_calls_with_the_still_valid_token_do_not_wait_for_a_proactive_refresh(
 ) -> None:
     clock = Clock()
     store = MemoryTokenStore() if kind == "memory" else FileTokenStore(tmp_path / "tokens.json")
+    tries: list[float] = []  # refresh-lock attempts that must not wait (renewals ahead)
+    take_lock = store.refresh_lock
+
+    def counting(timeout: float = 30.0) -> AbstractContextManager[None]:
+        if timeout == 0:
+            tries.append(timeout)
+        return take_lock(timeout)
+
+    store.refresh_lock = counting  # type: ignore[method-assign]
     with client_for(upstream, clock=clock, store=store) as client:
         client.login(*DEMO)  # 900 s tokens; leeway 30 s
         upstream.control.fault("refresh", latency=1.0)  # the renewal is held open for 1 s
@@ -71,6 +80,7 @@ def test_calls_with_the_still_valid_token_do_not_wait_for_a_proactive_refresh(
         leader.join(WAIT)
     assert refreshed.is_set()
     assert finished_first == 10  # all ten went out with the still-valid token meanwhile
+    assert len(tries) == 1  # only the leader tried the lock: the others knew it was out
     counters = upstream.control.counters()
     assert (counters.requests["refresh"], counters.unauthorized) == (1, 0)
 
