@@ -1,8 +1,9 @@
 """Interleaved soak: our session client against the static-token client, in short slices.
 
 Both clients call ``GET /me`` from the same number of workers (threads, or asyncio
-tasks on one client). They take turns in slices (static, ours, static, ours, ...) so
-a shared machine's drift hits both alike; our client's tokens are short-lived and
+tasks on one client). They take turns in slices, in ABBA order (static, ours, ours,
+static, static, ours, ...), so a shared machine's drift hits both alike and neither
+always goes first; our client's tokens are short-lived and
 its token endpoint slow (a server-side latency fault on login/refresh), the static
 client holds one long-lived token. Reported per configuration: the medians over
 rounds of ours ÷ static for throughput, p50 and p99 latency, plus refreshes, 401s
@@ -224,9 +225,13 @@ def run_threads(
     started = time.perf_counter()
     pairs = []
     try:
-        for _ in range(rounds):
-            s = _thread_slice(static_call, workers, slice_s, ours_call)
-            o = _thread_slice(ours_call, workers, slice_s, static_call)
+        for n in range(rounds):
+            if n % 2:  # ABBA: whichever drift a round has, both clients go first as often
+                o = _thread_slice(ours_call, workers, slice_s, static_call)
+                s = _thread_slice(static_call, workers, slice_s, ours_call)
+            else:
+                s = _thread_slice(static_call, workers, slice_s, ours_call)
+                o = _thread_slice(ours_call, workers, slice_s, static_call)
             pairs.append((s, o))
         wall = time.perf_counter() - started
     finally:
@@ -259,9 +264,13 @@ async def _run_tasks(
     before = control.counters()
     started = time.perf_counter()
     try:
-        for _ in range(rounds):
-            s = await _task_slice(static_call, workers, slice_s, ours_call)
-            o = await _task_slice(ours_call, workers, slice_s, static_call)
+        for n in range(rounds):
+            if n % 2:
+                o = await _task_slice(ours_call, workers, slice_s, static_call)
+                s = await _task_slice(static_call, workers, slice_s, ours_call)
+            else:
+                s = await _task_slice(static_call, workers, slice_s, ours_call)
+                o = await _task_slice(ours_call, workers, slice_s, static_call)
             pairs.append((s, o))
         wall = time.perf_counter() - started
     finally:

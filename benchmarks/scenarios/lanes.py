@@ -81,12 +81,14 @@ async def _run(url: str, token: str, tasks: int, rounds: int, slice_s: float) ->
         await _task_slice(caller(plain), tasks, WARMUP, None)
         await _task_slice(caller(lanes), tasks, WARMUP, None)
         with _counting(counts, key):
-            for _ in range(rounds):
-                key[0] = "plain"
-                a = await _task_slice(caller(plain), tasks, slice_s, None)
-                key[0] = "lanes"
-                b = await _task_slice(caller(lanes), tasks, slice_s, None)
-                pairs.append((a, b))
+            for n in range(rounds):
+                order = ("lanes", "plain") if n % 2 else ("plain", "lanes")  # ABBA
+                got = {}
+                for name in order:
+                    key[0] = name
+                    client = plain if name == "plain" else lanes
+                    got[name] = await _task_slice(caller(client), tasks, slice_s, None)
+                pairs.append((got["plain"], got["lanes"]))
     finally:
         await plain.aclose()
         await lanes.aclose()
