@@ -26,7 +26,10 @@ request leaves without credentials and without refresh handling.
 
 Sign at dispatch: ``SessionClient`` signs each request when it gets its pooled
 connection (``DispatchTransport``); with a plain client pass
-``transport=DispatchTransport(limits=...)``. Other upstreams: ``SimpleJwtBinding``
+``transport=DispatchTransport(limits=...)``. Token calls get a pool of their own,
+and asyncio API calls run on lanes (``AsyncLaneTransport``: one single-connection
+pool per request in flight, because httpcore's asyncio pool can hand one connection
+to two requests). Other upstreams: ``SimpleJwtBinding``
 for Django REST framework + SimpleJWT, or a ``JsonTokenBinding`` subclass
 (docs/bindings.md).
 
