@@ -104,11 +104,16 @@ class AsyncLaneTransport(httpx.AsyncBaseTransport):
                 if timeout is not None:
                     raise httpx.PoolTimeout("no connection free within the pool timeout") from None
         free = self._free
-        if free:
-            lane = free.pop()
-        else:
-            lane = httpx.AsyncHTTPTransport(**self._options)
-            self._lanes.add(lane)
+        try:
+            if free:
+                lane = free.pop()
+            else:
+                lane = httpx.AsyncHTTPTransport(**self._options)
+                self._lanes.add(lane)
+        except BaseException:
+            if room is not None:
+                room.release()
+            raise
         try:
             response = await lane.handle_async_request(request)
         except BaseException:
@@ -125,7 +130,8 @@ class AsyncLaneTransport(httpx.AsyncBaseTransport):
                 self._free.append(lane)
             else:
                 self._lanes.discard(lane)
-                await lane.aclose()
+                with anyio.CancelScope(shield=True):  # also when the request was cancelled
+                    await lane.aclose()
         finally:
             if self._room is not None:
                 self._room.release()

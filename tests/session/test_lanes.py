@@ -106,6 +106,20 @@ async def test_a_request_waits_for_a_lane_at_most_its_pool_timeout(upstream: Ups
         assert (await c.get("/items")).status_code == 401
 
 
+@pytest.mark.anyio
+async def test_a_cancelled_request_gives_its_lane_back(upstream: Upstream) -> None:
+    transport = AsyncLaneTransport(limits=httpx.Limits(max_connections=2))
+    upstream.control.fault("list", latency=5.0, count=2)  # held by the server: cancelled first
+    async with httpx.AsyncClient(base_url=upstream.url, transport=transport, timeout=30) as c:
+        with anyio.move_on_after(0.3):
+            async with anyio.create_task_group() as group:
+                for _ in range(2):  # both lanes busy
+                    group.start_soon(c.get, "/items")
+        upstream.control.clear_faults()
+        statuses = await _burst(c, 2, 3)  # both lanes (and their room) are free again
+    assert statuses == [401] * 6
+
+
 class _Recording(httpx.MockTransport):
     def __init__(self, paths: list[str]) -> None:
         self.closed = False
