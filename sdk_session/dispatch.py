@@ -34,8 +34,7 @@ optionally a ``token_transport`` for the token calls).
 from __future__ import annotations
 
 import logging
-import queue
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, cast
 
 import anyio
@@ -43,6 +42,7 @@ import httpx
 
 from .core import DISPATCH_EXTENSION, RENEWAL_EXTENSION, SENT_EXTENSION, interrupted_error
 from .lanes import AsyncLaneTransport
+from .slots import AsyncOnClose, OnClose, Slots, aacquire
 
 if TYPE_CHECKING:
     from .flow import Dispatcher
@@ -116,93 +116,11 @@ async def asend_token_call(
         raise interrupted_error() from exc
 
 
-def _pool_timeout(request: httpx.Request) -> float | None:
-    timeout = request.extensions.get("timeout")
-    if isinstance(timeout, dict):
-        value = timeout.get("pool")
-        return value if isinstance(value, int | float) else None
-    return None
-
-
 def _dispatcher(request: httpx.Request) -> Dispatcher | None:
     extensions = request.extensions
     if SENT_EXTENSION not in extensions:
         return None
     return cast("Dispatcher | None", extensions.get(DISPATCH_EXTENSION))
-
-
-class _Slots:
-    """At most ``size`` holders at once, for threads: a queue of ``size`` tickets.
-
-    ``queue.SimpleQueue`` takes and returns a ticket in C without a Python-level lock:
-    ``threading.Semaphore`` (a ``Condition`` round trip in Python), or a counter under a
-    ``threading.Lock``, costs more, and with many threads the lock is contended on every
-    request.
-    """
-
-    __slots__ = ("_tickets",)
-
-    def __init__(self, size: int) -> None:
-        self._tickets: queue.SimpleQueue[None] = queue.SimpleQueue()
-        for _ in range(size):
-            self._tickets.put(None)
-
-    def acquire(self, timeout: float | None) -> bool:
-        """Take a slot, waiting at most ``timeout`` seconds (``None``: no limit)."""
-        tickets = self._tickets
-        try:
-            tickets.get_nowait()
-        except queue.Empty:
-            try:
-                tickets.get(timeout=timeout)
-            except queue.Empty:
-                return False
-        return True
-
-    def try_acquire(self) -> bool:
-        """Take a slot if one is free, without waiting."""
-        try:
-            self._tickets.get_nowait()
-        except queue.Empty:
-            return False
-        return True
-
-    def release(self) -> None:
-        self._tickets.put(None)
-
-
-class _ReleasingStream(httpx.SyncByteStream):
-    def __init__(self, stream: httpx.SyncByteStream, release: _Slots) -> None:
-        self._stream = stream
-        self._release: _Slots | None = release
-
-    def __iter__(self) -> Iterator[bytes]:
-        return iter(self._stream)
-
-    def close(self) -> None:
-        try:
-            self._stream.close()
-        finally:
-            release, self._release = self._release, None
-            if release is not None:
-                release.release()
-
-
-class _AsyncReleasingStream(httpx.AsyncByteStream):
-    def __init__(self, stream: httpx.AsyncByteStream, release: anyio.Semaphore) -> None:
-        self._stream = stream
-        self._release: anyio.Semaphore | None = release
-
-    def __aiter__(self) -> AsyncIterator[bytes]:
-        return self._stream.__aiter__()
-
-    async def aclose(self) -> None:
-        try:
-            await self._stream.aclose()
-        finally:
-            release, self._release = self._release, None
-            if release is not None:
-                release.release()
 
 
 class DispatchTransport(httpx.BaseTransport):
@@ -231,7 +149,7 @@ class DispatchTransport(httpx.BaseTransport):
         self.transport = transport
         self.token_transport = token_transport if token_transport is not None else transport
         size = limits.max_connections
-        self._slots = None if size is None else _Slots(size)
+        self._slots = None if size is None else Slots(size)
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         extensions = request.extensions
@@ -241,12 +159,8 @@ class DispatchTransport(httpx.BaseTransport):
                 return self._token_call(request)
             return resend_dropped(self.token_transport.handle_request, request)  # explicit login
         slots = self._slots
-        if (
-            slots is not None
-            and not slots.try_acquire()
-            and not slots.acquire(_pool_timeout(request))
-        ):
-            raise httpx.PoolTimeout("no connection slot free within the pool timeout")
+        if slots is not None:
+            slots.acquire(request, "connection slot")
         try:
             dispatcher = _dispatcher(request)
             if dispatcher is None:
@@ -267,7 +181,7 @@ class DispatchTransport(httpx.BaseTransport):
                 slots.release()
             else:
                 stream = cast(httpx.SyncByteStream, response.stream)
-                response.stream = _ReleasingStream(stream, slots)
+                response.stream = OnClose(stream, slots.release)
         return response
 
     def _token_call(self, request: httpx.Request) -> httpx.Response:
@@ -309,20 +223,7 @@ class AsyncDispatchTransport(httpx.AsyncBaseTransport):
             return await aresend_dropped(self.token_transport.handle_async_request, request)
         slots = self._slots
         if slots is not None:
-            try:
-                slots.acquire_nowait()  # the common case: no event-loop round trip
-            except anyio.WouldBlock:
-                timeout = _pool_timeout(request)
-                if timeout is None:
-                    await slots.acquire()
-                else:
-                    with anyio.move_on_after(timeout):
-                        await slots.acquire()
-                        timeout = None
-                    if timeout is not None:
-                        raise httpx.PoolTimeout(
-                            "no connection slot free within the pool timeout"
-                        ) from None
+            await aacquire(slots, request, "connection slot")
         try:
             dispatcher = _dispatcher(request)
             if dispatcher is None:
@@ -342,7 +243,7 @@ class AsyncDispatchTransport(httpx.AsyncBaseTransport):
                 slots.release()
             else:
                 stream = cast(httpx.AsyncByteStream, response.stream)
-                response.stream = _AsyncReleasingStream(stream, slots)
+                response.stream = AsyncOnClose(stream, slots.release)
         return response
 
     async def _token_call(self, request: httpx.Request) -> httpx.Response:

@@ -26,11 +26,12 @@ nothing (8 threads: 0.99 times the throughput), so sync clients keep httpx's poo
 from __future__ import annotations
 
 import ssl
-from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 import anyio
 import httpx
+
+from .slots import AsyncOnClose, aacquire
 
 __all__ = ["AsyncLaneTransport"]
 
@@ -49,29 +50,6 @@ def _lane_options(limits: httpx.Limits, options: dict[str, Any]) -> dict[str, An
         max_connections=1, max_keepalive_connections=1, keepalive_expiry=limits.keepalive_expiry
     )
     return {**options, "verify": verify, "limits": lane}
-
-
-def _pool_timeout(request: httpx.Request) -> float | None:
-    timeout = request.extensions.get("timeout")
-    value = timeout.get("pool") if isinstance(timeout, dict) else None
-    return value if isinstance(value, int | float) else None
-
-
-class _AsyncReturning(httpx.AsyncByteStream):
-    def __init__(self, stream: httpx.AsyncByteStream, done: Callable[[], Awaitable[None]]) -> None:
-        self._stream = stream
-        self._done: Callable[[], Awaitable[None]] | None = done
-
-    def __aiter__(self) -> AsyncIterator[bytes]:
-        return self._stream.__aiter__()
-
-    async def aclose(self) -> None:
-        try:
-            await self._stream.aclose()
-        finally:
-            done, self._done = self._done, None
-            if done is not None:
-                await done()
 
 
 class AsyncLaneTransport(httpx.AsyncBaseTransport):
@@ -94,15 +72,7 @@ class AsyncLaneTransport(httpx.AsyncBaseTransport):
             return await self._single.handle_async_request(request)
         room = self._room
         if room is not None:
-            try:
-                room.acquire_nowait()  # the common case: no event-loop round trip
-            except anyio.WouldBlock:
-                timeout = _pool_timeout(request)
-                with anyio.move_on_after(timeout):
-                    await room.acquire()
-                    timeout = None
-                if timeout is not None:
-                    raise httpx.PoolTimeout("no connection free within the pool timeout") from None
+            await aacquire(room, request, "connection")
         free = self._free
         try:
             if free:
@@ -121,7 +91,7 @@ class AsyncLaneTransport(httpx.AsyncBaseTransport):
             raise
         stream = response.stream
         assert isinstance(stream, httpx.AsyncByteStream)
-        response.stream = _AsyncReturning(stream, lambda: self._give_back(lane))
+        response.stream = AsyncOnClose(stream, lambda: self._give_back(lane))
         return response
 
     async def _give_back(self, lane: httpx.AsyncHTTPTransport) -> None:

@@ -1,0 +1,111 @@
+"""A bounded number of requests in flight: take a place within the request's ``pool``
+timeout (else ``httpx.PoolTimeout``, as httpx would), give it back when the response
+is closed. Used by the dispatch transports (a slot per request) and by the asyncio
+lanes (a lane per request)."""
+
+from __future__ import annotations
+
+import queue
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+
+import anyio
+import httpx
+
+__all__ = ["AsyncOnClose", "OnClose", "Slots", "aacquire", "pool_timeout"]
+
+
+def pool_timeout(request: httpx.Request) -> float | None:
+    """The request's ``pool`` timeout in seconds (``None``: wait as long as it takes)."""
+    timeout = request.extensions.get("timeout")
+    value = timeout.get("pool") if isinstance(timeout, dict) else None
+    return value if isinstance(value, int | float) else None
+
+
+def _timed_out(what: str) -> httpx.PoolTimeout:
+    return httpx.PoolTimeout(f"no {what} free within the pool timeout")
+
+
+class Slots:
+    """At most ``size`` holders at once, for threads: a queue of ``size`` tickets.
+
+    ``queue.SimpleQueue`` takes and returns a ticket in C without a Python-level lock:
+    ``threading.Semaphore`` (a ``Condition`` round trip in Python), or a counter under a
+    ``threading.Lock``, costs more, and with many threads the lock is contended on every
+    request.
+    """
+
+    __slots__ = ("_tickets",)
+
+    def __init__(self, size: int) -> None:
+        self._tickets: queue.SimpleQueue[None] = queue.SimpleQueue()
+        for _ in range(size):
+            self._tickets.put(None)
+
+    def acquire(self, request: httpx.Request, what: str) -> None:
+        """Take a slot for ``request``, waiting at most its pool timeout."""
+        tickets = self._tickets
+        try:
+            tickets.get_nowait()  # the common case: the timeout is not even read
+        except queue.Empty:
+            try:
+                tickets.get(timeout=pool_timeout(request))
+            except queue.Empty:
+                raise _timed_out(what) from None
+
+    def release(self) -> None:
+        self._tickets.put(None)
+
+
+async def aacquire(semaphore: anyio.Semaphore, request: httpx.Request, what: str) -> None:
+    """Take a place in ``semaphore`` for ``request``, waiting at most its pool timeout."""
+    try:
+        semaphore.acquire_nowait()  # the common case: no event-loop round trip
+        return
+    except anyio.WouldBlock:
+        pass
+    with anyio.move_on_after(pool_timeout(request)):
+        await semaphore.acquire()
+        return
+    raise _timed_out(what)
+
+
+class OnClose(httpx.SyncByteStream):
+    """A response stream that calls ``done`` once, when it is closed."""
+
+    def __init__(self, stream: httpx.SyncByteStream, done: Callable[[], None]) -> None:
+        self._stream = stream
+        self._done: Callable[[], None] | None = done
+
+    def __iter__(self) -> Iterator[bytes]:
+        return iter(self._stream)
+
+    def close(self) -> None:
+        try:
+            self._stream.close()
+        finally:
+            done, self._done = self._done, None
+            if done is not None:
+                done()
+
+
+class AsyncOnClose(httpx.AsyncByteStream):
+    """``OnClose`` for async streams; ``done`` may return an awaitable, then awaited."""
+
+    def __init__(
+        self, stream: httpx.AsyncByteStream, done: Callable[[], Awaitable[None] | None]
+    ) -> None:
+        self._stream = stream
+        self._done: Callable[[], Awaitable[None] | None] | None = done
+
+    def __aiter__(self) -> AsyncIterator[bytes]:
+        return self._stream.__aiter__()
+
+    async def aclose(self) -> None:
+        try:
+            await self._stream.aclose()
+        finally:
+            done, self._done = self._done, None
+            if done is not None:
+                pending = done()
+                if pending is not None:
+                    await pending
