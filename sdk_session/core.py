@@ -484,18 +484,11 @@ class SessionCore:
             return renewed
         if self._usable(tokens, now) or not self._renewable(tokens):
             return tokens  # fine as it is; or nothing to renew with: the server judges
-        p99, p90 = state.latency.p99, state.latency.p90
-        dead = state.is_dead(tokens)
-        if (
-            dead
-            or tokens.expired(now)
-            or tokens.doomed(
-                now, p90, tokens.lead(self.leeway, self.max_leeway_fraction, p99, state.renewal)
-            )
-        ):
+        if now >= self._bounds(tokens)[1]:
             # Expired, refused by the upstream, or with less life left than requests
             # recently took (p90: it would likely die on the way): wait for the shared
             # renewal.
+            dead = state.is_dead(tokens)
             if _log.isEnabledFor(logging.DEBUG):
                 left = math.inf if tokens.expires_at is None else tokens.expires_at - now
                 _log.debug(
@@ -503,7 +496,7 @@ class SessionCore:
                     tokens.generation,
                     "refused" if dead else "expired" if left <= 0 else "about to expire",
                     left,
-                    p90,
+                    state.latency.p90,
                 )
             wait = 0.0 if dead else tokens.renewable_in(now)
             if wait > 0:
@@ -512,12 +505,9 @@ class SessionCore:
                 yield Sleep(min(wait, _MAX_FLOOR_WAIT))
             renewed = yield from self._renew(tokens, why, ticket)
             return renewed
-        # Refresh ahead without stopping traffic: lead if nobody is renewing, else go
-        # on with the still-valid token.
-        if not tokens.refresh_due(now, self.leeway, self.max_leeway_fraction, p99, state.renewal):
-            return tokens
-        if now < state.try_after:
-            return tokens  # somebody was renewing a moment ago: do not poll a shared lock
+        # Still fit but due for a renewal ahead, and nobody here is running one
+        # (``_usable`` said so): lead it if the lock is free, else go on with the
+        # still-valid token.
         if (yield _TRY) is not True:
             state.try_after = now + _TRY_PAUSE
             return tokens

@@ -42,14 +42,13 @@ import httpx
 
 from .core import DISPATCH_EXTENSION, RENEWAL_EXTENSION, SENT_EXTENSION, interrupted_error
 from .lanes import AsyncLaneTransport
-from .slots import AsyncOnClose, OnClose, Slots, aacquire
+from .slots import DEFAULT_LIMITS, AsyncOnClose, OnClose, Slots, aacquire
 
 if TYPE_CHECKING:
     from .flow import Dispatcher
 
 __all__ = ["DISPATCH_EXTENSION", "AsyncDispatchTransport", "DispatchTransport"]
 
-_DEFAULT_LIMITS = httpx.Limits(max_connections=100, max_keepalive_connections=20)
 TOKEN_LIMITS = httpx.Limits(max_connections=None, max_keepalive_connections=2)
 """The token calls' own pool: never a queue (they are single-flight per store), and
 a connection kept for the next renewal."""
@@ -139,7 +138,7 @@ class DispatchTransport(httpx.BaseTransport):
         self,
         transport: httpx.BaseTransport | None = None,
         *,
-        limits: httpx.Limits = _DEFAULT_LIMITS,
+        limits: httpx.Limits = DEFAULT_LIMITS,
         token_transport: httpx.BaseTransport | None = None,
     ) -> None:
         if transport is None:
@@ -202,7 +201,7 @@ class AsyncDispatchTransport(httpx.AsyncBaseTransport):
         self,
         transport: httpx.AsyncBaseTransport | None = None,
         *,
-        limits: httpx.Limits = _DEFAULT_LIMITS,
+        limits: httpx.Limits = DEFAULT_LIMITS,
         token_transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
         if transport is None:

@@ -31,11 +31,9 @@ from typing import Any
 import anyio
 import httpx
 
-from .slots import AsyncOnClose, aacquire
+from .slots import DEFAULT_LIMITS, AsyncOnClose, aacquire
 
 __all__ = ["AsyncLaneTransport"]
-
-_DEFAULT_LIMITS = httpx.Limits(max_connections=100, max_keepalive_connections=20)
 
 
 def _lane_options(limits: httpx.Limits, options: dict[str, Any]) -> dict[str, Any]:
@@ -55,7 +53,7 @@ def _lane_options(limits: httpx.Limits, options: dict[str, Any]) -> dict[str, An
 class AsyncLaneTransport(httpx.AsyncBaseTransport):
     """Async lanes; takes ``httpx.AsyncHTTPTransport``'s arguments."""
 
-    def __init__(self, *, limits: httpx.Limits = _DEFAULT_LIMITS, **options: Any) -> None:
+    def __init__(self, *, limits: httpx.Limits = DEFAULT_LIMITS, **options: Any) -> None:
         self._single: httpx.AsyncHTTPTransport | None = None
         if options.get("http2"):
             self._single = httpx.AsyncHTTPTransport(limits=limits, **options)

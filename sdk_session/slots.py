@@ -11,7 +11,10 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 import anyio
 import httpx
 
-__all__ = ["AsyncOnClose", "OnClose", "Slots", "aacquire", "pool_timeout"]
+__all__ = ["DEFAULT_LIMITS", "AsyncOnClose", "OnClose", "Slots", "aacquire", "pool_timeout"]
+
+DEFAULT_LIMITS = httpx.Limits(max_connections=100, max_keepalive_connections=20)
+"""httpx's own default pool limits."""
 
 
 def pool_timeout(request: httpx.Request) -> float | None:

@@ -22,7 +22,7 @@ __all__ = ["async_client", "sync_client"]
 _TRANSPORT_OPTIONS = ("verify", "cert", "trust_env", "http1", "http2", "limits", "proxy")
 
 
-def limits_of(kwargs: dict[str, Any]) -> httpx.Limits:
+def _limits_of(kwargs: dict[str, Any]) -> httpx.Limits:
     """The pool limits httpx would use for these client arguments."""
     limits = kwargs.get("limits")
     return limits if isinstance(limits, httpx.Limits) else httpx.Limits(max_connections=100)
@@ -45,7 +45,7 @@ def sync_client(kwargs: dict[str, Any], retries: RetryPolicy | None) -> httpx.Cl
     if retries is not None:
         inner = RetryTransport(inner, retries)
         token = None if token is None else RetryTransport(token, retries)
-    kwargs["transport"] = DispatchTransport(inner, limits=limits_of(kwargs), token_transport=token)
+    kwargs["transport"] = DispatchTransport(inner, limits=_limits_of(kwargs), token_transport=token)
     return httpx.Client(**kwargs)
 
 
@@ -62,6 +62,6 @@ def async_client(kwargs: dict[str, Any], retries: RetryPolicy | None) -> httpx.A
         inner = AsyncRetryTransport(inner, retries)
         token = None if token is None else AsyncRetryTransport(token, retries)
     kwargs["transport"] = AsyncDispatchTransport(
-        inner, limits=limits_of(kwargs), token_transport=token
+        inner, limits=_limits_of(kwargs), token_transport=token
     )
     return httpx.AsyncClient(**kwargs)
