@@ -225,13 +225,24 @@ class JsonTokenBinding:
     def is_token_endpoint(self, base_url: httpx.URL, request: httpx.Request) -> bool:
         if request.method != "POST":
             return False
-        paths = {join_url(base_url, p).path for p in (self.login_path, self.refresh_path)}
         return (
             request.url.scheme == base_url.scheme
             and request.url.host == base_url.host
             and request.url.port == base_url.port
-            and request.url.path in paths
+            and request.url.path in self._token_paths(base_url)
         )
+
+    def _token_paths(self, base_url: httpx.URL) -> frozenset[str]:
+        """The login and refresh paths under ``base_url`` (remembered for the last one:
+        every POST the session sees asks)."""
+        names = (self.login_path, self.refresh_path)
+        cached: tuple[httpx.URL, tuple[str, str], frozenset[str]] | None = getattr(
+            self, "_paths_cache", None
+        )
+        if cached is None or cached[0] is not base_url or cached[1] != names:
+            cached = (base_url, names, frozenset(join_url(base_url, p).path for p in names))
+            self._paths_cache = cached
+        return cached[2]
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(login={self.login_path!r}, refresh={self.refresh_path!r})"

@@ -72,6 +72,7 @@ __all__ = [
     "MAX_RESENDS",
     "RENEWAL_EXTENSION",
     "SENT_EXTENSION",
+    "SESSION_EXTENSION",
     "AskCredentials",
     "FirstSend",
     "Load",
@@ -112,6 +113,10 @@ DISPATCH_EXTENSION = "sdk_session.dispatch"
 
 RENEWAL_EXTENSION = "sdk_session.renewal"
 """Request extension marking a refresh/re-login call made by a renewal."""
+
+SESSION_EXTENSION = "sdk_session.session"
+"""Request extension: the ``Dispatcher`` that runs the whole session request at dispatch
+(sign, send, renew and resend after a 401), set by ``SessionClient``'s own clients."""
 
 
 @dataclass(slots=True)
@@ -285,6 +290,8 @@ class SessionCore:
     ) -> None:
         self.binding = binding
         self.store = store
+        self.state = store.refresh_state
+        """The store's in-process ``RefreshState`` (one object for the store's life)."""
         self.policy = policy
         self.events = events
         self.has_credentials = has_credentials
@@ -321,7 +328,7 @@ class SessionCore:
         ``policy.carries_credentials(request.url)``, if it already has one. ``first``:
         the driver's fast path already signed and sent the request (``sign_fast``) and
         got a 401 to handle; the flow goes on from there."""
-        state = self.store.refresh_state
+        state = self.state
         response: httpx.Response | None = None
         if first is None:
             if carries is None:
@@ -380,7 +387,7 @@ class SessionCore:
         started = self.clock()
         if not self._usable(tokens, started):
             return None
-        ticket = self.store.refresh_state.ticket()
+        ticket = self.state.ticket()
         return (self._sign(request, tokens), started, ticket)
 
     def settled(self, response: httpx.Response, mark: Sent) -> bool:
@@ -398,7 +405,7 @@ class SessionCore:
         mark = request.extensions.get(SENT_EXTENSION)
         if not isinstance(mark, Sent):
             return True
-        tokens = self.store.refresh_state.latest
+        tokens = self.state.latest
         if tokens is None or tokens.generation < mark.tokens.generation:
             tokens = mark.tokens
         now = self.clock()
@@ -415,7 +422,7 @@ class SessionCore:
         they need nothing, or they are due for a renewal ahead that somebody here is
         already running (``try_after``) and are still fit to send."""
         until, fit = self._bounds(tokens)
-        return now < until or (now < fit and now < self.store.refresh_state.try_after)
+        return now < until or (now < fit and now < self.state.try_after)
 
     def _bounds(self, tokens: TokenSet) -> tuple[float, float]:
         """The local times until which ``tokens`` need nothing (not dead, not expired, not
@@ -423,7 +430,7 @@ class SessionCore:
         they are fit to send (the same without the renewal ahead); ``-inf`` when something
         is needed now. Cached for the last (tokens, p99, p90, dead mark, renewal time)
         seen: on a valid token the per-request check is a few comparisons."""
-        state = self.store.refresh_state
+        state = self.state
         latency = state.latency
         p99, p90 = latency.p99, latency.p90
         dead = state.dead_generation
@@ -466,7 +473,7 @@ class SessionCore:
 
     def observe(self, response: httpx.Response, sent: float, received: float) -> None:
         """Learn the request latency and (sampled) the server's clock from one answer."""
-        state = self.store.refresh_state
+        state = self.state
         state.latency.add(received - sent)
         clock = state.server_clock
         if clock.due(received):
@@ -476,7 +483,7 @@ class SessionCore:
         self, tokens: TokenSet | None, now: float, why: str, ticket: int | None = None
     ) -> Step[TokenSet]:
         """Tokens fit to sign with now (see rule 2 of the module docstring)."""
-        state = self.store.refresh_state
+        state = self.state
         if tokens is None:
             if not self.has_credentials:
                 raise self._no_session()
@@ -525,7 +532,7 @@ class SessionCore:
         return renewed
 
     def _no_session(self) -> NotLoggedIn | SessionExpired:
-        ended = self.store.refresh_state.ended()
+        ended = self.state.ended()
         if ended is not None:
             return ended
         return NotLoggedIn(
@@ -553,7 +560,7 @@ class SessionCore:
         )
 
     def _give_up(self, rejection: TokenRejected, resends: int) -> TokenRejected:
-        p99 = self.store.refresh_state.latency.p99
+        p99 = self.state.latency.p99
         lifetime = "unknown" if rejection.lifetime is None else f"{rejection.lifetime:.2f} s"
         _log.warning(
             "%s %s: giving up after %d resend(s): 401 for the current token; waited %.2f s "
@@ -569,7 +576,7 @@ class SessionCore:
 
     def _sign(self, request: httpx.Request, tokens: TokenSet) -> Sent:
         request.headers["Authorization"] = tokens.authorization
-        self.store.refresh_state.note(tokens)
+        self.state.note(tokens)
         mark = Sent(tokens, self.clock())
         extensions = request.extensions  # each httpx.Request owns its dict
         extensions[RESIGN_EXTENSION] = self._resign
@@ -579,7 +586,7 @@ class SessionCore:
 
     def _resign(self, request: httpx.Request) -> None:
         """Called by the retry transport before a resend: sign with the newest tokens."""
-        latest = self.store.refresh_state.latest
+        latest = self.state.latest
         if latest is not None:
             request.headers["Authorization"] = latest.authorization
             mark = request.extensions.get(SENT_EXTENSION)
@@ -588,7 +595,7 @@ class SessionCore:
 
     def _save(self, tokens: TokenSet | None) -> Step[TokenSet | None]:
         saved = yield from _save(tokens)
-        self.store.refresh_state.note(saved, saved=True)
+        self.state.note(saved, saved=True)
         return saved
 
     def _renewable(self, tokens: TokenSet | None) -> bool:
@@ -604,7 +611,7 @@ class SessionCore:
         trigger: TokenRejected | None = None,
     ) -> Step[TokenSet]:
         if ticket is None:
-            ticket = self.store.refresh_state.ticket()  # before queueing for the lock
+            ticket = self.state.ticket()  # before queueing for the lock
         yield _LOCK
         result = yield from self._renew_locked(seen, why, ticket, trigger)
         return result
@@ -617,7 +624,7 @@ class SessionCore:
         trigger: TokenRejected | None = None,
     ) -> Step[TokenSet]:
         """With the lock held (released here): use a newer generation or lead the renewal."""
-        state = self.store.refresh_state
+        state = self.state
         if ticket is None:
             ticket = state.ticket()
         seen_generation = None if seen is None else seen.generation
@@ -638,7 +645,7 @@ class SessionCore:
     def _lead(
         self, current: TokenSet | None, why: str, trigger: TokenRejected | None = None
     ) -> Step[TokenSet]:
-        state = self.store.refresh_state
+        state = self.state
         try:
             if current is not None and current.refresh_token:
                 _log.info("refreshing the session (%s, generation %d)", why, current.generation)
@@ -724,7 +731,7 @@ class SessionCore:
         sent = self.clock()
         response = yield from _send(request, token_endpoint=True)
         received = self.clock()
-        self.store.refresh_state.renewal = max(received - sent, 0.0)  # leeway: see refresh_at
+        self.state.renewal = max(received - sent, 0.0)  # leeway: see refresh_at
         try:
             tokens = self.binding.parse_refresh(response, current, now=received)
             return self._calibrate(tokens, response, sent, received)
@@ -782,7 +789,7 @@ class SessionCore:
         self, tokens: TokenSet, response: httpx.Response, sent: float, received: float
     ) -> TokenSet:
         """Learn the server's clock from the answer, then let it decide the expiry."""
-        clock = self.store.refresh_state.server_clock
+        clock = self.state.server_clock
         clock.observe_date(response.headers.get("date"), sent, received)
         return calibrate(tokens, clock, sent, received)
 
@@ -800,7 +807,7 @@ class SessionCore:
         saved = yield from self._save(tokens)
         if saved is None:
             raise StoreError("token store save() lost the tokens")
-        self.store.refresh_state.record_success()
+        self.state.record_success()
         self.events.tokens_changed(saved)
         yield _UNLOCK
         _log.info("logged in: generation %d, %s", saved.generation, _lifetime(saved))
@@ -816,7 +823,7 @@ class SessionCore:
     def clear_flow(self) -> Step[None]:
         yield _LOCK
         yield from self._save(None)
-        self.store.refresh_state.record_success()  # logged out, not expired: NotLoggedIn next
+        self.state.record_success()  # logged out, not expired: NotLoggedIn next
         self.events.tokens_changed(None)
         yield _UNLOCK
         _log.info("session cleared")

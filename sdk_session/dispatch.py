@@ -40,7 +40,13 @@ from typing import TYPE_CHECKING, cast
 import anyio
 import httpx
 
-from .core import DISPATCH_EXTENSION, RENEWAL_EXTENSION, SENT_EXTENSION, interrupted_error
+from .core import (
+    DISPATCH_EXTENSION,
+    RENEWAL_EXTENSION,
+    SENT_EXTENSION,
+    SESSION_EXTENSION,
+    interrupted_error,
+)
 from .lanes import AsyncLaneTransport
 from .slots import DEFAULT_LIMITS, AsyncOnClose, OnClose, Slots, aacquire
 
@@ -119,7 +125,10 @@ def _dispatcher(request: httpx.Request) -> Dispatcher | None:
     extensions = request.extensions
     if SENT_EXTENSION not in extensions:
         return None
-    return cast("Dispatcher | None", extensions.get(DISPATCH_EXTENSION))
+    dispatcher = cast("Dispatcher | None", extensions.get(DISPATCH_EXTENSION))
+    if dispatcher is None or not dispatcher.carries(request.url):
+        return None  # e.g. a redirect to another origin: it keeps the extensions, not the header
+    return dispatcher
 
 
 class DispatchTransport(httpx.BaseTransport):
@@ -161,16 +170,11 @@ class DispatchTransport(httpx.BaseTransport):
         if slots is not None:
             slots.acquire(request, "connection slot")
         try:
-            dispatcher = _dispatcher(request)
-            if dispatcher is None:
-                response = self.transport.handle_request(request)
+            session = cast("Dispatcher | None", extensions.get(SESSION_EXTENSION))
+            if session is not None:
+                response = session.send(request, self.transport.handle_request, self._token_call)
             else:
-                if not dispatcher.signed(request):
-                    dispatcher.sign(request, self._token_call)
-                clock = dispatcher.clock
-                sent = clock()
-                response = self.transport.handle_request(request)
-                dispatcher.observe(response, sent, clock())
+                response = self._signed(request)
         except BaseException:
             if slots is not None:
                 slots.release()
@@ -181,6 +185,20 @@ class DispatchTransport(httpx.BaseTransport):
             else:
                 stream = cast(httpx.SyncByteStream, response.stream)
                 response.stream = OnClose(stream, slots.release)
+        return response
+
+    def _signed(self, request: httpx.Request) -> httpx.Response:
+        """A request the auth flow signed (``SessionAuth`` on a plain client), or none of
+        the session's business."""
+        dispatcher = _dispatcher(request)
+        if dispatcher is None:
+            return self.transport.handle_request(request)
+        if not dispatcher.signed(request):
+            dispatcher.sign(request, self._token_call)
+        clock = dispatcher.clock
+        sent = clock()
+        response = self.transport.handle_request(request)
+        dispatcher.observe(response, sent, clock())
         return response
 
     def _token_call(self, request: httpx.Request) -> httpx.Response:
@@ -224,15 +242,13 @@ class AsyncDispatchTransport(httpx.AsyncBaseTransport):
         if slots is not None:
             await aacquire(slots, request, "connection slot")
         try:
-            dispatcher = _dispatcher(request)
-            if dispatcher is None:
-                response = await self.transport.handle_async_request(request)
+            session = cast("Dispatcher | None", extensions.get(SESSION_EXTENSION))
+            if session is not None:
+                response = await session.asend(
+                    request, self.transport.handle_async_request, self._token_call
+                )
             else:
-                if not dispatcher.signed(request):
-                    await dispatcher.asign(request, self._token_call)
-                sent = dispatcher.clock()
-                response = await self.transport.handle_async_request(request)
-                dispatcher.observe(response, sent, dispatcher.clock())
+                response = await self._signed(request)
         except BaseException:
             if slots is not None:
                 slots.release()
@@ -243,6 +259,17 @@ class AsyncDispatchTransport(httpx.AsyncBaseTransport):
             else:
                 stream = cast(httpx.AsyncByteStream, response.stream)
                 response.stream = AsyncOnClose(stream, slots.release)
+        return response
+
+    async def _signed(self, request: httpx.Request) -> httpx.Response:
+        dispatcher = _dispatcher(request)
+        if dispatcher is None:
+            return await self.transport.handle_async_request(request)
+        if not dispatcher.signed(request):
+            await dispatcher.asign(request, self._token_call)
+        sent = dispatcher.clock()
+        response = await self.transport.handle_async_request(request)
+        dispatcher.observe(response, sent, dispatcher.clock())
         return response
 
     async def _token_call(self, request: httpx.Request) -> httpx.Response:

@@ -30,6 +30,8 @@ import httpx
 
 from .binding import ItemsApiBinding, TokenBinding
 from .core import (
+    RENEWAL_EXTENSION,
+    SESSION_EXTENSION,
     AskCredentials,
     Load,
     Lock,
@@ -54,7 +56,7 @@ from .stores.base import DEFAULT_LOCK_TIMEOUT, TokenStore
 from .stores.memory import MemoryTokenStore
 from .tokens import DEFAULT_LEEWAY, DEFAULT_MAX_LEEWAY_FRACTION, TokenSet
 
-__all__ = ["DEFAULT_TOKEN_TIMEOUT", "Dispatcher", "SessionAuth"]
+__all__ = ["DEFAULT_TOKEN_TIMEOUT", "AtDispatch", "Dispatcher", "SessionAuth"]
 
 _log = logging.getLogger("sdk_session.flow")
 
@@ -145,6 +147,9 @@ class SessionAuth(httpx.Auth):
         )
         self.dispatcher = Dispatcher(self)
         self._core.dispatcher = self.dispatcher
+        self.at_dispatch = AtDispatch(self.dispatcher)
+        """The auth for an httpx client whose outermost transport is a ``DispatchTransport``
+        (what ``SessionClient`` builds): the transport runs the session."""
 
     @property
     def base_url(self) -> httpx.URL:
@@ -485,39 +490,144 @@ async def _run_async(
 class Dispatcher:
     """What ``DispatchTransport`` calls when a session request gets its connection.
 
-    ``sign``/``asign`` re-check the token and sign with the newest one; a renewal
-    needed at that moment sends its token call with ``send`` (the transport's
-    inner transport). ``observe`` feeds the latency window and the server clock.
+    ``send``/``asend`` run a whole request there (``SessionClient``'s clients, marked
+    by ``AtDispatch``). ``sign``/``asign`` serve a request the auth flow already
+    signed (``SessionAuth`` on a plain httpx client): they re-check the token and sign
+    with the newest one. A renewal needed at that moment sends its token call with
+    ``token_call`` (the transport's token pool). ``observe`` feeds the latency window
+    and the server clock.
     """
 
-    __slots__ = ("_auth", "clock", "observe", "signed")
+    __slots__ = ("_auth", "_core", "carries", "clock", "observe", "signed")
 
     def __init__(self, auth: SessionAuth) -> None:
         self._auth = auth
+        self._core = auth._core
         self.clock = auth._core.clock
         self.signed = auth._core.sign_at_dispatch
         """The fast path, without I/O: ``True`` when the request is signed and can go."""
         self.observe = auth._core.observe
         """``observe(response, sent, received)``: feed the latency window and server clock."""
+        self.carries = auth._core.policy.carries_credentials
+        """``carries(url)``: whether a request for ``url`` may carry credentials."""
 
-    def sign(self, request: httpx.Request, send: Callable[[httpx.Request], httpx.Response]) -> None:
-        auth = self._auth
-        if auth._core.sign_at_dispatch(request):
-            return
-        flow = auth._drive(auth._core.dispatch_flow(request))
+    def send(
+        self,
+        request: httpx.Request,
+        send: Callable[[httpx.Request], httpx.Response],
+        token_call: Callable[[httpx.Request], httpx.Response],
+    ) -> httpx.Response:
+        """One session request, run where it gets its connection: sign with the current
+        tokens and send; when they need something, or a 401 asks for a renewal, the
+        core's whole ``request_flow`` runs here (API sends with ``send``, token calls
+        with ``token_call``). A request for another origin (a redirect keeps the
+        extensions) goes out untouched."""
+        core = self._core
+        if not core.policy.carries_credentials(request.url):
+            return send(request)
+        fast = core.sign_fast(request, self._auth.store.load())
+        if fast is None:
+            return self._run(core.request_flow(request, True), send, token_call)
+        mark, started, ticket = fast
+        mark.dispatched = True
+        response = send(request)
+        core.observe(response, mark.at, core.clock())
+        if response.status_code != 401:
+            return response
+        response.request = request
+        if core.settled(response, mark):
+            return response
+        first = (mark, response, started, ticket)
+        return self._run(core.request_flow(request, True, first), send, token_call)
+
+    def _run(
+        self,
+        steps: Step[None],
+        send: Callable[[httpx.Request], httpx.Response],
+        token_call: Callable[[httpx.Request], httpx.Response],
+    ) -> httpx.Response:
+        flow = self._auth._drive(steps)
+        answer: httpx.Response | None = None
         try:
-            token_call = next(flow)
+            outgoing = next(flow)
             while True:
-                try:
-                    response = send(token_call)
-                except SessionExpired:
-                    flow.close()  # the core records the interrupted renewal for the waiters
-                    raise
-                except Exception as exc:
-                    flow.close()
-                    raise interrupted_error() from exc
-                response.request = token_call
-                token_call = flow.send(response)
+                if outgoing.extensions.get(RENEWAL_EXTENSION):
+                    response = _token_response(outgoing, token_call, flow.close)
+                else:
+                    response = answer = send(outgoing)
+                response.request = outgoing
+                outgoing = flow.send(response)
+        except StopIteration:
+            pass
+        finally:
+            flow.close()
+        if answer is None:  # the core always ends on an API answer or an exception
+            raise RuntimeError("the session flow ended without sending the request")
+        return answer
+
+    async def asend(
+        self,
+        request: httpx.Request,
+        send: Callable[[httpx.Request], Awaitable[httpx.Response]],
+        token_call: Callable[[httpx.Request], Awaitable[httpx.Response]],
+    ) -> httpx.Response:
+        """Async twin of ``send``."""
+        core = self._core
+        if not core.policy.carries_credentials(request.url):
+            return await send(request)
+        fast = core.sign_fast(request, await self._auth.store.aload())
+        if fast is None:
+            return await self._arun(core.request_flow(request, True), send, token_call)
+        mark, started, ticket = fast
+        mark.dispatched = True
+        response = await send(request)
+        core.observe(response, mark.at, core.clock())
+        if response.status_code != 401:
+            return response
+        response.request = request
+        if core.settled(response, mark):
+            return response
+        first = (mark, response, started, ticket)
+        return await self._arun(core.request_flow(request, True, first), send, token_call)
+
+    async def _arun(
+        self,
+        steps: Step[None],
+        send: Callable[[httpx.Request], Awaitable[httpx.Response]],
+        token_call: Callable[[httpx.Request], Awaitable[httpx.Response]],
+    ) -> httpx.Response:
+        flow = self._auth._adrive(steps, [])
+        answer: httpx.Response | None = None
+        try:
+            outgoing = await flow.__anext__()
+            while True:
+                if outgoing.extensions.get(RENEWAL_EXTENSION):
+                    response = await _atoken_response(outgoing, token_call, flow.aclose)
+                else:
+                    response = answer = await send(outgoing)
+                response.request = outgoing
+                outgoing = await flow.asend(response)
+        except StopAsyncIteration:
+            pass
+        finally:
+            await flow.aclose()
+        if answer is None:
+            raise RuntimeError("the session flow ended without sending the request")
+        return answer
+
+    def sign(
+        self, request: httpx.Request, token_call: Callable[[httpx.Request], httpx.Response]
+    ) -> None:
+        core = self._core
+        if core.sign_at_dispatch(request):
+            return
+        flow = self._auth._drive(core.dispatch_flow(request))
+        try:
+            outgoing = next(flow)
+            while True:
+                response = _token_response(outgoing, token_call, flow.close)
+                response.request = outgoing
+                outgoing = flow.send(response)
         except StopIteration:
             return
         finally:
@@ -526,29 +636,84 @@ class Dispatcher:
     async def asign(
         self,
         request: httpx.Request,
-        send: Callable[[httpx.Request], Awaitable[httpx.Response]],
+        token_call: Callable[[httpx.Request], Awaitable[httpx.Response]],
     ) -> None:
-        auth = self._auth
-        if auth._core.sign_at_dispatch(request):
+        core = self._core
+        if core.sign_at_dispatch(request):
             return
-        flow = auth._adrive(auth._core.dispatch_flow(request), [])
+        flow = self._auth._adrive(core.dispatch_flow(request), [])
         try:
-            token_call = await flow.__anext__()
+            outgoing = await flow.__anext__()
             while True:
-                try:
-                    response = await send(token_call)
-                except SessionExpired:
-                    await flow.aclose()
-                    raise
-                except Exception as exc:
-                    await flow.aclose()
-                    raise interrupted_error() from exc
-                response.request = token_call
-                token_call = await flow.asend(response)
+                response = await _atoken_response(outgoing, token_call, flow.aclose)
+                response.request = outgoing
+                outgoing = await flow.asend(response)
         except StopAsyncIteration:
             return
         finally:
             await flow.aclose()
+
+
+def _token_response(
+    request: httpx.Request,
+    token_call: Callable[[httpx.Request], httpx.Response],
+    close_flow: Callable[[], None],
+) -> httpx.Response:
+    """A renewal's token call made at dispatch. When it fails the flow is closed first
+    (the core records the interrupted renewal for its waiters), then the error is
+    raised as the ``SessionExpired`` the waiters get."""
+    try:
+        return token_call(request)
+    except SessionExpired:
+        close_flow()
+        raise
+    except Exception as exc:
+        close_flow()
+        raise interrupted_error() from exc
+
+
+async def _atoken_response(
+    request: httpx.Request,
+    token_call: Callable[[httpx.Request], Awaitable[httpx.Response]],
+    close_flow: Callable[[], Awaitable[None]],
+) -> httpx.Response:
+    """Async twin of ``_token_response``."""
+    try:
+        return await token_call(request)
+    except SessionExpired:
+        await close_flow()
+        raise
+    except Exception as exc:
+        await close_flow()
+        raise interrupted_error() from exc
+
+
+class AtDispatch(httpx.Auth):
+    """The auth of ``SessionClient``'s own httpx clients: it only marks each request.
+
+    Their outermost transport is always a ``DispatchTransport``, which runs the marked
+    request's whole session flow (``Dispatcher.send``) once the request holds its
+    connection slot: one signing, against the tokens current at that moment, and
+    nothing in httpx's auth loop on the way. A request sent with ``auth=None``
+    (the generated token operations) is not marked and goes out untouched.
+    """
+
+    def __init__(self, dispatcher: Dispatcher) -> None:
+        self._dispatcher = dispatcher
+
+    def sync_auth_flow(
+        self, request: httpx.Request
+    ) -> Generator[httpx.Request, httpx.Response, None]:
+        request.read()  # so a resend after a 401 or a retry can replay the body
+        request.extensions[SESSION_EXTENSION] = self._dispatcher
+        yield request
+
+    async def async_auth_flow(
+        self, request: httpx.Request
+    ) -> AsyncGenerator[httpx.Request, httpx.Response]:
+        await request.aread()
+        request.extensions[SESSION_EXTENSION] = self._dispatcher
+        yield request
 
 
 def _check_arguments(

@@ -20,6 +20,7 @@ __all__ = ["Origin", "OriginPolicy", "is_loopback", "origin_of"]
 
 Origin = tuple[str, str, int]
 _DEFAULT_PORTS = {"http": 80, "https": 443}
+_MAX_VERDICTS = 256
 
 
 def origin_of(url: httpx.URL | str) -> Origin:
@@ -56,6 +57,9 @@ class OriginPolicy:
         self.origins = frozenset([origin_of(self.base_url), *map(origin_of, allowed_origins)])
         for origin in self.origins:
             self._check(origin)
+        self._verdicts: dict[tuple[str, str, int | None], bool] = {}
+        """``carries_credentials`` by (scheme, host, port) as httpx spells them, so the
+        per-request check is one lookup (bounded: cleared when it grows)."""
 
     def _check(self, origin: Origin) -> None:
         scheme, host, port = origin
@@ -66,10 +70,17 @@ class OriginPolicy:
             )
 
     def carries_credentials(self, url: httpx.URL) -> bool:
-        try:
-            return origin_of(url) in self.origins
-        except ValueError:
-            return False
+        key = (url.scheme, url.host, url.port)
+        verdict = self._verdicts.get(key)
+        if verdict is None:
+            try:
+                verdict = origin_of(url) in self.origins
+            except ValueError:
+                verdict = False
+            if len(self._verdicts) >= _MAX_VERDICTS:
+                self._verdicts.clear()
+            self._verdicts[key] = verdict
+        return verdict
 
     def check(self, url: httpx.URL) -> None:
         """Raise ``InsecureTransport`` if credentials must not travel to ``url``."""

@@ -199,22 +199,6 @@ class _State:
     sends: int = 0
 
 
-def _policy_for(request: httpx.Request, default: RetryPolicy) -> RetryPolicy:
-    value = request.extensions.get(EXTENSION)
-    if value is not None:
-        return coerce_policy(value, default)
-    current = _CURRENT.get()
-    return current if current is not None else default
-
-
-def _state_for(request: httpx.Request) -> _State:
-    extensions = request.extensions  # each httpx.Request owns its dict
-    state = extensions.get(_STATE)
-    if not isinstance(state, _State):
-        state = extensions[_STATE] = _State()
-    return state
-
-
 def _replayable(request: httpx.Request) -> bool:
     try:
         request.content  # noqa: B018 - raises RequestNotRead for an unread stream
@@ -255,9 +239,25 @@ class _Attempts:
 
     def __init__(self, request: httpx.Request, default: RetryPolicy) -> None:
         self.request = request
-        self.policy = _policy_for(request, default)
-        self.state = _state_for(request)
-        self.state.sends += 1
+        extensions = request.extensions  # each httpx.Request owns its dict
+        value = extensions.get(EXTENSION)
+        if value is not None:
+            self.policy = coerce_policy(value, default)
+        else:
+            current = _CURRENT.get()
+            self.policy = current if current is not None else default
+        state = extensions.get(_STATE)
+        if not isinstance(state, _State):
+            state = extensions[_STATE] = _State()
+        state.sends += 1
+        self.state = state
+
+    def settled(self, response: httpx.Response) -> bool:
+        """The common case, checked inline: a status the policy never retries."""
+        if response.status_code in self.policy.statuses:
+            return False
+        response.extensions[ATTEMPTS] = self.state.sends  # each Response owns its dict
+        return True
 
     def after_error(self, exc: Exception) -> float | None:
         """The wait before resending after ``exc``, or ``None`` to let it propagate."""
@@ -311,6 +311,8 @@ class RetryTransport(httpx.BaseTransport):
                 if delay is None:
                     raise
             else:
+                if attempt.settled(response):
+                    return response
                 delay = attempt.after_response(response)
                 if delay is None:
                     return response
@@ -348,6 +350,8 @@ class AsyncRetryTransport(httpx.AsyncBaseTransport):
                 if delay is None:
                     raise
             else:
+                if attempt.settled(response):
+                    return response
                 delay = attempt.after_response(response)
                 if delay is None:
                     return response

@@ -4,7 +4,8 @@ Built from the generated client's keyword arguments the way httpx builds its
 default transport (``verify``, ``cert``, ``trust_env``, ``http1``, ``http2``,
 ``limits``, ``proxy``). Token calls get a pool of their own built from the same
 options (see ``sdk_session.dispatch``); with your own ``transport`` they share it.
-Async API calls run on lanes (see ``sdk_session.lanes``).
+Async API calls run on lanes (see ``sdk_session.lanes``). The outermost transport
+runs the session itself (``SessionAuth.at_dispatch``; see ``sdk_session.flow``).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import Any
 import httpx
 
 from .dispatch import TOKEN_LIMITS, AsyncDispatchTransport, DispatchTransport
+from .flow import SessionAuth
 from .lanes import AsyncLaneTransport
 from .retry import AsyncRetryTransport, RetryPolicy, RetryTransport
 
@@ -33,8 +35,17 @@ def _transport_options(kwargs: dict[str, Any]) -> dict[str, Any]:
     return {name: kwargs[name] for name in _TRANSPORT_OPTIONS if name in kwargs}
 
 
+def _session_at_dispatch(kwargs: dict[str, Any]) -> None:
+    """The dispatch transport runs the session (``SessionAuth.at_dispatch``): httpx's
+    auth only marks the requests."""
+    auth = kwargs.get("auth")
+    if isinstance(auth, SessionAuth):
+        kwargs["auth"] = auth.at_dispatch
+
+
 def sync_client(kwargs: dict[str, Any], retries: RetryPolicy | None) -> httpx.Client:
     """An ``httpx.Client`` from the generated client's kwargs."""
+    _session_at_dispatch(kwargs)
     inner: httpx.BaseTransport | None = kwargs.get("transport")
     token: httpx.BaseTransport | None = None
     if inner is None:
@@ -51,6 +62,7 @@ def sync_client(kwargs: dict[str, Any], retries: RetryPolicy | None) -> httpx.Cl
 
 def async_client(kwargs: dict[str, Any], retries: RetryPolicy | None) -> httpx.AsyncClient:
     """Async twin of :func:`sync_client`."""
+    _session_at_dispatch(kwargs)
     inner: httpx.AsyncBaseTransport | None = kwargs.get("transport")
     token: httpx.AsyncBaseTransport | None = None
     if inner is None:

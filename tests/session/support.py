@@ -77,18 +77,20 @@ def run_threads(
 
 
 class HeaderRecorder:
-    """An httpx request hook that records the Authorization header of every request sent."""
+    """An httpx response hook that records the Authorization header each answered request
+    carried (a request hook runs before the dispatch transport signs the request)."""
 
     def __init__(self) -> None:
         self.seen: list[tuple[str, str | None]] = []
         self._lock = threading.Lock()
 
-    def __call__(self, request: httpx.Request) -> None:
+    def __call__(self, response: httpx.Response) -> None:
+        request = response.request
         with self._lock:
             self.seen.append((request.url.path, request.headers.get("authorization")))
 
-    async def hook(self, request: httpx.Request) -> None:
-        self(request)
+    async def hook(self, response: httpx.Response) -> None:
+        self(response)
 
 
 class Clock:

@@ -1,5 +1,6 @@
-"""The dispatch transport's slot accounting with transports that answer pre-read responses
-(``httpx.MockTransport``, respx): no slot may leak, or the pool-sized limit would stall."""
+"""The dispatch transport with transports that answer pre-read responses
+(``httpx.MockTransport``, respx): no slot may leak, or the pool-sized limit would stall;
+what it signs (only the session's own origin, never a token call)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import anyio
 import httpx
 
 import generated_sdk as sdk
-from sdk_session import MemoryTokenStore, SessionClient, TokenSet
+from sdk_session import DispatchTransport, MemoryTokenStore, SessionAuth, SessionClient, TokenSet
 
 URL = "http://127.0.0.1:9"
 USER = {"id": 1, "email": "demo@example.com", "name": "Demo", "created_at": "2024-01-01T00:00:00Z"}
@@ -58,3 +59,91 @@ def test_pre_read_responses_release_their_slot_async() -> None:
 
     anyio.run(main)
     assert seen == ["Bearer a"] * CALLS
+
+
+# -- what is signed --------------------------------------------------------------------
+
+ELSEWHERE = "http://elsewhere.example/landing"
+
+
+def _redirecting(
+    seen: dict[str, str | None], before_redirect: object = None
+) -> httpx.MockTransport:
+    """``/me`` answers 302 to another origin; every request's Authorization is recorded."""
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen[request.url.host] = request.headers.get("Authorization")
+        if request.url.host == "elsewhere.example":
+            return httpx.Response(200, json={})
+        if callable(before_redirect):
+            before_redirect()
+        return httpx.Response(302, headers={"Location": ELSEWHERE})
+
+    return httpx.MockTransport(handler)
+
+
+def test_a_redirect_to_another_origin_leaves_without_the_token() -> None:
+    seen: dict[str, str | None] = {}
+    client = SessionClient(
+        base_url=URL,
+        store=_store(),
+        follow_redirects=True,
+        httpx_args={"transport": _redirecting(seen)},
+    )
+    with client:
+        assert client.get_httpx_client().get("/me").url == ELSEWHERE
+    assert seen == {"127.0.0.1": "Bearer a", "elsewhere.example": None}
+
+
+def test_a_redirect_to_another_origin_leaves_without_the_token_async() -> None:
+    seen: dict[str, str | None] = {}
+
+    async def main() -> None:
+        client = SessionClient(
+            base_url=URL,
+            store=_store(),
+            follow_redirects=True,
+            httpx_args={"transport": _redirecting(seen)},
+        )
+        async with client:
+            assert (await client.get_async_httpx_client().get("/me")).url == ELSEWHERE
+
+    anyio.run(main)
+    assert seen == {"127.0.0.1": "Bearer a", "elsewhere.example": None}
+
+
+def test_a_plain_client_does_not_re_sign_a_redirect_to_another_origin() -> None:
+    # SessionAuth on a plain client signs in its auth flow; the dispatch transport re-signs
+    # with newer tokens. The redirect keeps the request's extensions, not its header: newer
+    # tokens seen in between must not be written onto a request for another origin.
+    store = _store()
+    auth = SessionAuth(URL, store=store)
+    now = time.time()
+    newer = TokenSet(access_token="b", refresh_token="r2", expires_at=now + 900, obtained_at=now)
+
+    def renewed_elsewhere() -> None:
+        store.refresh_state.note(store.save(newer), saved=True)
+
+    seen: dict[str, str | None] = {}
+    transport = DispatchTransport(_redirecting(seen, renewed_elsewhere))
+    with httpx.Client(auth=auth, transport=transport, follow_redirects=True) as client:
+        assert client.get(f"{URL}/me").url == ELSEWHERE
+    assert seen == {"127.0.0.1": "Bearer a", "elsewhere.example": None}
+
+
+def test_posts_are_signed_but_token_calls_are_not() -> None:
+    seen: list[tuple[str, str | None]] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append((request.url.path, request.headers.get("Authorization")))
+        return httpx.Response(200, json={})
+
+    client = SessionClient(
+        base_url=URL, store=_store(), httpx_args={"transport": httpx.MockTransport(handler)}
+    )
+    with client:
+        http = client.get_httpx_client()
+        for _ in range(2):  # the token paths are remembered after the first POST
+            http.post("/items", json={"name": "x"})
+            http.post("/login", json={"email": "e", "password": "p"})
+    assert seen == [("/items", "Bearer a"), ("/login", None)] * 2

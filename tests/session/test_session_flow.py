@@ -41,7 +41,7 @@ def client_for(upstream: Upstream, **kwargs: Any) -> SessionClient:
 def test_login_then_every_request_is_signed_from_the_store(upstream: Upstream) -> None:
     recorder = HeaderRecorder()
     store = MemoryTokenStore()
-    client = client_for(upstream, store=store, httpx_args={"event_hooks": {"request": [recorder]}})
+    client = client_for(upstream, store=store, httpx_args={"event_hooks": {"response": [recorder]}})
     with client:
         first = client.login(*DEMO)
         page = sdk.items.list(client, limit=5)
@@ -60,7 +60,7 @@ def test_login_then_every_request_is_signed_from_the_store(upstream: Upstream) -
 @pytest.mark.anyio
 async def test_async_login_then_every_request_is_signed_from_the_store(upstream: Upstream) -> None:
     recorder = HeaderRecorder()
-    client = client_for(upstream, httpx_args={"event_hooks": {"request": [recorder.hook]}})
+    client = client_for(upstream, httpx_args={"event_hooks": {"response": [recorder.hook]}})
     async with client:
         tokens = await client.alogin(*DEMO)
         await sdk.items.list.asyncio(client, limit=5)
