@@ -42,11 +42,12 @@ def _table(header: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
 
 def overhead(rows: Sequence[OverheadRow], rounds: int) -> str:
     header = ["mode", "client", "calls", "median µs", "p99 µs", "median / floor",
-              f"per-round ratio (min-max, {rounds} rounds)", "client CPU µs/call",
+              f"per-round ratio: median (min-max, {rounds} rounds)", "client CPU µs/call",
               "CPU / floor"]  # fmt: skip
     body = [
         [r.mode, r.client, r.calls, f"{r.median_us:.0f}", f"{r.p99_us:.0f}", f"{r.ratio:.3f}",
-         f"{r.ratio_min:.3f}-{r.ratio_max:.3f}", f"{r.cpu_us:.0f}", f"{r.cpu_ratio:.3f}"]
+         f"{r.ratio_paired:.3f} ({r.ratio_min:.3f}-{r.ratio_max:.3f})", f"{r.cpu_us:.0f}",
+         f"{r.cpu_ratio:.3f}"]
         for r in rows
     ]  # fmt: skip
     return _table(header, body)

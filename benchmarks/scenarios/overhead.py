@@ -1,8 +1,11 @@
 """Per-call overhead on a valid token: raw httpx (the floor), the static-token client, ours.
 
 Every client calls ``GET /me`` on the same server (a separate process). Clients take turns
-in interleaved rounds (A B C A B C ...) so drift on a shared machine hits all of them;
-each round also records the client thread's CPU time (``time.thread_time``).
+in interleaved rounds whose order rotates (A B C, B C A, C A B, ...), so drift on a shared
+machine hits all of them and none is always first or last; each round also records the
+client thread's CPU time (``time.thread_time``). Besides the median over all calls, each
+row gives the median of the per-round ratios (each round's median ÷ the floor's median in
+that round), the paired estimate that drift between rounds cannot move.
 """
 
 from __future__ import annotations
@@ -43,10 +46,17 @@ class OverheadRow:
     median_us: float
     p99_us: float
     ratio: float  # median / floor median (all calls)
+    ratio_paired: float  # median over rounds of the per-round ratio
     ratio_min: float  # per-round ratio spread
     ratio_max: float
     cpu_us: float  # median over rounds of client-thread CPU per call
     cpu_ratio: float
+
+
+def _rotated(n: int) -> tuple[str, ...]:
+    """Round ``n``'s order: each client goes first, second and last equally often."""
+    k = n % len(CLIENTS)
+    return CLIENTS[k:] + CLIENTS[:k]
 
 
 def _p99(values: list[float]) -> float:
@@ -78,6 +88,7 @@ def _rows(mode: str, samples: dict[str, Samples]) -> list[OverheadRow]:
                 median_us=statistics.median(s.latencies) * 1e6,
                 p99_us=_p99(s.latencies) * 1e6,
                 ratio=statistics.median(s.latencies) / floor_median,
+                ratio_paired=statistics.median(per_round),
                 ratio_min=min(per_round),
                 ratio_max=max(per_round),
                 cpu_us=cpu * 1e6,
@@ -122,9 +133,9 @@ def run_sync(url: str, *, calls: int, rounds: int) -> Result:
             for _ in range(WARMUP):
                 call()
         per_round = max(1, calls // rounds)
-        for _ in range(rounds):
-            for name, call in callers.items():
-                _sync_round(call, per_round, samples[name])
+        for n in range(rounds):
+            for name in _rotated(n):
+                _sync_round(callers[name], per_round, samples[name])
     finally:
         raw.close()
         static.close()
@@ -173,9 +184,9 @@ async def _run_async(url: str, calls: int, rounds: int) -> Result:
             for _ in range(WARMUP):
                 await call()
         per_round = max(1, calls // rounds)
-        for _ in range(rounds):
-            for name, call in callers.items():
-                await _async_round(call, per_round, samples[name])
+        for n in range(rounds):
+            for name in _rotated(n):
+                await _async_round(callers[name], per_round, samples[name])
     finally:
         await raw.aclose()
         await static.aclose()
