@@ -302,6 +302,7 @@ class SessionCore:
         self.token_retry = token_retry
         self.deadline = deadline
         self.dispatcher: object | None = None  # set by SessionAuth (see sdk_session.dispatch)
+        self._resign_hook = self._resign  # one bound method, not one per request
         self._bounds_cache: (
             tuple[TokenSet, float, float, int, float, tuple[float, float]] | None
         ) = None
@@ -381,14 +382,14 @@ class SessionCore:
         ``tokens`` need nothing (rule 2 has nothing to do), sign with them and return what
         ``request_flow`` needs to go on after a 401; else ``None`` (run the whole flow)."""
         if not isinstance(tokens, TokenSet) or self.binding.is_token_endpoint(
-            self.base_url, request
+            self.policy.base_url, request
         ):
             return None
         started = self.clock()
         if not self._usable(tokens, started):
             return None
         ticket = self.state.ticket()
-        return (self._sign(request, tokens), started, ticket)
+        return (self._sign(request, tokens, started), started, ticket)
 
     def settled(self, response: httpx.Response, mark: Sent) -> bool:
         """After the fast path's send: ``True`` when ``response`` is the answer (no 401
@@ -574,12 +575,12 @@ class SessionCore:
         )
         return rejection
 
-    def _sign(self, request: httpx.Request, tokens: TokenSet) -> Sent:
+    def _sign(self, request: httpx.Request, tokens: TokenSet, at: float | None = None) -> Sent:
         request.headers["Authorization"] = tokens.authorization
         self.state.note(tokens)
-        mark = Sent(tokens, self.clock())
+        mark = Sent(tokens, self.clock() if at is None else at)
         extensions = request.extensions  # each httpx.Request owns its dict
-        extensions[RESIGN_EXTENSION] = self._resign
+        extensions[RESIGN_EXTENSION] = self._resign_hook
         extensions[SENT_EXTENSION] = mark
         extensions[DISPATCH_EXTENSION] = self.dispatcher
         return mark

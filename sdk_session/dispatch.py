@@ -170,7 +170,7 @@ class DispatchTransport(httpx.BaseTransport):
         if slots is not None:
             slots.acquire(request, "connection slot")
         try:
-            session = cast("Dispatcher | None", extensions.get(SESSION_EXTENSION))
+            session: Dispatcher | None = extensions.get(SESSION_EXTENSION)
             if session is not None:
                 response = session.send(request, self.transport.handle_request, self._token_call)
             else:
@@ -242,7 +242,7 @@ class AsyncDispatchTransport(httpx.AsyncBaseTransport):
         if slots is not None:
             await aacquire(slots, request, "connection slot")
         try:
-            session = cast("Dispatcher | None", extensions.get(SESSION_EXTENSION))
+            session: Dispatcher | None = extensions.get(SESSION_EXTENSION)
             if session is not None:
                 response = await session.asend(
                     request, self.transport.handle_async_request, self._token_call
