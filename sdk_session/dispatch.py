@@ -7,7 +7,10 @@ transports wrap the real one with a concurrency limit equal to the pool's
 After taking the slot (waiting at most the request's ``pool`` timeout, then
 ``httpx.PoolTimeout`` as httpx would), the session checks the token again and
 signs with the newest one (``SessionAuth.dispatcher``); the slot is released
-when the response is closed. The latency from dispatch to the answer and the
+when the response is closed. A request marked by ``SessionAuth.at_dispatch`` (what
+``SessionClient``'s own clients send) is run here whole, 401 handling included
+(``Dispatcher.send``); one signed by ``SessionAuth``'s auth flow is re-signed if
+its token changed meanwhile. The latency from dispatch to the answer and the
 upstream's ``Date`` header are fed back to the session (adaptive leeway, server
 clock).
 
