@@ -695,7 +695,8 @@ class AtDispatch(httpx.Auth):
     request's whole session flow (``Dispatcher.send``) once the request holds its
     connection slot: one signing, against the tokens current at that moment, and
     nothing in httpx's auth loop on the way. A request sent with ``auth=None``
-    (the generated token operations) is not marked and goes out untouched.
+    (the generated token operations), or to an origin that gets no credentials, is
+    not marked and goes out untouched (its body is not buffered either).
     """
 
     def __init__(self, dispatcher: Dispatcher) -> None:
@@ -704,15 +705,19 @@ class AtDispatch(httpx.Auth):
     def sync_auth_flow(
         self, request: httpx.Request
     ) -> Generator[httpx.Request, httpx.Response, None]:
-        request.read()  # so a resend after a 401 or a retry can replay the body
-        request.extensions[SESSION_EXTENSION] = self._dispatcher
+        dispatcher = self._dispatcher
+        if dispatcher.carries(request.url):
+            request.read()  # so a resend after a 401 or a retry can replay the body
+            request.extensions[SESSION_EXTENSION] = dispatcher
         yield request
 
     async def async_auth_flow(
         self, request: httpx.Request
     ) -> AsyncGenerator[httpx.Request, httpx.Response]:
-        await request.aread()
-        request.extensions[SESSION_EXTENSION] = self._dispatcher
+        dispatcher = self._dispatcher
+        if dispatcher.carries(request.url):
+            await request.aread()
+            request.extensions[SESSION_EXTENSION] = dispatcher
         yield request
 
 
