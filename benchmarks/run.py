@@ -18,7 +18,7 @@ import argparse
 import sys
 import time
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from . import charts, report
@@ -71,12 +71,24 @@ def main(argv: list[str] | None = None) -> int:
         default=None,
         help="rewrite docs/benchmarks.md and docs/img/*.png (default: on for full runs)",
     )
+    parser.add_argument(
+        "--slice-rounds",
+        type=int,
+        metavar="N",
+        help="rounds of the interleaved soak and the lanes scenario (more: a tighter median)",
+    )
     args = parser.parse_args(argv)
+    if args.slice_rounds is not None and args.slice_rounds < 1:
+        parser.error("--slice-rounds must be at least 1")
     warnings.simplefilter("ignore")  # Authlib's httpx integration warns on import
     sizes = QUICK if args.quick else FULL
+    if args.slice_rounds is not None:
+        sizes = replace(sizes, slice_rounds=args.slice_rounds)
     chosen = set(args.only or SCENARIOS)
     write_docs = (not args.quick) if args.docs is None else args.docs
     command = "python -m benchmarks" + (" --quick" if args.quick else "")
+    if args.slice_rounds is not None:
+        command += f" --slice-rounds {args.slice_rounds}"
     RESULTS.mkdir(parents=True, exist_ok=True)
     img = DOCS / "img" if write_docs else RESULTS
     img.mkdir(parents=True, exist_ok=True)
