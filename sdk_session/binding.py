@@ -139,6 +139,8 @@ class JsonTokenBinding:
     refresh_field: ClassVar[str] = "refresh_token"
     token_type_field: ClassVar[str | None] = "token_type"
     expires_in_field: ClassVar[str | None] = "expires_in"
+    _paths_cache: tuple[httpx.URL, tuple[str, str], frozenset[str]] | None = None
+    """The token paths under the last base URL asked about (``is_token_endpoint``)."""
 
     # -- bodies: override for other shapes ------------------------------------
 
@@ -236,9 +238,7 @@ class JsonTokenBinding:
         """The login and refresh paths under ``base_url`` (remembered for the last one:
         every POST the session sees asks)."""
         names = (self.login_path, self.refresh_path)
-        cached: tuple[httpx.URL, tuple[str, str], frozenset[str]] | None = getattr(
-            self, "_paths_cache", None
-        )
+        cached = self._paths_cache
         if cached is None or cached[0] is not base_url or cached[1] != names:
             cached = (base_url, names, frozenset(join_url(base_url, p).path for p in names))
             self._paths_cache = cached

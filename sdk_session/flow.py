@@ -523,7 +523,7 @@ class Dispatcher:
         with ``token_call``). A request for another origin (a redirect keeps the
         extensions) goes out untouched."""
         core = self._core
-        if not core.policy.carries_credentials(request.url):
+        if not self.carries(request.url):
             return send(request)
         fast = core.sign_fast(request, self._auth.store.load())
         if fast is None:
@@ -546,6 +546,19 @@ class Dispatcher:
         send: Callable[[httpx.Request], httpx.Response],
         token_call: Callable[[httpx.Request], httpx.Response],
     ) -> httpx.Response:
+        answer = self._serve(steps, send, token_call)
+        if answer is None:  # the core always ends on an API answer or an exception
+            raise RuntimeError("the session flow ended without sending the request")
+        return answer
+
+    def _serve(
+        self,
+        steps: Step[None],
+        send: Callable[[httpx.Request], httpx.Response],
+        token_call: Callable[[httpx.Request], httpx.Response],
+    ) -> httpx.Response | None:
+        """Serve a core flow's requests here: token calls with ``token_call``, API
+        requests with ``send``; the last API answer, if there was one."""
         flow = self._auth._drive(steps)
         answer: httpx.Response | None = None
         try:
@@ -561,8 +574,6 @@ class Dispatcher:
             pass
         finally:
             flow.close()
-        if answer is None:  # the core always ends on an API answer or an exception
-            raise RuntimeError("the session flow ended without sending the request")
         return answer
 
     async def asend(
@@ -573,7 +584,7 @@ class Dispatcher:
     ) -> httpx.Response:
         """Async twin of ``send``."""
         core = self._core
-        if not core.policy.carries_credentials(request.url):
+        if not self.carries(request.url):
             return await send(request)
         fast = core.sign_fast(request, await self._auth.store.aload())
         if fast is None:
@@ -596,6 +607,18 @@ class Dispatcher:
         send: Callable[[httpx.Request], Awaitable[httpx.Response]],
         token_call: Callable[[httpx.Request], Awaitable[httpx.Response]],
     ) -> httpx.Response:
+        answer = await self._aserve(steps, send, token_call)
+        if answer is None:
+            raise RuntimeError("the session flow ended without sending the request")
+        return answer
+
+    async def _aserve(
+        self,
+        steps: Step[None],
+        send: Callable[[httpx.Request], Awaitable[httpx.Response]],
+        token_call: Callable[[httpx.Request], Awaitable[httpx.Response]],
+    ) -> httpx.Response | None:
+        """Async twin of ``_serve``."""
         flow = self._auth._adrive(steps, [])
         answer: httpx.Response | None = None
         try:
@@ -611,27 +634,15 @@ class Dispatcher:
             pass
         finally:
             await flow.aclose()
-        if answer is None:
-            raise RuntimeError("the session flow ended without sending the request")
         return answer
 
     def sign(
         self, request: httpx.Request, token_call: Callable[[httpx.Request], httpx.Response]
     ) -> None:
         core = self._core
-        if core.sign_at_dispatch(request):
-            return
-        flow = self._auth._drive(core.dispatch_flow(request))
-        try:
-            outgoing = next(flow)
-            while True:
-                response = _token_response(outgoing, token_call, flow.close)
-                response.request = outgoing
-                outgoing = flow.send(response)
-        except StopIteration:
-            return
-        finally:
-            flow.close()
+        if not core.sign_at_dispatch(request):
+            # dispatch_flow only renews and signs: every request it makes is a token call
+            self._serve(core.dispatch_flow(request), token_call, token_call)
 
     async def asign(
         self,
@@ -639,19 +650,8 @@ class Dispatcher:
         token_call: Callable[[httpx.Request], Awaitable[httpx.Response]],
     ) -> None:
         core = self._core
-        if core.sign_at_dispatch(request):
-            return
-        flow = self._auth._adrive(core.dispatch_flow(request), [])
-        try:
-            outgoing = await flow.__anext__()
-            while True:
-                response = await _atoken_response(outgoing, token_call, flow.aclose)
-                response.request = outgoing
-                outgoing = await flow.asend(response)
-        except StopAsyncIteration:
-            return
-        finally:
-            await flow.aclose()
+        if not core.sign_at_dispatch(request):
+            await self._aserve(core.dispatch_flow(request), token_call, token_call)
 
 
 def _token_response(

@@ -252,13 +252,6 @@ class _Attempts:
         state.sends += 1
         self.state = state
 
-    def settled(self, response: httpx.Response) -> bool:
-        """The common case, checked inline: a status the policy never retries."""
-        if response.status_code in self.policy.statuses:
-            return False
-        response.extensions[ATTEMPTS] = self.state.sends  # each Response owns its dict
-        return True
-
     def after_error(self, exc: Exception) -> float | None:
         """The wait before resending after ``exc``, or ``None`` to let it propagate."""
         if not _replayable(self.request):
@@ -311,8 +304,6 @@ class RetryTransport(httpx.BaseTransport):
                 if delay is None:
                     raise
             else:
-                if attempt.settled(response):
-                    return response
                 delay = attempt.after_response(response)
                 if delay is None:
                     return response
@@ -350,8 +341,6 @@ class AsyncRetryTransport(httpx.AsyncBaseTransport):
                 if delay is None:
                     raise
             else:
-                if attempt.settled(response):
-                    return response
                 delay = attempt.after_response(response)
                 if delay is None:
                     return response
