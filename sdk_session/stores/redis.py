@@ -53,7 +53,7 @@ from ..locks import RefreshLock, RefreshState
 from ..tokens import TokenSet
 from .base import DEFAULT_LOCK_TIMEOUT
 from .file import SharedRefreshState, failure_from_json, failure_to_json
-from .redis_topology import Topology, redis_modules, sentinel_addresses
+from .redis_topology import Topology, cluster_replicas, redis_modules, sentinel_addresses
 
 if TYPE_CHECKING:
     import redis as redis_sync
@@ -199,7 +199,8 @@ class RedisTokenStore:
         socket_timeout: Seconds each Redis call may take (``StoreUnavailable`` after).
         wait_replicas: Replicas that must hold a save before it is used
             (``WAIT``). ``None``: 1 behind Sentinel, 1 on a cluster whose slot
-            has replicas, 1 on a single Redis with a connected replica, else 0.
+            has replicas (connected or not, as the slot's primary lists them),
+            1 on a single Redis with a connected replica, else 0.
             0 turns the wait off.
         wait_timeout: Seconds a save waits for them, less than ``socket_timeout``
             (default: 1 s, or half the socket timeout when that is shorter).
@@ -482,6 +483,12 @@ class RedisTokenStore:
             return _Plan(wanted, wait=True)
         return _Plan(wanted, wait=False, connected=connected)
 
+    def _asks_cluster(self, has_replicas: bool | None) -> bool:
+        """The cluster client's slot map lists no replica: the primary's own view decides."""
+        return (
+            self.wait_replicas is None and has_replicas is None and self._topology.kind == "cluster"
+        )
+
     def _needs_role(self, has_replicas: bool | None) -> bool:
         return (self.wait_replicas is None and has_replicas is None) or (
             self._short and self.wait_replicas != 0
@@ -490,6 +497,8 @@ class RedisTokenStore:
     def _write(self, client: Any, args: list[Any]) -> tuple[list[Any], _Plan]:
         primary = self._topology.primary_for(client, self._session_key)
         has_replicas = self._topology.has_replicas(client, self._session_key)
+        if self._asks_cluster(has_replicas):
+            has_replicas = cluster_replicas(primary.execute_command("CLUSTER NODES")) > 0
         role = primary.execute_command("ROLE") if self._needs_role(has_replicas) else None
         plan = self._plan(has_replicas, role)
         pipe = primary.pipeline(transaction=False)
@@ -519,6 +528,8 @@ class RedisTokenStore:
     async def _awrite(self, client: Any, args: list[Any]) -> tuple[list[Any], _Plan]:
         primary = await self._topology.aprimary_for(client, self._session_key)
         has_replicas = self._topology.has_replicas(client, self._session_key)
+        if self._asks_cluster(has_replicas):
+            has_replicas = cluster_replicas(await primary.execute_command("CLUSTER NODES")) > 0
         needs_role = self._needs_role(has_replicas)
         role = await primary.execute_command("ROLE") if needs_role else None
         plan = self._plan(has_replicas, role)

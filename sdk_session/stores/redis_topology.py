@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
-__all__ = ["Topology", "redis_modules", "where"]
+__all__ = ["Topology", "cluster_replicas", "redis_modules", "where"]
 
 
 def redis_modules() -> Any:
@@ -133,7 +133,9 @@ class Topology:
             return True
         if self.kind == "cluster":
             slots = client.nodes_manager.slots_cache.get(client.keyslot(key)) or ()
-            return len(slots) > 1
+            # A replica a node has not yet heard from since it (re)joined is left out
+            # of that node's slot map: ``None`` sends the question to the primary.
+            return True if len(slots) > 1 else None
         return None
 
     def forget_primary(self, client: Any) -> None:
@@ -165,6 +167,28 @@ class Topology:
         nodes = self._async_nodes.pop(asyncio.get_running_loop(), {})
         for node in nodes.values():
             await node.aclose()
+
+
+def cluster_replicas(reply: Any) -> int:
+    """Replicas a cluster primary lists for itself in its ``CLUSTER NODES`` reply.
+
+    Connected or not: a replica whose link is down at this moment is when waiting
+    for one matters. redis-py may hand the reply over parsed (a dict of nodes).
+    """
+    if isinstance(reply, dict):
+        nodes = [(str(n["node_id"]), str(n["flags"]), str(n["master_id"])) for n in reply.values()]
+    else:
+        text = reply.decode("utf-8") if isinstance(reply, bytes) else str(reply)
+        fields = [line.split(" ") for line in text.splitlines() if line.strip()]
+        nodes = [(f[0], f[2], f[3]) for f in fields if len(f) >= 4]
+    me = next((node_id for node_id, flags, _ in nodes if "myself" in flags.split(",")), None)
+    if me is None:
+        return 0
+    return sum(
+        1
+        for _, flags, master in nodes
+        if master == me and not {"noaddr", "handshake"} & set(flags.split(","))
+    )
 
 
 def sentinel_addresses(

@@ -15,11 +15,19 @@ import anyio
 import httpx
 import pytest
 import redis
+import redis.asyncio.cluster
 import redis.cluster
 import redis.sentinel
 from redis.crc import key_slot
 
-from benchmarks.redis_fleet.servers import SERVICE, Cluster, SentinelGroup, open_store
+from benchmarks.redis_fleet.servers import (
+    SERVICE,
+    Cluster,
+    SentinelGroup,
+    open_store,
+    stall_replica,
+    wait_until,
+)
 from benchmarks.redis_fleet.trials import failover_trial, soak
 from reference_server.testing import Upstream
 from sdk_session import SessionAuth, StoreError, TokenSet
@@ -211,6 +219,44 @@ def test_clients_passed_in_are_recognised(
         assert events == []
         client.close()
     assert key_slot(f"{{{prefix}}}:session".encode()) == key_slot(f"{{{prefix}}}:lock".encode())
+
+
+@pytest.mark.anyio
+async def test_a_cluster_save_waits_for_a_replica_missing_from_the_slot_map(
+    cluster_fleet: Cluster, prefix: str
+) -> None:
+    """A node leaves a replica it has not heard from since it rejoined out of its slot map.
+
+    The clients' maps are emptied of replicas and the replica is stalled, its link
+    cut: the primary still lists it, so both saves wait for it and report the
+    wait they could not confirm (a map-only rule skipped the wait, and a failover
+    then brought back the spent refresh token).
+    """
+    key = f"{{{prefix}}}:session"
+    slot = key_slot(key.encode())
+    sync_client = redis.cluster.RedisCluster.from_url(cluster_fleet.url)
+    async_client = redis.asyncio.cluster.RedisCluster.from_url(cluster_fleet.url)
+    await async_client.initialize()
+    for client in (sync_client, async_client):
+        del client.nodes_manager.slots_cache[slot][1:]  # the primary alone
+    options: dict[str, Any] = {"prefix": prefix, "wait_timeout": 0.3}
+    events: list[ReplicationUnconfirmed] = []
+    stores = [
+        RedisTokenStore(client=sync_client, on_unreplicated=events.append, **options),
+        RedisTokenStore(async_client=async_client, on_unreplicated=events.append, **options),
+    ]
+    stall = stall_replica(cluster_fleet.primary_of(key), cluster_fleet.replica_of(key), 3.0)
+    try:
+        with stores[0].refresh_lock(5):
+            stores[0].save(TOKENS)
+        async with stores[1].arefresh_lock(5):
+            await stores[1].asave(TOKENS)
+    finally:
+        stall.join()
+        sync_client.close()
+        await async_client.aclose()
+        wait_until(cluster_fleet.healthy, 30.0, "the replica to catch up")
+    assert [(e.generation, e.wanted, e.acknowledged) for e in events] == [(1, 1, 0), (2, 1, 0)]
 
 
 def test_an_unconfirmed_wait_is_reported_once_waited_then_without_waiting(

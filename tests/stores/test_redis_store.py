@@ -14,6 +14,7 @@ import redis
 from reference_server.testing import Upstream
 from sdk_session import SessionAuth, StoreError, StoreLockTimeout, TokenSet, TokenStore
 from sdk_session.stores import RedisTokenStore, StoreUnavailable
+from sdk_session.stores.redis_topology import cluster_replicas
 
 from .conftest import RedisServer
 
@@ -199,3 +200,23 @@ def test_threads_of_one_process_and_a_second_store_share_one_refresh(
         client.close()
     assert statuses == [200] * 20
     assert upstream.control.counters().refreshes == 1
+
+
+def test_cluster_replicas_counts_what_the_primary_lists_parsed_or_raw() -> None:
+    """A replica whose link is down still counts; one of another primary does not."""
+    raw = (
+        "aaa 127.0.0.1:7000@17000 myself,master - 0 0 1 connected 0-5460\n"
+        "bbb 127.0.0.1:7001@17001 slave aaa 0 0 1 disconnected\n"
+        "ccc 127.0.0.1:7002@17002 master - 0 0 2 connected 5461-16383\n"
+        "ddd 127.0.0.1:7003@17003 slave ccc 0 0 2 connected\n"
+        "eee :0@0 slave,noaddr aaa 0 0 1 disconnected\n"
+    )
+    parsed = {  # the shape redis-py's CLUSTER NODES callback hands over
+        fields[1].split("@")[0]: {"node_id": fields[0], "flags": fields[2], "master_id": fields[3]}
+        for fields in (line.split(" ") for line in raw.splitlines())
+    }
+    for reply in (raw, raw.encode(), parsed):
+        assert cluster_replicas(reply) == 1
+    replica_view = raw.replace("myself,master", "master").replace("slave ccc", "myself,slave ccc")
+    assert cluster_replicas(replica_view) == 0  # asked a replica: it has none of its own
+    assert cluster_replicas("") == 0
