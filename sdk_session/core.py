@@ -631,9 +631,16 @@ class SessionCore:
         seen_generation = None if seen is None else seen.generation
         current = yield from _load()
         if current is not None and current.generation != seen_generation:
-            yield _UNLOCK
-            _log.debug("renewed by someone else meanwhile (generation %d)", current.generation)
-            return current
+            if not (current.expired(self.clock()) and self._renewable(current)):
+                yield _UNLOCK
+                _log.debug("renewed by someone else meanwhile (generation %d)", current.generation)
+                return current
+            # Its save outlasted the token (a store that waited long for its replicas):
+            # returned as it is, the resend would be refused and the request fail.
+            _log.info(
+                "generation %d expired before this request could use it; renewing it",
+                current.generation,
+            )
         failure = state.failure_since(ticket)
         if failure is not None:
             raise failure  # the flow releases the lock as the error leaves it

@@ -85,6 +85,8 @@ DEFAULT_WAIT_TIMEOUT = 1.0
 
 _POLL_MIN = 0.002
 _POLL_MAX = 0.025
+_RELEASE_RETRY_MIN = 0.05
+_RELEASE_RETRY_MAX = 0.5
 
 # KEYS: lock, session. ARGV: token, lease ms.
 # -1 when another holder has the lock; else the session's generation now (the fence).
@@ -275,6 +277,8 @@ class RedisTokenStore:
             weakref.WeakKeyDictionary()
         )
         self._guard = threading.Lock()
+        self._closed = threading.Event()  # stops late lock releases
+        self._releases: set[asyncio.Future[None]] = set()
         self._lock = RefreshLock()
         self._state = SharedRefreshState()
         self._holder: str | None = None  # our lock token while this process holds the lock
@@ -571,7 +575,39 @@ class RedisTokenStore:
         return "" if data is None else json.dumps(data)
 
     def _release_failed(self, error: StoreError) -> None:
-        _log.warning("%s; the lock frees itself after its %g s lease", error, self.lease)
+        _log.warning(
+            "%s; trying again until its %g s lease would free it (a failover: others wait "
+            "for the lock meanwhile)",
+            error,
+            self.lease,
+        )
+
+    def _retry_release(self, release: Callable[[], object]) -> None:
+        """Release a lock whose release failed as soon as the store answers again, so
+        the others do not wait out the whole lease after a failover."""
+        deadline = time.monotonic() + self.lease
+        delay = _RELEASE_RETRY_MIN
+        while not self._closed.wait(delay) and time.monotonic() < deadline:
+            try:
+                self._call("unlocking", release)
+            except StoreError:
+                delay = min(delay * 2, _RELEASE_RETRY_MAX)
+                continue
+            _log.info("Redis token store %r: refresh lock released late", self.prefix)
+            return
+
+    async def _aretry_release(self, release: Callable[[], Awaitable[object]]) -> None:
+        deadline = time.monotonic() + self.lease
+        delay = _RELEASE_RETRY_MIN
+        while time.monotonic() < deadline and not self._closed.is_set():
+            await asyncio.sleep(delay)
+            try:
+                await self._acall("unlocking", release)
+            except StoreError:
+                delay = min(delay * 2, _RELEASE_RETRY_MAX)
+                continue
+            _log.info("Redis token store %r: refresh lock released late", self.prefix)
+            return
 
     @contextlib.contextmanager
     def _hold(self, timeout: float) -> Iterator[None]:
@@ -602,10 +638,20 @@ class RedisTokenStore:
                 failure = self._failure_json()
                 self._holder, self._fence = None, None
                 release = [self._lock_key, self._session_key, token, failure]
+
+                def unlock() -> object:
+                    return client.eval(_RELEASE, 2, *release)
+
                 try:
-                    self._call("unlocking", lambda: client.eval(_RELEASE, 2, *release))
+                    self._call("unlocking", unlock)
                 except StoreError as error:
                     self._release_failed(error)
+                    threading.Thread(
+                        target=self._retry_release,
+                        args=(unlock,),
+                        name="redis-release",
+                        daemon=True,
+                    ).start()
 
     def _renew_loop(self, token: str, stop: threading.Event) -> None:
         client = self._sync()
@@ -651,10 +697,17 @@ class RedisTokenStore:
                 failure = self._failure_json()
                 self._holder, self._fence = None, None
                 release = [self._lock_key, self._session_key, token, failure]
+
+                def aunlock() -> Awaitable[object]:
+                    return client.eval(_RELEASE, 2, *release)  # type: ignore[no-any-return]
+
                 try:
-                    await self._acall("unlocking", lambda: client.eval(_RELEASE, 2, *release))
+                    await self._acall("unlocking", aunlock)
                 except StoreError as error:
                     self._release_failed(error)
+                    retry = asyncio.ensure_future(self._aretry_release(aunlock))
+                    self._releases.add(retry)  # held until done (the loop keeps weak refs)
+                    retry.add_done_callback(self._releases.discard)
 
     async def _arenew_loop(self, client: Any, token: str) -> None:
         until = time.monotonic() + self.max_hold
@@ -687,12 +740,15 @@ class RedisTokenStore:
 
     def close(self) -> None:
         """Close the sync client's connections (async ones: ``aclose``)."""
+        self._closed.set()
         if self._client is not None:
             self._client.close()
 
     async def aclose(self) -> None:
         """Close the async clients of the running event loop."""
         loop = asyncio.get_running_loop()
+        for release in [r for r in self._releases if r.get_loop() is loop]:
+            release.cancel()  # its client is closing
         with self._guard:
             client = self._async_clients.pop(loop, None)
         await self._topology.aclose_nodes()

@@ -641,3 +641,59 @@ def test_401_whose_replacement_is_expiring_too_renews_before_the_resend() -> Non
     assert seen == ["Bearer a1", "Bearer a3"]
     current = store.load()
     assert current is not None and current.access_token == "a3"
+
+
+class RenewedMeanwhile(MemoryTokenStore):
+    """Another holder saves ``tokens`` just before this client gets the refresh lock."""
+
+    def __init__(self, tokens: TokenSet, meanwhile: TokenSet) -> None:
+        super().__init__(tokens)
+        self.meanwhile: TokenSet | None = meanwhile
+
+    def _other_holder_finishes(self) -> None:
+        if self.meanwhile is not None:
+            self.save(self.meanwhile)
+            self.meanwhile = None
+
+    def refresh_lock(self, timeout: float = 30.0) -> Any:
+        self._other_holder_finishes()
+        return super().refresh_lock(timeout)
+
+    def arefresh_lock(self, timeout: float = 30.0) -> Any:
+        self._other_holder_finishes()
+        return super().arefresh_lock(timeout)
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("mode", ["sync", "async"])
+async def test_a_renewal_that_expired_while_it_was_saved_is_renewed_again(mode: str) -> None:
+    """Waiting for the lock after a 401, a request finds a renewal by someone else whose
+    save outlasted the token (a store waiting for its replicas): it renews that one instead
+    of resending a token the server refuses too, which would end the call in TokenRejected."""
+    store = RenewedMeanwhile(
+        TokenSet.issue(access_token="a1", refresh_token="r1", expires_in=60, now=1000),
+        meanwhile=TokenSet.issue(access_token="a2", refresh_token="r2", expires_in=60, now=900),
+    )
+    seen: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/refreshToken":
+            assert json.loads(request.content) == {"refresh_token": "r2"}
+            body = {"access_token": "a3", "token_type": "Bearer", "refresh_token": "r3"}
+            return httpx.Response(200, json={**body, "expires_in": 60})
+        seen.append(request.headers["Authorization"])
+        if request.headers["Authorization"] == "Bearer a3":
+            return httpx.Response(200, json={})
+        return httpx.Response(401, headers={"WWW-Authenticate": 'Bearer error="invalid_token"'})
+
+    auth = SessionAuth("https://api.example.com", store=store, clock=lambda: 1000.0)
+    transport = httpx.MockTransport(handler)
+    if mode == "sync":
+        with httpx.Client(auth=auth, transport=transport) as client:
+            assert client.get("https://api.example.com/items").status_code == 200
+    else:
+        async with httpx.AsyncClient(auth=auth, transport=transport) as aclient:
+            assert (await aclient.get("https://api.example.com/items")).status_code == 200
+    assert seen == ["Bearer a1", "Bearer a3"]
+    current = store.load()
+    assert current is not None and current.access_token == "a3"

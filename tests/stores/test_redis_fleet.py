@@ -30,7 +30,7 @@ from benchmarks.redis_fleet.servers import (
 )
 from benchmarks.redis_fleet.trials import failover_trial, soak
 from reference_server.testing import Upstream
-from sdk_session import SessionAuth, StoreError, TokenSet
+from sdk_session import SessionAuth, StoreError, StoreLockTimeout, StoreUnavailable, TokenSet
 from sdk_session.stores import RedisTokenStore
 from sdk_session.stores.redis import ReplicationUnconfirmed
 
@@ -257,6 +257,39 @@ async def test_a_cluster_save_waits_for_a_replica_missing_from_the_slot_map(
         await async_client.aclose()
         wait_until(cluster_fleet.healthy, 30.0, "the replica to catch up")
     assert [(e.generation, e.wanted, e.acknowledged) for e in events] == [(1, 1, 0), (2, 1, 0)]
+
+
+def test_a_lock_whose_release_failed_in_a_failover_is_released_when_the_store_answers(
+    sentinel_fleet: SentinelGroup, prefix: str
+) -> None:
+    """The primary dies while the lock is held: the release fails, and the holder keeps
+    trying, so the others get the lock soon after the failover instead of after the
+    lease (20 s here, longer than the other store is willing to wait)."""
+    spec = sentinel_fleet.spec(prefix)
+    holder, other = (open_store(spec, lease=20.0) for _ in range(2))
+    key = f"{{{prefix}}}:session"
+    with holder.refresh_lock(5):
+        holder.save(TOKENS)  # WAIT: the lock key went to the replica before the save did
+        victim = sentinel_fleet.kill_primary_of(key)
+    acquired = unavailable = 0
+    give_up = time.monotonic() + 12.0  # well inside the lease
+    try:
+        while time.monotonic() < give_up:
+            try:
+                with other.refresh_lock(0.05):
+                    acquired += 1
+                break
+            except StoreUnavailable:
+                unavailable += 1
+                time.sleep(0.05)
+            except StoreLockTimeout:
+                time.sleep(0.05)
+    finally:
+        holder.close()
+        other.close()
+        sentinel_fleet.restore(victim, key)
+    assert unavailable > 0, "the failover was seen"
+    assert acquired == 1
 
 
 def test_an_unconfirmed_wait_is_reported_once_waited_then_without_waiting(
