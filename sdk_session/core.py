@@ -630,6 +630,8 @@ class SessionCore:
             ticket = state.ticket()
         seen_generation = None if seen is None else seen.generation
         current = yield from _load()
+        if state.unsaved is not None:
+            current = yield from self._save_unsaved(current)
         if current is not None and current.generation != seen_generation:
             if not (current.expired(self.clock()) and self._renewable(current)):
                 yield _UNLOCK
@@ -696,7 +698,12 @@ class SessionCore:
                     session_ended=True,
                     cause=trigger,
                 )
-            saved = yield from self._save(new)
+            try:
+                saved = yield from self._save(new)
+            except StoreError:
+                if current is not None:  # what replaced it must not be lost
+                    state.unsaved = (current.generation, new)
+                raise
             if saved is None:
                 raise StoreError("token store save() lost the tokens")
             state.record_success()
@@ -716,6 +723,24 @@ class SessionCore:
             _log.warning("%s", failure)
             state.record_failure(failure)
             raise
+
+    def _save_unsaved(self, current: TokenSet | None) -> Step[TokenSet | None]:
+        """With the lock held: save what a renewal here got while the store was failing,
+        unless the store has moved on (a newer save, or no session: a logout wins)."""
+        state = self.state
+        assert state.unsaved is not None
+        replaced, tokens = state.unsaved
+        if current is None or current.generation > replaced:
+            state.unsaved = None
+            _log.info("dropping the tokens whose save failed: the store holds a newer session")
+            return current
+        saved = yield from self._save(tokens)  # fails again while the store does
+        state.unsaved = None
+        if saved is None:
+            raise StoreError("token store save() lost the tokens")
+        self.events.tokens_changed(saved)
+        _log.info("saved the renewal whose save had failed: generation %d", saved.generation)
+        return saved
 
     def _prepare(
         self, request: httpx.Request, *, login: bool, renewal: bool = True

@@ -124,6 +124,10 @@ class RefreshState:
         """Seconds the last refresh call took (refresh ahead starts early enough for it)."""
         self.try_after = 0.0
         """Local time before which nobody here tries the lock for a renewal ahead of time."""
+        self.unsaved: tuple[int, TokenSet] | None = None
+        """Tokens a renewal here got but the store failed to save, with the generation
+        they replace: the next renewal saves them instead of spending that generation's
+        (already spent) refresh token again."""
 
     def mark_dead(self, generation: int) -> None:
         """A 401 came back for ``generation`` while it was current: new requests must wait

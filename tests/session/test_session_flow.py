@@ -22,6 +22,7 @@ from sdk_session import (
     SessionAuth,
     SessionClient,
     SessionExpired,
+    StoreUnavailable,
     TokenRejected,
     TokenResponseError,
     TokenSet,
@@ -697,3 +698,56 @@ async def test_a_renewal_that_expired_while_it_was_saved_is_renewed_again(mode: 
     assert seen == ["Bearer a1", "Bearer a3"]
     current = store.load()
     assert current is not None and current.access_token == "a3"
+
+
+class SaveFailsOnce(MemoryTokenStore):
+    """The store goes away for one save (a Redis failover, a full disk)."""
+
+    def __init__(self, tokens: TokenSet) -> None:
+        self.failures = 0
+        super().__init__(tokens)
+        self.failures = 1
+
+    def save(self, tokens: TokenSet | None) -> TokenSet | None:
+        if self.failures:
+            self.failures -= 1
+            raise StoreUnavailable("token store unavailable (test)")
+        return super().save(tokens)
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("mode", ["sync", "async"])
+async def test_a_renewal_whose_save_failed_is_saved_later_not_spent_again(mode: str) -> None:
+    """The refresh rotated the refresh token, then the save failed: the next renewal saves
+    the tokens it got instead of presenting the spent refresh token (which, with reuse
+    detection, would revoke the session)."""
+    store = SaveFailsOnce(
+        TokenSet.issue(access_token="a1", refresh_token="r1", expires_in=60, now=0)
+    )
+    refreshes: list[str] = []
+    seen: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/refreshToken":
+            refreshes.append(json.loads(request.content)["refresh_token"])
+            body = {"access_token": "a2", "token_type": "Bearer", "refresh_token": "r2"}
+            return httpx.Response(200, json={**body, "expires_in": 60})
+        seen.append(request.headers["Authorization"])
+        return httpx.Response(200, json={})
+
+    auth = SessionAuth("https://api.example.com", store=store, clock=lambda: 1000.0)
+    transport = httpx.MockTransport(handler)
+    url = "https://api.example.com/items"
+    if mode == "sync":
+        with httpx.Client(auth=auth, transport=transport) as client:
+            with pytest.raises(StoreUnavailable):
+                client.get(url)
+            assert client.get(url).status_code == 200
+    else:
+        async with httpx.AsyncClient(auth=auth, transport=transport) as aclient:
+            with pytest.raises(StoreUnavailable):
+                await aclient.get(url)
+            assert (await aclient.get(url)).status_code == 200
+    assert (refreshes, seen) == (["r1"], ["Bearer a2"])
+    current = store.load()
+    assert current is not None and (current.access_token, current.generation) == ("a2", 2)
