@@ -30,11 +30,14 @@ The rules, in order, for one request:
    in ``TokenRejected``, never in a 401 handed to the application.
 
 Renewal is single-flight per store: take the store's refresh lock, re-load, and
-use the newer tokens if someone else renewed meanwhile; else, if a renewal
-failed while this request waited, raise that failure; else lead: refresh (or
-log in again through the credentials provider when the refresh token is
-rejected), save (the store stamps a new generation, so the rotated refresh
-token replaces the old one before any waiter resends), release.
+use the newer tokens if someone else renewed meanwhile (unless they expired
+before this request got them: a save that waited long for replicas); else, if a
+renewal failed while this request waited, raise that failure; else lead:
+refresh (or log in again through the credentials provider when the refresh
+token is rejected), save (the store stamps a new generation, so the rotated
+refresh token replaces the old one before any waiter resends), release. Tokens
+whose save failed stay in the process (``RefreshState.unsaved``) and are saved
+by the next renewal, never replaced by a second use of the spent refresh token.
 """
 
 from __future__ import annotations
