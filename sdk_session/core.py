@@ -403,6 +403,15 @@ class SessionCore:
             self.observe(response, mark.at, self.clock())
         return True
 
+    def answered(self, request: httpx.Request, response: httpx.Response, mark: Sent) -> bool:
+        """After a send at dispatch (``Dispatcher``): feed the latency window; ``True``
+        when ``response`` is the answer, ``False`` when ``request_flow`` must go on."""
+        self.observe(response, mark.at, self.clock())
+        if response.status_code != 401:
+            return True
+        response.request = request
+        return self.settled(response, mark)
+
     def sign_at_dispatch(self, request: httpx.Request) -> bool:
         """The dispatch transport's fast path: sign with the newest tokens known in this
         process if they need nothing; ``False`` when ``dispatch_flow`` must run."""
@@ -602,6 +611,12 @@ class SessionCore:
         self.state.note(saved, saved=True)
         return saved
 
+    def _save_session(self, tokens: TokenSet) -> Step[TokenSet]:
+        saved = yield from self._save(tokens)
+        if saved is None:
+            raise StoreError("token store save() lost the tokens")
+        return saved
+
     def _renewable(self, tokens: TokenSet | None) -> bool:
         return self.has_credentials or (tokens is not None and tokens.refresh_token is not None)
 
@@ -634,7 +649,7 @@ class SessionCore:
         seen_generation = None if seen is None else seen.generation
         current = yield from _load()
         if state.unsaved is not None:
-            current = yield from self._save_unsaved(current)
+            current = yield from self._save_unsaved(current, *state.unsaved)
         if current is not None and current.generation != seen_generation:
             if not (current.expired(self.clock()) and self._renewable(current)):
                 yield _UNLOCK
@@ -702,13 +717,11 @@ class SessionCore:
                     cause=trigger,
                 )
             try:
-                saved = yield from self._save(new)
+                saved = yield from self._save_session(new)
             except StoreError:
                 if current is not None:  # what replaced it must not be lost
                     state.unsaved = (current.generation, new)
                 raise
-            if saved is None:
-                raise StoreError("token store save() lost the tokens")
             state.record_success()
             self.events.tokens_changed(saved)
             _log.info("session renewed: generation %d, %s", saved.generation, _lifetime(saved))
@@ -727,20 +740,18 @@ class SessionCore:
             state.record_failure(failure)
             raise
 
-    def _save_unsaved(self, current: TokenSet | None) -> Step[TokenSet | None]:
-        """With the lock held: save what a renewal here got while the store was failing,
-        unless the store has moved on (a newer save, or no session: a logout wins)."""
-        state = self.state
-        assert state.unsaved is not None
-        replaced, tokens = state.unsaved
+    def _save_unsaved(
+        self, current: TokenSet | None, replaced: int, tokens: TokenSet
+    ) -> Step[TokenSet | None]:
+        """With the lock held: save what a renewal here got while the store was failing
+        (``tokens``, which replace generation ``replaced``), unless the store has moved
+        on (a newer save, or no session: a logout wins)."""
         if current is None or current.generation > replaced:
-            state.unsaved = None
+            self.state.unsaved = None
             _log.info("dropping the tokens whose save failed: the store holds a newer session")
             return current
-        saved = yield from self._save(tokens)  # fails again while the store does
-        state.unsaved = None
-        if saved is None:
-            raise StoreError("token store save() lost the tokens")
+        saved = yield from self._save_session(tokens)  # fails again while the store does
+        self.state.unsaved = None
         self.events.tokens_changed(saved)
         _log.info("saved the renewal whose save had failed: generation %d", saved.generation)
         return saved
@@ -840,9 +851,7 @@ class SessionCore:
             self.binding.parse_login(response, now=received), response, sent, received
         )
         yield _LOCK
-        saved = yield from self._save(tokens)
-        if saved is None:
-            raise StoreError("token store save() lost the tokens")
+        saved = yield from self._save_session(tokens)
         self.state.record_success()
         self.events.tokens_changed(saved)
         yield _UNLOCK

@@ -531,11 +531,7 @@ class Dispatcher:
         mark, started, ticket = fast
         mark.dispatched = True
         response = send(request)
-        core.observe(response, mark.at, core.clock())
-        if response.status_code != 401:
-            return response
-        response.request = request
-        if core.settled(response, mark):
+        if core.answered(request, response, mark):
             return response
         first = (mark, response, started, ticket)
         return self._run(core.request_flow(request, True, first), send, token_call)
@@ -592,11 +588,7 @@ class Dispatcher:
         mark, started, ticket = fast
         mark.dispatched = True
         response = await send(request)
-        core.observe(response, mark.at, core.clock())
-        if response.status_code != 401:
-            return response
-        response.request = request
-        if core.settled(response, mark):
+        if core.answered(request, response, mark):
             return response
         first = (mark, response, started, ticket)
         return await self._arun(core.request_flow(request, True, first), send, token_call)
