@@ -7,7 +7,9 @@ transports wrap the real one with a concurrency limit equal to the pool's
 After taking the slot (waiting at most the request's ``pool`` timeout, then
 ``httpx.PoolTimeout`` as httpx would), the session checks the token again and
 signs with the newest one (``SessionAuth.dispatcher``); the slot is released
-when the response is closed. A request marked by ``SessionAuth.at_dispatch`` (what
+when the response is closed (and the response let go of by its stream, see
+``slots.OnClose``: each call's objects are then freed without the cyclic
+garbage collector). A request marked by ``SessionAuth.at_dispatch`` (what
 ``SessionClient``'s own clients send) is run here whole, 401 handling included
 (``Dispatcher.send``); one signed by ``SessionAuth``'s auth flow is re-signed if
 its token changed meanwhile. The latency from dispatch to the answer and the
@@ -182,12 +184,13 @@ class DispatchTransport(httpx.BaseTransport):
             if slots is not None:
                 slots.release()
             raise
-        if slots is not None:
-            if response.is_closed:  # already read (e.g. httpx.MockTransport): nothing pooled
+        if response.is_closed:  # already read (e.g. httpx.MockTransport): nothing pooled
+            if slots is not None:
                 slots.release()
-            else:
-                stream = cast(httpx.SyncByteStream, response.stream)
-                response.stream = OnClose(stream, slots.release)
+        else:
+            stream = cast(httpx.SyncByteStream, response.stream)
+            release = None if slots is None else slots.release
+            response.stream = OnClose(stream, release, response)
         return response
 
     def _signed(self, request: httpx.Request) -> httpx.Response:
@@ -256,12 +259,13 @@ class AsyncDispatchTransport(httpx.AsyncBaseTransport):
             if slots is not None:
                 slots.release()
             raise
-        if slots is not None:
-            if response.is_closed:  # already read (e.g. httpx.MockTransport): nothing pooled
+        if response.is_closed:  # already read (e.g. httpx.MockTransport): nothing pooled
+            if slots is not None:
                 slots.release()
-            else:
-                stream = cast(httpx.AsyncByteStream, response.stream)
-                response.stream = AsyncOnClose(stream, slots.release)
+        else:
+            stream = cast(httpx.AsyncByteStream, response.stream)
+            release = None if slots is None else slots.release
+            response.stream = AsyncOnClose(stream, release, response)
         return response
 
     async def _signed(self, request: httpx.Request) -> httpx.Response:

@@ -4,10 +4,13 @@ in a typed error, construction-time checks. Counts are asserted, never timings."
 
 from __future__ import annotations
 
+import gc
 import logging
 import threading
 import time
-from contextlib import AbstractAsyncContextManager, AbstractContextManager
+import weakref
+from collections.abc import Iterator
+from contextlib import AbstractAsyncContextManager, AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +36,8 @@ from sdk_session import (
 from sdk_session.locks import RefreshState
 
 from .support import DEMO, POOL, WAIT, Clock, expire_session_on_server, run_threads
+
+CALLS = 12
 
 
 def client_for(upstream: Upstream, **kwargs: Any) -> SessionClient:
@@ -134,6 +139,69 @@ def test_requests_started_during_a_401_renewal_wait_for_it(upstream: Upstream) -
     assert errors == [] and len(results) == 5
     counters = upstream.control.counters()
     assert (counters.unauthorized, counters.refreshes) == (1, 1)  # 5 calls waited, no 401
+
+
+# -- nothing left for the cyclic garbage collector --------------------------------------
+
+
+@contextmanager
+def _collector_off() -> Iterator[None]:
+    """While it is off, an object that is gone was freed by reference counting alone."""
+    gc.collect()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
+def _watching(upstream: Upstream) -> tuple[SessionClient, list[weakref.ref[httpx.Response]]]:
+    seen: list[weakref.ref[httpx.Response]] = []
+
+    def hook(response: httpx.Response) -> None:
+        if response.request.url.path == "/me":  # API calls, not the explicit logins
+            seen.append(weakref.ref(response))
+
+    async def ahook(response: httpx.Response) -> None:
+        hook(response)
+
+    client = SessionClient(base_url=upstream.url, httpx_args={"limits": POOL})
+    client.get_httpx_client().event_hooks["response"] = [hook]
+    client.get_async_httpx_client().event_hooks["response"] = [ahook]
+    return client, seen
+
+
+def test_a_call_leaves_nothing_for_the_garbage_collector(upstream: Upstream) -> None:
+    """httpx ties each response and the stream wrapper it gives it in a reference cycle;
+    the dispatch transport unties them at close, so a call's request and response go when
+    the caller lets go of them, not at the collector's next run."""
+    client, seen = _watching(upstream)
+    with client, _collector_off():
+        expire_session_on_server(upstream.control, lambda: client.login(*DEMO))
+        sdk.users.me(client)  # renews first
+        for _ in range(CALLS):
+            sdk.users.me(client)
+        with client.get_httpx_client().stream("GET", "/me") as response:
+            response.read()
+        del response
+        assert len(seen) == CALLS + 2
+        assert [ref for ref in seen if ref() is not None] == []
+    assert upstream.control.counters().refreshes == 1
+
+
+@pytest.mark.anyio
+async def test_an_async_call_leaves_nothing_for_the_garbage_collector(upstream: Upstream) -> None:
+    client, seen = _watching(upstream)
+    async with client:
+        with _collector_off():
+            await client.alogin(*DEMO)
+            for _ in range(CALLS):
+                await sdk.users.me.asyncio(client)
+            async with client.get_async_httpx_client().stream("GET", "/me") as response:
+                await response.aread()
+            del response
+            assert len(seen) == CALLS + 1
+            assert [ref for ref in seen if ref() is not None] == []
 
 
 # -- a token call dropped without an answer (a keep-alive connection closed while idle) ---
