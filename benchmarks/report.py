@@ -127,13 +127,14 @@ def interleaved(rows: Sequence[InterleavedRow]) -> str:
     header = ["mode", "token lifetime", "token endpoint", "reuse detection", "rounds",
               "throughput ours / static", "per-round spread", "p50 static → ours ms",
               "p99 static → ours ms", "p99 ratio (per-round spread)",
-              "refreshes (token lifetimes)", "401s", "failures"]  # fmt: skip
+              "refreshes (token lifetimes)", "401s", "failures ours / static"]  # fmt: skip
     body = [
         [r.mode, f"{r.ttl:g} s", f"{r.token_latency * 1e3:.0f} ms",
          "on" if r.reuse_detection else "off", r.rounds, f"{r.throughput:.2f}",
          r.throughput_spread, f"{r.p50_static_ms:.1f} → {r.p50_ours_ms:.1f}",
          f"{r.p99_static_ms:.1f} → {r.p99_ours_ms:.1f}", f"{r.p99_ratio:.2f} ({r.p99_spread})",
-         f"{r.refreshes} ({r.lifetimes:.1f})", r.unauthorized, r.failures]
+         f"{r.refreshes} ({r.lifetimes:.1f})", r.unauthorized,
+         f"{r.failures} / {r.static_failures}" + (f" ({r.errors})" if r.errors else "")]
         for r in rows
     ]  # fmt: skip
     return _table(header, body)

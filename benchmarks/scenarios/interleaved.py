@@ -65,14 +65,17 @@ class InterleavedRow:
     refreshes: int
     lifetimes: float  # measured wall time / token lifetime: about one refresh each
     unauthorized: int
-    failures: int
+    failures: int  # ours, client-visible
+    static_failures: int
+    errors: str  # "ours: ReadTimeout x1; static: ..." or "" (what failed, by client)
 
 
 @dataclass
 class Slice:
     calls: int
     latencies: list[float]
-    failures: int
+    busy_errors: list[str]  # exception names of the measured client's calls
+    idle_errors: list[str]  # ... and of the other client's trickle
 
 
 def _p(values: list[float], q: float) -> float:
@@ -85,7 +88,8 @@ def _thread_slice(
 ) -> Slice:
     """``workers`` threads calling ``call`` for ``seconds``; ``idle`` trickles meanwhile."""
     latencies: list[float] = []
-    failures = [0]
+    busy: list[str] = []
+    idle_errors: list[str] = []
     lock = threading.Lock()
     deadline = time.perf_counter() + seconds
 
@@ -97,9 +101,8 @@ def _thread_slice(
                 break
             try:
                 call()
-            except Exception:
-                with lock:
-                    failures[0] += 1
+            except Exception as exc:
+                busy.append(type(exc).__name__)  # list.append: atomic under the GIL
                 continue
             mine.append(time.perf_counter() - t0)
         with lock:
@@ -111,9 +114,8 @@ def _thread_slice(
                 break
             try:
                 idle()
-            except Exception:
-                with lock:
-                    failures[0] += 1
+            except Exception as exc:
+                idle_errors.append(type(exc).__name__)
             time.sleep(TRICKLE)
 
     threads = [threading.Thread(target=work, daemon=True) for _ in range(workers)]
@@ -122,7 +124,7 @@ def _thread_slice(
         thread.start()
     for thread in threads:
         thread.join(seconds + 60)
-    return Slice(len(latencies), latencies, failures[0])
+    return Slice(len(latencies), latencies, busy, idle_errors)
 
 
 async def _task_slice(
@@ -133,36 +135,52 @@ async def _task_slice(
 ) -> Slice:
     """``workers`` tasks calling ``call`` for ``seconds``; ``idle`` trickles meanwhile."""
     latencies: list[float] = []
-    failures = 0
+    busy: list[str] = []
+    idle_errors: list[str] = []
     deadline = time.perf_counter() + seconds
 
     async def work() -> None:
-        nonlocal failures
         for _ in range(1_000_000):
             t0 = time.perf_counter()
             if t0 >= deadline:
                 return
             try:
                 await call()
-            except Exception:
-                failures += 1
+            except Exception as exc:
+                busy.append(type(exc).__name__)
                 continue
             latencies.append(time.perf_counter() - t0)
 
     async def trickle() -> None:
-        nonlocal failures
         for _ in range(1_000_000):
             if time.perf_counter() >= deadline or idle is None:
                 return
             try:
                 await idle()
-            except Exception:
-                failures += 1
+            except Exception as exc:
+                idle_errors.append(type(exc).__name__)
             await asyncio.sleep(TRICKLE)
 
     jobs = [work() for _ in range(workers)] + [trickle()]
     await asyncio.wait_for(asyncio.gather(*jobs), seconds + 60)
-    return Slice(len(latencies), latencies, failures)
+    return Slice(len(latencies), latencies, busy, idle_errors)
+
+
+def _errors(pairs: list[tuple[Slice, Slice]]) -> tuple[list[str], list[str]]:
+    """Every failed call's exception name, ours and the static client's (measured or
+    trickling)."""
+    ours = [e for s, o in pairs for e in o.busy_errors + s.idle_errors]
+    static = [e for s, o in pairs for e in s.busy_errors + o.idle_errors]
+    return ours, static
+
+
+def _describe(ours: list[str], static: list[str]) -> str:
+    parts = []
+    for who, names in (("ours", ours), ("static", static)):
+        if names:
+            counted = ", ".join(f"{n} x{names.count(n)}" for n in sorted(set(names)))
+            parts.append(f"{who}: {counted}")
+    return "; ".join(parts)
 
 
 def _row(
@@ -170,6 +188,7 @@ def _row(
     counters: tuple[int, int], wall: float,
 ) -> InterleavedRow:  # fmt: skip
     ratios = [o.calls / s.calls for s, o in pairs if s.calls]
+    ours_errors, static_errors = _errors(pairs)
     static = [x for s, _ in pairs for x in s.latencies]
     ours = [x for _, o in pairs for x in o.latencies]
     p99_s, p99_o = _p(static, 0.99), _p(ours, 0.99)
@@ -191,7 +210,9 @@ def _row(
         refreshes=counters[0],
         lifetimes=wall / ttl,
         unauthorized=counters[1],
-        failures=sum(s.failures + o.failures for s, o in pairs),
+        failures=len(ours_errors),
+        static_failures=len(static_errors),
+        errors=_describe(ours_errors, static_errors),
     )
 
 
@@ -302,7 +323,8 @@ def run(
                         f"p99 {row.p99_static_ms:.1f} -> {row.p99_ours_ms:.1f} ms "
                         f"refreshes={row.refreshes} (lifetimes {row.lifetimes:.1f}) "
                         f"401s={row.unauthorized} "
-                        f"failures={row.failures}"
+                        f"failures ours/static={row.failures}/{row.static_failures}"
+                        + (f" ({row.errors})" if row.errors else "")
                     )
                     rows.append(row)
     return rows
