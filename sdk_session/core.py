@@ -525,9 +525,45 @@ class SessionCore:
                 yield Sleep(min(wait, _MAX_FLOOR_WAIT))
             renewed = yield from self._renew(tokens, why, ticket)
             return renewed
-        # Still fit but due for a renewal ahead, and nobody here is running one
-        # (``_usable`` said so): lead it if the lock is free, else go on with the
-        # still-valid token.
+        renewed = yield from self._ahead(tokens, now, why, ticket)
+        return renewed
+
+    def due_ahead(self, tokens: TokenSet, now: float) -> bool:
+        """Whether ``tokens`` are still fit to send but due for a renewal ahead of time
+        that nobody here runs yet: what a driver may hand to a background runner
+        (``renew_ahead``) instead of making the request that noticed it wait for it."""
+        return (
+            not self._usable(tokens, now)
+            and self._renewable(tokens)
+            and now < self._bounds(tokens)[1]
+        )
+
+    def renew_ahead(self, tokens: TokenSet) -> Step[None]:
+        """A renewal ahead of time run apart from any request, after the driver won
+        ``RefreshState.claim_ahead``: lead it if the store's lock is free. A failure that
+        leaves the token usable is only logged; one that ends the session is recorded
+        for the requests that come next, as when a request leads it."""
+        now = self.clock()
+        try:
+            if self._renewable(tokens) and now < self._bounds(tokens)[1]:  # else: requests do
+                yield from self._ahead(tokens, now, "token expiring, renewed in the background")
+        except SessionExpired as failure:
+            _log.info("renewal ahead of time failed: %s", type(failure).__name__)
+
+    def ahead_done(self) -> None:
+        """After a background renewal ahead (or one that could not start): requests here
+        may try again after the usual pause, not never."""
+        state = self.state
+        if state.try_after == math.inf:
+            state.try_after = self.clock() + _TRY_PAUSE
+
+    def _ahead(
+        self, tokens: TokenSet, now: float, why: str, ticket: int | None = None
+    ) -> Step[TokenSet]:
+        """Rule 2's renewal ahead: ``tokens`` are still fit but due, and nobody here is
+        running one (``_usable`` said so, or ``claim_ahead`` gave it to us): lead it if
+        the lock is free, else go on with the still-valid token."""
+        state = self.state
         if (yield _TRY) is not True:
             state.try_after = now + _TRY_PAUSE
             return tokens

@@ -39,6 +39,7 @@ optionally a ``token_transport`` for the token calls).
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, cast
 
@@ -64,6 +65,8 @@ TOKEN_LIMITS = httpx.Limits(max_connections=None, max_keepalive_connections=2)
 """The token calls' own pool: never a queue (they are single-flight per store), and
 a connection kept for the next renewal."""
 _log = logging.getLogger("sdk_session.dispatch")
+CLOSE_WAIT = 30.0
+"""Seconds ``close()`` waits at most for a renewal ahead of time still under way."""
 
 _DROPPED: tuple[type[Exception], ...] = (
     httpx.RemoteProtocolError,
@@ -163,6 +166,7 @@ class DispatchTransport(httpx.BaseTransport):
         self.token_transport = token_transport if token_transport is not None else transport
         size = limits.max_connections
         self._slots = None if size is None else Slots(size)
+        self._renewal: threading.Thread | None = None
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         extensions = request.extensions
@@ -177,7 +181,9 @@ class DispatchTransport(httpx.BaseTransport):
         try:
             session: Dispatcher | None = extensions.get(SESSION_EXTENSION)
             if session is not None:
-                response = session.send(request, self.transport.handle_request, self._token_call)
+                response = session.send(
+                    request, self.transport.handle_request, self._token_call, self._behind
+                )
             else:
                 response = self._signed(request)
         except BaseException:
@@ -210,7 +216,23 @@ class DispatchTransport(httpx.BaseTransport):
     def _token_call(self, request: httpx.Request) -> httpx.Response:
         return send_token_call(self.token_transport.handle_request, request)
 
+    def _behind(self, job: Callable[[], None]) -> bool:
+        """Run a renewal ahead of time on a thread of its own (at most one per session
+        at a time: ``RefreshState.claim_ahead``)."""
+        thread = threading.Thread(target=job, name="sdk_session renewal ahead", daemon=True)
+        try:
+            thread.start()
+        except RuntimeError:  # no new threads (interpreter shutting down): the request leads
+            return False
+        self._renewal = thread
+        return True
+
     def close(self) -> None:
+        renewal = self._renewal
+        if renewal is not None:
+            # Let a renewal under way save its rotated tokens before the pools close: lost,
+            # the next process would present a spent refresh token.
+            renewal.join(CLOSE_WAIT)
         try:
             self.transport.close()
         finally:

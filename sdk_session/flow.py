@@ -516,16 +516,22 @@ class Dispatcher:
         request: httpx.Request,
         send: Callable[[httpx.Request], httpx.Response],
         token_call: Callable[[httpx.Request], httpx.Response],
+        behind: Callable[[Callable[[], None]], bool] | None = None,
     ) -> httpx.Response:
         """One session request, run where it gets its connection: sign with the current
         tokens and send; when they need something, or a 401 asks for a renewal, the
         core's whole ``request_flow`` runs here (API sends with ``send``, token calls
         with ``token_call``). A request for another origin (a redirect keeps the
-        extensions) goes out untouched."""
+        extensions) goes out untouched. A renewal ahead of time is handed to
+        ``behind`` (which starts a job on a thread of its own) when given, so the
+        request that noticed it goes on with its still-valid token too."""
         core = self._core
         if not self.carries(request.url):
             return send(request)
-        fast = core.sign_fast(request, self._auth.store.load())
+        tokens = self._auth.store.load()
+        fast = core.sign_fast(request, tokens)
+        if fast is None and behind is not None and self._hand_off(tokens, behind, token_call):
+            fast = core.sign_fast(request, tokens)
         if fast is None:
             return self._run(core.request_flow(request, True), send, token_call)
         mark, started, ticket = fast
@@ -535,6 +541,35 @@ class Dispatcher:
             return response
         first = (mark, response, started, ticket)
         return self._run(core.request_flow(request, True, first), send, token_call)
+
+    def _hand_off(
+        self,
+        tokens: object,
+        behind: Callable[[Callable[[], None]], bool],
+        token_call: Callable[[httpx.Request], httpx.Response],
+    ) -> bool:
+        """Start a renewal ahead of time in the background if ``tokens`` are due for
+        one and this caller claimed it; ``False`` when the request must decide itself."""
+        core = self._core
+        now = core.clock()
+        if not isinstance(tokens, TokenSet) or not core.due_ahead(tokens, now):
+            return False
+        state = core.state
+        if not state.claim_ahead(now):
+            return False
+
+        def renew() -> None:
+            try:
+                self._serve(core.renew_ahead(tokens), token_call, token_call)
+            except Exception as exc:  # a store or token-call failure: requests handle it
+                _log.info("renewal ahead of time failed: %s", type(exc).__name__)
+            finally:
+                core.ahead_done()
+
+        if behind(renew):
+            return True
+        core.ahead_done()
+        return False
 
     def _run(
         self,

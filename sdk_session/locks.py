@@ -12,6 +12,7 @@ turn, and a spent refresh token would be presented twice).
 from __future__ import annotations
 
 import asyncio
+import math
 import threading
 import time
 import weakref
@@ -135,6 +136,15 @@ class RefreshState:
         with self._latest_guard:
             if generation > self.dead_generation:
                 self.dead_generation = generation
+
+    def claim_ahead(self, now: float) -> bool:
+        """Claim the renewal ahead of time for a background runner: ``True`` for exactly
+        one caller once ``try_after`` has passed (the others keep going meanwhile)."""
+        with self._latest_guard:
+            if now < self.try_after:
+                return False
+            self.try_after = math.inf
+            return True
 
     def is_dead(self, tokens: TokenSet) -> bool:
         return tokens.generation <= self.dead_generation
