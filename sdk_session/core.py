@@ -19,7 +19,7 @@ The rules, in order, for one request:
    credentials provider can log in. A token that is dead (expired on our
    clock, or answered 401 while current) waits for the one shared renewal. A
    token inside its leeway but still valid is renewed ahead by exactly one
-   caller (a non-blocking try of the lock), or by a thread the sync dispatch
+   caller (a non-blocking try of the lock), or by a thread or task the dispatch
    transport starts for it (``renew_ahead``); everybody else goes on with it.
 3. Sign from those tokens. The dispatch transport repeats step 2 and re-signs
    when the request gets its connection (sign at dispatch).

@@ -38,9 +38,10 @@ optionally a ``token_transport`` for the token calls).
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import threading
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from typing import TYPE_CHECKING, cast
 
 import anyio
@@ -258,6 +259,7 @@ class AsyncDispatchTransport(httpx.AsyncBaseTransport):
         self.token_transport = token_transport if token_transport is not None else transport
         size = limits.max_connections
         self._slots = None if size is None else anyio.Semaphore(size)
+        self._renewals: set[asyncio.Task[None]] = set()
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         extensions = request.extensions
@@ -273,7 +275,7 @@ class AsyncDispatchTransport(httpx.AsyncBaseTransport):
             session: Dispatcher | None = extensions.get(SESSION_EXTENSION)
             if session is not None:
                 response = await session.asend(
-                    request, self.transport.handle_async_request, self._token_call
+                    request, self.transport.handle_async_request, self._token_call, self._behind
                 )
             else:
                 response = await self._signed(request)
@@ -304,7 +306,22 @@ class AsyncDispatchTransport(httpx.AsyncBaseTransport):
     async def _token_call(self, request: httpx.Request) -> httpx.Response:
         return await asend_token_call(self.token_transport.handle_async_request, request)
 
+    def _behind(self, job: Callable[[], Coroutine[object, object, None]]) -> bool:
+        """Run a renewal ahead of time as a task of its own on the running asyncio loop
+        (under another event loop, e.g. trio, the request leads it itself)."""
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            return False
+        task = loop.create_task(job(), name="sdk_session renewal ahead")
+        self._renewals.add(task)  # a reference, so the task is not collected mid-way
+        task.add_done_callback(self._renewals.discard)
+        return True
+
     async def aclose(self) -> None:
+        pending = [task for task in self._renewals if not task.done()]
+        if pending:  # as DispatchTransport.close: let a renewal under way save its tokens
+            await asyncio.wait(pending, timeout=CLOSE_WAIT)
         try:
             await self.transport.aclose()
         finally:

@@ -21,7 +21,7 @@ from __future__ import annotations
 import inspect
 import logging
 import time
-from collections.abc import AsyncGenerator, Awaitable, Callable, Generator, Iterable
+from collections.abc import AsyncGenerator, Awaitable, Callable, Coroutine, Generator, Iterable
 from contextlib import AsyncExitStack, ExitStack
 from typing import Any, TypeVar, cast
 
@@ -551,16 +551,13 @@ class Dispatcher:
         """Start a renewal ahead of time in the background if ``tokens`` are due for
         one and this caller claimed it; ``False`` when the request must decide itself."""
         core = self._core
-        now = core.clock()
-        if not isinstance(tokens, TokenSet) or not core.due_ahead(tokens, now):
-            return False
-        state = core.state
-        if not state.claim_ahead(now):
+        claimed = self._claim(tokens)
+        if claimed is None:
             return False
 
         def renew() -> None:
             try:
-                self._serve(core.renew_ahead(tokens), token_call, token_call)
+                self._serve(core.renew_ahead(claimed), token_call, token_call)
             except Exception as exc:  # a store or token-call failure: requests handle it
                 _log.info("renewal ahead of time failed: %s", type(exc).__name__)
             finally:
@@ -570,6 +567,18 @@ class Dispatcher:
             return True
         core.ahead_done()
         return False
+
+    def _claim(self, tokens: object) -> TokenSet | None:
+        """``tokens`` if they are due for a renewal ahead and this caller claimed it."""
+        core = self._core
+        now = core.clock()
+        if (
+            isinstance(tokens, TokenSet)
+            and core.due_ahead(tokens, now)
+            and core.state.claim_ahead(now)
+        ):
+            return tokens
+        return None
 
     def _run(
         self,
@@ -612,12 +621,16 @@ class Dispatcher:
         request: httpx.Request,
         send: Callable[[httpx.Request], Awaitable[httpx.Response]],
         token_call: Callable[[httpx.Request], Awaitable[httpx.Response]],
+        behind: Callable[[Callable[[], Coroutine[object, object, None]]], bool] | None = None,
     ) -> httpx.Response:
-        """Async twin of ``send``."""
+        """Async twin of ``send`` (``behind`` starts a task)."""
         core = self._core
         if not self.carries(request.url):
             return await send(request)
-        fast = core.sign_fast(request, await self._auth.store.aload())
+        tokens = await self._auth.store.aload()
+        fast = core.sign_fast(request, tokens)
+        if fast is None and behind is not None and self._ahand_off(tokens, behind, token_call):
+            fast = core.sign_fast(request, tokens)
         if fast is None:
             return await self._arun(core.request_flow(request, True), send, token_call)
         mark, started, ticket = fast
@@ -627,6 +640,31 @@ class Dispatcher:
             return response
         first = (mark, response, started, ticket)
         return await self._arun(core.request_flow(request, True, first), send, token_call)
+
+    def _ahand_off(
+        self,
+        tokens: object,
+        behind: Callable[[Callable[[], Coroutine[object, object, None]]], bool],
+        token_call: Callable[[httpx.Request], Awaitable[httpx.Response]],
+    ) -> bool:
+        """Async twin of ``_hand_off``."""
+        core = self._core
+        claimed = self._claim(tokens)
+        if claimed is None:
+            return False
+
+        async def renew() -> None:
+            try:
+                await self._aserve(core.renew_ahead(claimed), token_call, token_call)
+            except Exception as exc:
+                _log.info("renewal ahead of time failed: %s", type(exc).__name__)
+            finally:
+                core.ahead_done()
+
+        if behind(renew):
+            return True
+        core.ahead_done()
+        return False
 
     async def _arun(
         self,
