@@ -219,8 +219,10 @@ class DispatchTransport(httpx.BaseTransport):
 
     def _behind(self, job: Callable[[], None]) -> bool:
         """Run a renewal ahead of time on a thread of its own (at most one per session
-        at a time: ``RefreshState.claim_ahead``)."""
-        thread = threading.Thread(target=job, name="sdk_session renewal ahead", daemon=True)
+        at a time: ``RefreshState.claim_ahead``). Not a daemon: an interpreter that exits
+        meanwhile waits for it (its steps are bounded by the token call's timeouts), so
+        the rotated tokens are saved, not lost with a spent refresh token in the store."""
+        thread = threading.Thread(target=job, name="sdk_session renewal ahead")
         try:
             thread.start()
         except RuntimeError:  # no new threads (interpreter shutting down): the request leads

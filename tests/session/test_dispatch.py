@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import gc
 import logging
+import subprocess
+import sys
 import threading
 import time
 import weakref
@@ -82,6 +84,41 @@ def test_calls_with_the_still_valid_token_do_not_wait_for_a_proactive_refresh(
     counters = control.counters()
     assert (counters.requests["refresh"], counters.refreshes, counters.unauthorized) == (1, 1, 0)
     assert store.load() is not None and store.load().generation == 2  # type: ignore[union-attr]
+
+
+_EXITS_UNCLOSED = """
+import sys, time
+import generated_sdk as sdk
+from sdk_session import FileTokenStore, SessionClient
+offset = [0.0]
+client = SessionClient(
+    base_url=sys.argv[1], store=FileTokenStore(sys.argv[2]), clock=lambda: time.time() + offset[0]
+)
+client.login("demo@example.com", "demo-password")
+offset[0] = 900 - 10  # inside the leeway: the renewal goes out on its own thread
+sdk.users.me(client)
+print(client.tokens.generation if client.tokens else None)
+"""  # and exits without closing the client
+
+
+def test_a_script_that_exits_mid_renewal_still_saves_the_rotated_tokens(
+    upstream: Upstream, tmp_path: Path
+) -> None:
+    """The renewal thread is not a daemon: an exit waits for it, so the store never keeps
+    a refresh token the upstream has already rotated (reuse detection would end the
+    session at the next start)."""
+    path = tmp_path / "tokens.json"
+    upstream.control.fault("refresh", latency=1.0)  # still out when the script ends
+    done = subprocess.run(
+        [sys.executable, "-c", _EXITS_UNCLOSED, upstream.url, str(path)],
+        capture_output=True,
+        text=True,
+        timeout=WAIT * 4,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip() == "1"  # the call itself left with the still-valid token
+    assert FileTokenStore(path).load().generation == 2  # type: ignore[union-attr]
+    assert upstream.control.counters().refreshes == 1
 
 
 @pytest.mark.anyio
