@@ -542,14 +542,12 @@ class SessionCore:
     def renew_ahead(self, tokens: TokenSet) -> Step[None]:
         """A renewal ahead of time run apart from any request, after the driver won
         ``RefreshState.claim_ahead``: lead it if the store's lock is free. A failure that
-        leaves the token usable is only logged; one that ends the session is recorded
-        for the requests that come next, as when a request leads it."""
+        leaves the token usable ends it quietly; one that ends the session is raised (the
+        driver logs it) and recorded for the requests that come next, as when a request
+        leads it."""
         now = self.clock()
-        try:
-            if self._renewable(tokens) and now < self._bounds(tokens)[1]:  # else: requests do
-                yield from self._ahead(tokens, now, "token expiring, renewed in the background")
-        except SessionExpired as failure:
-            _log.info("renewal ahead of time failed: %s", type(failure).__name__)
+        if self._renewable(tokens) and now < self._bounds(tokens)[1]:  # else: requests do
+            yield from self._ahead(tokens, now, "token expiring, renewed in the background")
 
     def ahead_done(self) -> None:
         """After a background renewal ahead (or one that could not start): requests here

@@ -23,6 +23,7 @@ import logging
 import time
 from collections.abc import AsyncGenerator, Awaitable, Callable, Coroutine, Generator, Iterable
 from contextlib import AsyncExitStack, ExitStack
+from functools import partial
 from typing import Any, TypeVar, cast
 
 import anyio
@@ -530,8 +531,10 @@ class Dispatcher:
             return send(request)
         tokens = self._auth.store.load()
         fast = core.sign_fast(request, tokens)
-        if fast is None and behind is not None and self._hand_off(tokens, behind, token_call):
-            fast = core.sign_fast(request, tokens)
+        if fast is None and behind is not None:
+            job = partial(self._renew_behind, token_call=token_call)
+            if self._hand_off(tokens, lambda due: behind(partial(job, due))):
+                fast = core.sign_fast(request, tokens)
         if fast is None:
             return self._run(core.request_flow(request, True), send, token_call)
         mark, started, ticket = fast
@@ -542,43 +545,32 @@ class Dispatcher:
         first = (mark, response, started, ticket)
         return self._run(core.request_flow(request, True, first), send, token_call)
 
-    def _hand_off(
-        self,
-        tokens: object,
-        behind: Callable[[Callable[[], None]], bool],
-        token_call: Callable[[httpx.Request], httpx.Response],
-    ) -> bool:
-        """Start a renewal ahead of time in the background if ``tokens`` are due for
-        one and this caller claimed it; ``False`` when the request must decide itself."""
-        core = self._core
-        claimed = self._claim(tokens)
-        if claimed is None:
-            return False
-
-        def renew() -> None:
-            try:
-                self._serve(core.renew_ahead(claimed), token_call, token_call)
-            except Exception as exc:  # a store or token-call failure: requests handle it
-                _log.info("renewal ahead of time failed: %s", type(exc).__name__)
-            finally:
-                core.ahead_done()
-
-        if behind(renew):
-            return True
-        core.ahead_done()
-        return False
-
-    def _claim(self, tokens: object) -> TokenSet | None:
-        """``tokens`` if they are due for a renewal ahead and this caller claimed it."""
+    def _hand_off(self, tokens: object, start: Callable[[TokenSet], bool]) -> bool:
+        """Give a renewal ahead of time to ``start`` (which runs it in the background) if
+        ``tokens`` are due for one and this caller claimed it; ``False`` when the request
+        must decide itself."""
         core = self._core
         now = core.clock()
-        if (
+        if not (
             isinstance(tokens, TokenSet)
             and core.due_ahead(tokens, now)
             and core.state.claim_ahead(now)
         ):
-            return tokens
-        return None
+            return False
+        if start(tokens):
+            return True
+        core.ahead_done()
+        return False
+
+    def _renew_behind(
+        self, tokens: TokenSet, token_call: Callable[[httpx.Request], httpx.Response]
+    ) -> None:
+        try:
+            self._serve(self._core.renew_ahead(tokens), token_call, token_call)
+        except Exception as exc:  # the token still works: the requests handle what is next
+            _log.info("renewal ahead of time failed: %s", type(exc).__name__)
+        finally:
+            self._core.ahead_done()
 
     def _run(
         self,
@@ -629,8 +621,10 @@ class Dispatcher:
             return await send(request)
         tokens = await self._auth.store.aload()
         fast = core.sign_fast(request, tokens)
-        if fast is None and behind is not None and self._ahand_off(tokens, behind, token_call):
-            fast = core.sign_fast(request, tokens)
+        if fast is None and behind is not None:
+            job = partial(self._arenew_behind, token_call=token_call)
+            if self._hand_off(tokens, lambda due: behind(partial(job, due))):
+                fast = core.sign_fast(request, tokens)
         if fast is None:
             return await self._arun(core.request_flow(request, True), send, token_call)
         mark, started, ticket = fast
@@ -641,30 +635,16 @@ class Dispatcher:
         first = (mark, response, started, ticket)
         return await self._arun(core.request_flow(request, True, first), send, token_call)
 
-    def _ahand_off(
-        self,
-        tokens: object,
-        behind: Callable[[Callable[[], Coroutine[object, object, None]]], bool],
-        token_call: Callable[[httpx.Request], Awaitable[httpx.Response]],
-    ) -> bool:
-        """Async twin of ``_hand_off``."""
-        core = self._core
-        claimed = self._claim(tokens)
-        if claimed is None:
-            return False
-
-        async def renew() -> None:
-            try:
-                await self._aserve(core.renew_ahead(claimed), token_call, token_call)
-            except Exception as exc:
-                _log.info("renewal ahead of time failed: %s", type(exc).__name__)
-            finally:
-                core.ahead_done()
-
-        if behind(renew):
-            return True
-        core.ahead_done()
-        return False
+    async def _arenew_behind(
+        self, tokens: TokenSet, token_call: Callable[[httpx.Request], Awaitable[httpx.Response]]
+    ) -> None:
+        """Async twin of ``_renew_behind``."""
+        try:
+            await self._aserve(self._core.renew_ahead(tokens), token_call, token_call)
+        except Exception as exc:
+            _log.info("renewal ahead of time failed: %s", type(exc).__name__)
+        finally:
+            self._core.ahead_done()
 
     async def _arun(
         self,
