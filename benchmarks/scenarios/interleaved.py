@@ -28,6 +28,7 @@ import asyncio
 import statistics
 import threading
 import time
+from collections import Counter
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
@@ -88,7 +89,7 @@ def _thread_slice(
 ) -> Slice:
     """``workers`` threads calling ``call`` for ``seconds``; ``idle`` trickles meanwhile."""
     latencies: list[float] = []
-    busy: list[str] = []
+    busy_errors: list[str] = []
     idle_errors: list[str] = []
     lock = threading.Lock()
     deadline = time.perf_counter() + seconds
@@ -102,7 +103,7 @@ def _thread_slice(
             try:
                 call()
             except Exception as exc:
-                busy.append(type(exc).__name__)  # list.append: atomic under the GIL
+                busy_errors.append(type(exc).__name__)  # list.append: atomic under the GIL
                 continue
             mine.append(time.perf_counter() - t0)
         with lock:
@@ -124,7 +125,7 @@ def _thread_slice(
         thread.start()
     for thread in threads:
         thread.join(seconds + 60)
-    return Slice(len(latencies), latencies, busy, idle_errors)
+    return Slice(len(latencies), latencies, busy_errors, idle_errors)
 
 
 async def _task_slice(
@@ -135,7 +136,7 @@ async def _task_slice(
 ) -> Slice:
     """``workers`` tasks calling ``call`` for ``seconds``; ``idle`` trickles meanwhile."""
     latencies: list[float] = []
-    busy: list[str] = []
+    busy_errors: list[str] = []
     idle_errors: list[str] = []
     deadline = time.perf_counter() + seconds
 
@@ -147,7 +148,7 @@ async def _task_slice(
             try:
                 await call()
             except Exception as exc:
-                busy.append(type(exc).__name__)
+                busy_errors.append(type(exc).__name__)
                 continue
             latencies.append(time.perf_counter() - t0)
 
@@ -163,7 +164,7 @@ async def _task_slice(
 
     jobs = [work() for _ in range(workers)] + [trickle()]
     await asyncio.wait_for(asyncio.gather(*jobs), seconds + 60)
-    return Slice(len(latencies), latencies, busy, idle_errors)
+    return Slice(len(latencies), latencies, busy_errors, idle_errors)
 
 
 def _errors(pairs: list[tuple[Slice, Slice]]) -> tuple[list[str], list[str]]:
@@ -178,7 +179,7 @@ def _describe(ours: list[str], static: list[str]) -> str:
     parts = []
     for who, names in (("ours", ours), ("static", static)):
         if names:
-            counted = ", ".join(f"{n} x{names.count(n)}" for n in sorted(set(names)))
+            counted = ", ".join(f"{n} x{k}" for n, k in sorted(Counter(names).items()))
             parts.append(f"{who}: {counted}")
     return "; ".join(parts)
 
