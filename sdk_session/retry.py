@@ -232,24 +232,41 @@ def _log_retry(
     )
 
 
+def _policy_of(request: httpx.Request, default: RetryPolicy) -> RetryPolicy:
+    value = request.extensions.get(EXTENSION)
+    if value is not None:
+        return coerce_policy(value, default)
+    current = _CURRENT.get()
+    return current if current is not None else default
+
+
+def _count_send(request: httpx.Request) -> _State:
+    extensions = request.extensions  # each httpx.Request owns its dict
+    state = extensions.get(_STATE)
+    if not isinstance(state, _State):
+        state = extensions[_STATE] = _State()
+    state.sends += 1
+    return state
+
+
+def _kept(policy: RetryPolicy, state: _State, response: httpx.Response) -> bool:
+    """The common case, decided without building ``_Attempts``: a status that is never
+    retried is the answer."""
+    if response.status_code in policy.statuses:
+        return False
+    response.extensions[ATTEMPTS] = state.sends  # each Response owns its dict
+    return True
+
+
 class _Attempts:
-    """The retry decisions for one request, shared by the sync and async transports."""
+    """The retry decisions for one request, shared by the sync and async transports
+    (built once a send failed or got a retryable status)."""
 
     __slots__ = ("policy", "request", "state")
 
-    def __init__(self, request: httpx.Request, default: RetryPolicy) -> None:
+    def __init__(self, request: httpx.Request, policy: RetryPolicy, state: _State) -> None:
         self.request = request
-        extensions = request.extensions  # each httpx.Request owns its dict
-        value = extensions.get(EXTENSION)
-        if value is not None:
-            self.policy = coerce_policy(value, default)
-        else:
-            current = _CURRENT.get()
-            self.policy = current if current is not None else default
-        state = extensions.get(_STATE)
-        if not isinstance(state, _State):
-            state = extensions[_STATE] = _State()
-        state.sends += 1
+        self.policy = policy
         self.state = state
 
     def after_error(self, exc: Exception) -> float | None:
@@ -276,7 +293,7 @@ class _Attempts:
 
     def next(self) -> None:
         """After the wait: count the send and re-sign with the session's current token."""
-        self.state.sends += 1
+        _count_send(self.request)
         _resign(self.request)
 
 
@@ -295,15 +312,20 @@ class RetryTransport(httpx.BaseTransport):
         self._sleep = sleep
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
-        attempt = _Attempts(request, self.policy)
+        policy, state = _policy_of(request, self.policy), _count_send(request)
+        attempt: _Attempts | None = None  # built once a send fails or gets a retryable status
         while True:
             try:
                 response = self.transport.handle_request(request)
             except Exception as exc:
+                attempt = attempt or _Attempts(request, policy, state)
                 delay = attempt.after_error(exc)
                 if delay is None:
                     raise
             else:
+                if _kept(policy, state, response):
+                    return response
+                attempt = attempt or _Attempts(request, policy, state)
                 delay = attempt.after_response(response)
                 if delay is None:
                     return response
@@ -332,15 +354,20 @@ class AsyncRetryTransport(httpx.AsyncBaseTransport):
         self.policy = coerce_policy(policy)
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        attempt = _Attempts(request, self.policy)
+        policy, state = _policy_of(request, self.policy), _count_send(request)
+        attempt: _Attempts | None = None
         while True:
             try:
                 response = await self.transport.handle_async_request(request)
             except Exception as exc:
+                attempt = attempt or _Attempts(request, policy, state)
                 delay = attempt.after_error(exc)
                 if delay is None:
                     raise
             else:
+                if _kept(policy, state, response):
+                    return response
+                attempt = attempt or _Attempts(request, policy, state)
                 delay = attempt.after_response(response)
                 if delay is None:
                     return response
