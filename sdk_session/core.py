@@ -119,8 +119,10 @@ RENEWAL_EXTENSION = "sdk_session.renewal"
 """Request extension marking a refresh/re-login call made by a renewal."""
 
 SESSION_EXTENSION = "sdk_session.session"
-"""Request extension: the ``Dispatcher`` that runs the whole session request at dispatch
-(sign, send, renew and resend after a 401), set by ``SessionClient``'s own clients."""
+"""Request extension: ``(dispatcher, url)``, the ``Dispatcher`` that runs the whole session
+request at dispatch (sign, send, renew and resend after a 401) and the URL found to carry
+credentials when it was set by ``SessionClient``'s own clients (a redirect keeps the
+extensions but gets a new URL, which is checked again)."""
 
 
 @dataclass(slots=True)
@@ -308,7 +310,7 @@ class SessionCore:
         self.dispatcher: object | None = None  # set by SessionAuth (see sdk_session.dispatch)
         self._resign_hook = self._resign  # one bound method, not one per request
         self._bounds_cache: (
-            tuple[TokenSet, float, float, int, float, tuple[float, float]] | None
+            tuple[TokenSet, tuple[float, float], tuple[int, float], tuple[float, float]] | None
         ) = None
 
     @property
@@ -435,31 +437,40 @@ class SessionCore:
         """Whether a request can leave with ``tokens`` at ``now`` without running rule 2:
         they need nothing, or they are due for a renewal ahead that somebody here is
         already running (``try_after``) and are still fit to send."""
-        until, fit = self._bounds(tokens)
-        return now < until or (now < fit and now < self.state.try_after)
+        state = self.state
+        cached = self._bounds_cache
+        if (
+            cached is not None
+            and cached[0] is tokens
+            and cached[1] is state.latency.quantiles
+            and cached[2] is state.judged
+        ):
+            until, fit = cached[3]
+        else:
+            until, fit = self._bounds(tokens)
+        return now < until or (now < fit and now < state.try_after)
 
     def _bounds(self, tokens: TokenSet) -> tuple[float, float]:
         """The local times until which ``tokens`` need nothing (not dead, not expired, not
         due for a renewal ahead, not doomed by the recent p90 latency), and until which
         they are fit to send (the same without the renewal ahead); ``-inf`` when something
-        is needed now. Cached for the last (tokens, p99, p90, dead mark, renewal time)
-        seen: on a valid token the per-request check is a few comparisons."""
+        is needed now. Cached for the last tokens, latency quantiles and (dead mark,
+        renewal time) seen, each an object replaced when it changes: on a valid token the
+        per-request check is three identity tests (``_usable``)."""
         state = self.state
-        latency = state.latency
-        p99, p90 = latency.p99, latency.p90
-        dead = state.dead_generation
-        renewal = state.renewal
+        quantiles = state.latency.quantiles
+        judged = state.judged
         cached = self._bounds_cache
         if (
             cached is not None
             and cached[0] is tokens
-            and cached[1] == p99
-            and cached[2] == p90
-            and cached[3] == dead
-            and cached[4] == renewal
+            and cached[1] is quantiles
+            and cached[2] is judged
         ):
-            return cached[5]
-        if state.is_dead(tokens):
+            return cached[3]
+        p99, p90 = quantiles
+        dead, renewal = judged
+        if tokens.generation <= dead:
             until = fit = -math.inf
         else:
             fit = math.inf
@@ -470,7 +481,7 @@ class SessionCore:
             due = tokens.refresh_at(self.leeway, self.max_leeway_fraction, p99, renewal)
             until = fit if due is None else min(fit, due)
         bounds = (until, fit)
-        self._bounds_cache = (tokens, p99, p90, dead, renewal, bounds)
+        self._bounds_cache = (tokens, quantiles, judged, bounds)
         return bounds
 
     def dispatch_flow(self, request: httpx.Request) -> Step[None]:

@@ -167,6 +167,8 @@ class DispatchTransport(httpx.BaseTransport):
         self.token_transport = token_transport if token_transport is not None else transport
         size = limits.max_connections
         self._slots = None if size is None else Slots(size)
+        self._release = None if self._slots is None else self._slots.release
+        self._send = transport.handle_request  # bound once: every request passes them on
         self._renewal: threading.Thread | None = None
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
@@ -180,10 +182,11 @@ class DispatchTransport(httpx.BaseTransport):
         if slots is not None:
             slots.acquire(request, "connection slot")
         try:
-            session: Dispatcher | None = extensions.get(SESSION_EXTENSION)
+            session: tuple[Dispatcher, httpx.URL] | None = extensions.get(SESSION_EXTENSION)
             if session is not None:
-                response = session.send(
-                    request, self.transport.handle_request, self._token_call, self._behind
+                dispatcher, checked = session
+                response = dispatcher.send(
+                    request, self._send, self._token_call, self._behind, checked
                 )
             else:
                 response = self._signed(request)
@@ -196,8 +199,7 @@ class DispatchTransport(httpx.BaseTransport):
                 slots.release()
         else:
             stream = cast(httpx.SyncByteStream, response.stream)
-            release = None if slots is None else slots.release
-            response.stream = OnClose(stream, release, response)
+            response.stream = OnClose(stream, self._release, response)
         return response
 
     def _signed(self, request: httpx.Request) -> httpx.Response:
@@ -254,13 +256,15 @@ class AsyncDispatchTransport(httpx.AsyncBaseTransport):
         token_transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
         if transport is None:
-            transport = AsyncLaneTransport(limits=limits)
+            transport = AsyncLaneTransport(limits=limits, bounded=False)  # the slots bound it
             if token_transport is None:
                 token_transport = httpx.AsyncHTTPTransport(limits=TOKEN_LIMITS)
         self.transport = transport
         self.token_transport = token_transport if token_transport is not None else transport
         size = limits.max_connections
         self._slots = None if size is None else anyio.Semaphore(size)
+        self._release = None if self._slots is None else self._slots.release
+        self._send = transport.handle_async_request
         self._renewals: set[asyncio.Task[None]] = set()
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
@@ -274,10 +278,11 @@ class AsyncDispatchTransport(httpx.AsyncBaseTransport):
         if slots is not None:
             await aacquire(slots, request, "connection slot")
         try:
-            session: Dispatcher | None = extensions.get(SESSION_EXTENSION)
+            session: tuple[Dispatcher, httpx.URL] | None = extensions.get(SESSION_EXTENSION)
             if session is not None:
-                response = await session.asend(
-                    request, self.transport.handle_async_request, self._token_call, self._behind
+                dispatcher, checked = session
+                response = await dispatcher.asend(
+                    request, self._send, self._token_call, self._behind, checked
                 )
             else:
                 response = await self._signed(request)
@@ -290,8 +295,7 @@ class AsyncDispatchTransport(httpx.AsyncBaseTransport):
                 slots.release()
         else:
             stream = cast(httpx.AsyncByteStream, response.stream)
-            release = None if slots is None else slots.release
-            response.stream = AsyncOnClose(stream, release, response)
+            response.stream = AsyncOnClose(stream, self._release, response)
         return response
 
     async def _signed(self, request: httpx.Request) -> httpx.Response:

@@ -518,6 +518,7 @@ class Dispatcher:
         send: Callable[[httpx.Request], httpx.Response],
         token_call: Callable[[httpx.Request], httpx.Response],
         behind: Callable[[Callable[[], None]], bool] | None = None,
+        checked: httpx.URL | None = None,
     ) -> httpx.Response:
         """One session request, run where it gets its connection: sign with the current
         tokens and send; when they need something, or a 401 asks for a renewal, the
@@ -525,9 +526,11 @@ class Dispatcher:
         with ``token_call``). A request for another origin (a redirect keeps the
         extensions) goes out untouched. A renewal ahead of time is handed to
         ``behind`` (which starts a job on a thread of its own) when given, so the
-        request that noticed it goes on with its still-valid token too."""
+        request that noticed it goes on with its still-valid token too. ``checked`` is
+        the URL the auth flow already found to carry credentials (not asked again)."""
         core = self._core
-        if not self.carries(request.url):
+        url = request.url
+        if url is not checked and not self.carries(url):
             return send(request)
         tokens = self._auth.store.load()
         fast = core.sign_fast(request, tokens)
@@ -614,10 +617,12 @@ class Dispatcher:
         send: Callable[[httpx.Request], Awaitable[httpx.Response]],
         token_call: Callable[[httpx.Request], Awaitable[httpx.Response]],
         behind: Callable[[Callable[[], Coroutine[object, object, None]]], bool] | None = None,
+        checked: httpx.URL | None = None,
     ) -> httpx.Response:
         """Async twin of ``send`` (``behind`` starts a task)."""
         core = self._core
-        if not self.carries(request.url):
+        url = request.url
+        if url is not checked and not self.carries(url):
             return await send(request)
         tokens = await self._auth.store.aload()
         fast = core.sign_fast(request, tokens)
@@ -751,18 +756,20 @@ class AtDispatch(httpx.Auth):
         self, request: httpx.Request
     ) -> Generator[httpx.Request, httpx.Response, None]:
         dispatcher = self._dispatcher
-        if dispatcher.carries(request.url):
+        url = request.url
+        if dispatcher.carries(url):
             request.read()  # so a resend after a 401 or a retry can replay the body
-            request.extensions[SESSION_EXTENSION] = dispatcher
+            request.extensions[SESSION_EXTENSION] = (dispatcher, url)
         yield request
 
     async def async_auth_flow(
         self, request: httpx.Request
     ) -> AsyncGenerator[httpx.Request, httpx.Response]:
         dispatcher = self._dispatcher
-        if dispatcher.carries(request.url):
+        url = request.url
+        if dispatcher.carries(url):
             await request.aread()
-            request.extensions[SESSION_EXTENSION] = dispatcher
+            request.extensions[SESSION_EXTENSION] = (dispatcher, url)
         yield request
 
 

@@ -26,6 +26,8 @@ nothing (8 threads: 0.99 times the throughput), so sync clients keep httpx's poo
 from __future__ import annotations
 
 import ssl
+from collections.abc import Awaitable
+from functools import partial
 from typing import Any
 
 import anyio
@@ -51,9 +53,16 @@ def _lane_options(limits: httpx.Limits, options: dict[str, Any]) -> dict[str, An
 
 
 class AsyncLaneTransport(httpx.AsyncBaseTransport):
-    """Async lanes; takes ``httpx.AsyncHTTPTransport``'s arguments."""
+    """Async lanes; takes ``httpx.AsyncHTTPTransport``'s arguments.
 
-    def __init__(self, *, limits: httpx.Limits = DEFAULT_LIMITS, **options: Any) -> None:
+    ``bounded=False`` when the caller already keeps at most ``limits.max_connections``
+    requests in flight here (the dispatch transport does, with the same limits): the
+    lanes then skip their own count, which could never make a request wait.
+    """
+
+    def __init__(
+        self, *, limits: httpx.Limits = DEFAULT_LIMITS, bounded: bool = True, **options: Any
+    ) -> None:
         self._single: httpx.AsyncHTTPTransport | None = None
         if options.get("http2"):
             self._single = httpx.AsyncHTTPTransport(limits=limits, **options)
@@ -63,7 +72,7 @@ class AsyncLaneTransport(httpx.AsyncBaseTransport):
         self._free: list[httpx.AsyncHTTPTransport] = []
         self._lanes: set[httpx.AsyncHTTPTransport] = set()
         size = limits.max_connections
-        self._room = None if size is None else anyio.Semaphore(size)
+        self._room = None if size is None or not bounded else anyio.Semaphore(size)
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         if self._single is not None:
@@ -85,21 +94,30 @@ class AsyncLaneTransport(httpx.AsyncBaseTransport):
         try:
             response = await lane.handle_async_request(request)
         except BaseException:
-            await self._give_back(lane)
+            closing = self._give_back(lane)
+            if closing is not None:
+                await closing
             raise
         stream = response.stream
         assert isinstance(stream, httpx.AsyncByteStream)
-        response.stream = AsyncOnClose(stream, lambda: self._give_back(lane))
+        response.stream = AsyncOnClose(stream, partial(self._give_back, lane))
         return response
 
-    async def _give_back(self, lane: httpx.AsyncHTTPTransport) -> None:
+    def _give_back(self, lane: httpx.AsyncHTTPTransport) -> Awaitable[None] | None:
+        """Keep ``lane`` for the next request (no await: the common case), or return
+        what closes it when enough lanes are idle already."""
+        if self._keep is None or len(self._free) < self._keep:
+            self._free.append(lane)
+            if self._room is not None:
+                self._room.release()
+            return None
+        self._lanes.discard(lane)
+        return self._close(lane)
+
+    async def _close(self, lane: httpx.AsyncHTTPTransport) -> None:
         try:
-            if self._keep is None or len(self._free) < self._keep:
-                self._free.append(lane)
-            else:
-                self._lanes.discard(lane)
-                with anyio.CancelScope(shield=True):  # also when the request was cancelled
-                    await lane.aclose()
+            with anyio.CancelScope(shield=True):  # also when the request was cancelled
+                await lane.aclose()
         finally:
             if self._room is not None:
                 self._room.release()

@@ -117,12 +117,11 @@ class RefreshState:
         self._failure: SessionExpired | None = None
         self._latest: TokenSet | None = None
         self._latest_guard = threading.Lock()
-        self.dead_generation = -1
-        """The newest generation the upstream answered 401 to while it was current."""
+        self.judged: tuple[int, float] = (-1, 0.0)
+        """``(dead_generation, renewal)``, one value replaced when either changes: a
+        decision cached against it holds while it is the same object."""
         self.server_clock = ServerClock()
         self.latency = LatencyWindow()
-        self.renewal = 0.0
-        """Seconds the last refresh call took (refresh ahead starts early enough for it)."""
         self.try_after = 0.0
         """Local time before which nobody here tries the lock for a renewal ahead of time."""
         self.unsaved: tuple[int, TokenSet] | None = None
@@ -130,12 +129,28 @@ class RefreshState:
         they replace: the next renewal saves them instead of spending that generation's
         (already spent) refresh token again."""
 
+    @property
+    def dead_generation(self) -> int:
+        """The newest generation the upstream answered 401 to while it was current."""
+        return self.judged[0]
+
+    @property
+    def renewal(self) -> float:
+        """Seconds the last refresh call took (refresh ahead starts early enough for it)."""
+        return self.judged[1]
+
+    @renewal.setter
+    def renewal(self, seconds: float) -> None:
+        with self._latest_guard:
+            self.judged = (self.judged[0], seconds)
+
     def mark_dead(self, generation: int) -> None:
         """A 401 came back for ``generation`` while it was current: new requests must wait
         for its renewal instead of leaving with it."""
         with self._latest_guard:
-            if generation > self.dead_generation:
-                self.dead_generation = generation
+            dead, renewal = self.judged
+            if generation > dead:
+                self.judged = (generation, renewal)
 
     def claim_ahead(self, now: float) -> bool:
         """Claim the renewal ahead of time for a background runner: ``True`` for exactly
@@ -147,7 +162,7 @@ class RefreshState:
             return True
 
     def is_dead(self, tokens: TokenSet) -> bool:
-        return tokens.generation <= self.dead_generation
+        return tokens.generation <= self.judged[0]
 
     def ended(self) -> SessionExpired | None:
         """The failure that ended the session, if that is how the last renewal ended

@@ -112,19 +112,33 @@ class LatencyWindow:
     def __init__(self, size: int = _WINDOW) -> None:
         self._samples: deque[float] = deque(maxlen=size)
         self._count = 0
-        self.p99 = 0.0
-        self.p90 = 0.0
+        self.quantiles: tuple[float, float] = (0.0, 0.0)
+        """``(p99, p90)``, one value replaced when they change: a decision cached
+        against it holds while it is the same object."""
+
+    @property
+    def p99(self) -> float:
+        return self.quantiles[0]
+
+    @property
+    def p90(self) -> float:
+        return self.quantiles[1]
 
     def add(self, seconds: float) -> None:
         """Record one latency. Lock-free: ``deque.append`` and ``sorted(deque)`` are each
-        one C call under the GIL, and a lost count only shifts when p99 is recomputed."""
+        one C call under the GIL, a lost count only shifts when p99 is recomputed, and
+        ``quantiles`` is replaced whole."""
         if seconds < 0:
             return
         samples = self._samples
         samples.append(seconds)
         self._count += 1
-        if seconds > self.p99 or self._count % _RECOMPUTE_EVERY == 0:
+        if seconds > self.quantiles[0] or self._count % _RECOMPUTE_EVERY == 0:
             ordered = sorted(samples)
             last = len(ordered) - 1
-            self.p90 = ordered[min(last, int(0.9 * len(ordered)))]
-            self.p99 = ordered[min(last, int(0.99 * len(ordered)))]
+            quantiles = (
+                ordered[min(last, int(0.99 * len(ordered)))],
+                ordered[min(last, int(0.9 * len(ordered)))],
+            )
+            if quantiles != self.quantiles:
+                self.quantiles = quantiles

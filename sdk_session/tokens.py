@@ -19,7 +19,7 @@ import binascii
 import json
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from .errors import TokenResponseError
@@ -104,6 +104,11 @@ class TokenSet:
     obtained_at: float = 0.0
     generation: int = 0
     refresh_floor: float | None = None
+    authorization: str = field(init=False, repr=False, compare=False)
+    """The ``Authorization`` header value (built once: every request sends it)."""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "authorization", f"{self.token_type} {self.access_token}")
 
     @classmethod
     def issue(
@@ -147,11 +152,6 @@ class TokenSet:
             expires_at=expires_at,
             obtained_at=now,
         )
-
-    @property
-    def authorization(self) -> str:
-        """The ``Authorization`` header value."""
-        return f"{self.token_type} {self.access_token}"
 
     @property
     def lifetime(self) -> float | None:

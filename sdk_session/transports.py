@@ -67,7 +67,7 @@ def async_client(kwargs: dict[str, Any], retries: RetryPolicy | None) -> httpx.A
     token: httpx.AsyncBaseTransport | None = None
     if inner is None:
         options = _transport_options(kwargs)
-        inner = AsyncLaneTransport(**options)
+        inner = AsyncLaneTransport(bounded=False, **options)  # the dispatch slots bound them
         token = httpx.AsyncHTTPTransport(**{**options, "limits": TOKEN_LIMITS})
         kwargs.pop("proxy", None)
     if retries is not None:

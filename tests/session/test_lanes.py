@@ -95,6 +95,38 @@ async def test_lanes_keep_the_pool_limits(upstream: Upstream) -> None:
 
 
 @pytest.mark.anyio
+async def test_a_session_clients_lanes_keep_the_pool_limits_through_its_slots(
+    upstream: Upstream,
+) -> None:
+    """Its lanes keep no count of their own: the dispatch transport's slots bound them."""
+    limits = httpx.Limits(max_connections=4, max_keepalive_connections=2)
+    client = SessionClient(base_url=upstream.url, httpx_args={"limits": limits, "timeout": 30})
+    async with client:
+        transport = _innermost(client.get_async_httpx_client()._transport.transport)  # type: ignore[attr-defined]
+        assert isinstance(transport, AsyncLaneTransport) and transport._room is None
+        await client.alogin(*DEMO)
+        most = 0
+
+        async def trace(name: str, info: object) -> None:
+            nonlocal most
+            most = max(most, len(transport._lanes) - len(transport._free))
+
+        http = client.get_async_httpx_client()
+        statuses: list[int] = []
+
+        async def worker() -> None:
+            for _ in range(CALLS):
+                statuses.append((await http.get("/me", extensions={"trace": trace})).status_code)
+
+        async with anyio.create_task_group() as group:
+            for _ in range(8):
+                group.start_soon(worker)
+        assert statuses == [200] * (8 * CALLS)
+        assert most == 4  # 8 tasks, never more than 4 connections in use
+        assert len(transport._free) == len(transport._lanes) == 2  # 2 kept alive
+
+
+@pytest.mark.anyio
 async def test_a_request_waits_for_a_lane_at_most_its_pool_timeout(upstream: Upstream) -> None:
     transport = AsyncLaneTransport(limits=httpx.Limits(max_connections=1))
     timeout = httpx.Timeout(5.0, pool=0.05)
