@@ -108,6 +108,15 @@ def main(argv: list[str] | None = None) -> int:
                 + report.overhead(rows_s + rows_a, sizes.rounds)
             )
             log(sections[-1])
+            log(f"per-call overhead, turns every call: {sizes.calls} calls each")
+            turns = sizes.calls  # one call per round: each call finds the others' code in cache
+            cold_s, _ = overhead.run_sync(url, calls=sizes.calls, rounds=turns)
+            cold_a, _ = overhead.run_async(url, calls=sizes.calls, rounds=turns)
+            sections.append(
+                "## Per-call overhead, clients taking turns every call\n\n"
+                + report.overhead(cold_s + cold_a, turns)
+            )
+            log(sections[-1])
         if "storm" in chosen:
             log(f"refresh storm: {sizes.tasks} asyncio tasks / {sizes.threads} threads")
             rows = storm.run(
@@ -273,6 +282,11 @@ NOTES = """
   no worse than the static-token client. SessionClient vs
   AuthenticatedClient isolates the session layer from the generated call's own cost
   (building the `User` model).
+- **Clients taking turns every call**: the same measurement with one call per round, so
+  each call starts after the other clients' calls, as an application's call starts after
+  its own work: the code and objects a client touches are then partly out of the CPU
+  caches, and a client that runs more Python per call pays for it more than in blocks
+  of calls. The per-round spread is that of single calls.
 - **Refresh storm**: target is exactly 1 refresh call and 0 failed calls in every row.
   "extra logins" are password logins after the first one (httpx-auth's waiting threads log
   in again instead of using the token the first thread obtained). Each asyncio storm is
