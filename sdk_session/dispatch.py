@@ -276,7 +276,10 @@ class AsyncDispatchTransport(httpx.AsyncBaseTransport):
             return await aresend_dropped(self.token_transport.handle_async_request, request)
         slots = self._slots
         if slots is not None:
-            await aacquire(slots, request, "connection slot")
+            try:
+                slots.acquire_nowait()  # the common case: no coroutine, no loop round trip
+            except anyio.WouldBlock:
+                await aacquire(slots, request, "connection slot")
         try:
             session: tuple[Dispatcher, httpx.URL] | None = extensions.get(SESSION_EXTENSION)
             if session is not None:
@@ -294,8 +297,11 @@ class AsyncDispatchTransport(httpx.AsyncBaseTransport):
             if slots is not None:
                 slots.release()
         else:
-            stream = cast(httpx.AsyncByteStream, response.stream)
-            response.stream = AsyncOnClose(stream, self._release, response)
+            stream = response.stream
+            if not (type(stream) is AsyncOnClose and stream.join(self._release, response)):
+                response.stream = AsyncOnClose(
+                    cast(httpx.AsyncByteStream, stream), self._release, response
+                )
         return response
 
     async def _signed(self, request: httpx.Request) -> httpx.Response:

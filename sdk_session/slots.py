@@ -120,6 +120,15 @@ class AsyncOnClose(httpx.AsyncByteStream):
         self._stream = stream
         self._done = done
         self._response = response
+        self._then: Callable[[], None] | None = None
+
+    def join(self, then: Callable[[], None] | None, response: httpx.Response) -> bool:
+        """Also call ``then`` after ``done`` and untie ``response`` at close, if nobody
+        asked yet: the dispatch transport over the lanes needs no wrapper of its own."""
+        if self._then is not None or self._response is not None:
+            return False
+        self._then, self._response = then, response
+        return True
 
     def __aiter__(self) -> AsyncIterator[bytes]:
         return self._stream.__aiter__()
@@ -129,10 +138,15 @@ class AsyncOnClose(httpx.AsyncByteStream):
             await self._stream.aclose()
         finally:
             done, self._done = self._done, None
+            then, self._then = self._then, None
             response, self._response = self._response, None
             if response is not None:
                 response.stream = self._stream
-            if done is not None:
-                pending = done()
-                if pending is not None:
-                    await pending
+            try:
+                if done is not None:
+                    pending = done()
+                    if pending is not None:
+                        await pending
+            finally:
+                if then is not None:
+                    then()
