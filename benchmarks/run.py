@@ -113,7 +113,7 @@ def main(argv: list[str] | None = None) -> int:
             cold_s, _ = overhead.run_sync(url, calls=sizes.calls, rounds=turns)
             cold_a, _ = overhead.run_async(url, calls=sizes.calls, rounds=turns)
             sections.append(
-                "## Per-call overhead, clients taking turns every call\n\n"
+                "## Clients taking turns every call: per-call overhead on a valid token\n\n"
                 + report.overhead(cold_s + cold_a, turns)
             )
             log(sections[-1])
@@ -236,16 +236,22 @@ def docs_page(body: str) -> str:
 def merge_sections(page: str, sections: list[str], note: str) -> str:
     """``page`` with each section whose heading starts like one of ``sections`` replaced
     by it (a section runs from its ``## `` heading to the next); ``note`` follows each
-    replaced heading. The charts and the notes are rewritten from this file's text."""
+    replaced heading; a section the page does not have yet goes after the one before it
+    in ``sections``. The charts and the notes are rewritten from this file's text."""
     main, _, _ = page.partition(CHARTS.strip("\n").split("\n")[0])
     blocks = main.split("\n## ")
+    placed = len(blocks) - 1
     for section in sections:
         heading, _, rest = section.partition("\n")
         key = " ".join(heading.removeprefix("## ").split()[:2])
-        for i, block in enumerate(blocks):
-            if i and block.startswith(key):
-                blocks[i] = f"{heading.removeprefix('## ')}\n\n{note}\n{rest.rstrip()}\n"
-                break
+        text = f"{heading.removeprefix('## ')}\n\n{note}\n{rest.rstrip()}\n"
+        found = next((i for i, block in enumerate(blocks) if i and block.startswith(key)), None)
+        if found is None:
+            placed += 1
+            blocks.insert(placed, text)
+        else:
+            blocks[found] = text
+            placed = found
     return "\n## ".join(blocks).rstrip("\n") + "\n" + CHARTS + NOTES
 
 
