@@ -437,18 +437,8 @@ class SessionCore:
         """Whether a request can leave with ``tokens`` at ``now`` without running rule 2:
         they need nothing, or they are due for a renewal ahead that somebody here is
         already running (``try_after``) and are still fit to send."""
-        state = self.state
-        cached = self._bounds_cache
-        if (
-            cached is not None
-            and cached[0] is tokens
-            and cached[1] is state.latency.quantiles
-            and cached[2] is state.judged
-        ):
-            until, fit = cached[3]
-        else:
-            until, fit = self._bounds(tokens)
-        return now < until or (now < fit and now < state.try_after)
+        until, fit = self._bounds(tokens)
+        return now < until or (now < fit and now < self.state.try_after)
 
     def _bounds(self, tokens: TokenSet) -> tuple[float, float]:
         """The local times until which ``tokens`` need nothing (not dead, not expired, not
@@ -456,7 +446,7 @@ class SessionCore:
         they are fit to send (the same without the renewal ahead); ``-inf`` when something
         is needed now. Cached for the last tokens, latency quantiles and (dead mark,
         renewal time) seen, each an object replaced when it changes: on a valid token the
-        per-request check is three identity tests (``_usable``)."""
+        per-request check is three identity tests."""
         state = self.state
         quantiles = state.latency.quantiles
         judged = state.judged

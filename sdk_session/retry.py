@@ -276,9 +276,10 @@ class _Attempts:
         return self._spend(exc, self.policy.delay_after_error(self.request, exc, self.state.used))
 
     def after_response(self, response: httpx.Response) -> float | None:
-        """The wait before resending after ``response``, or ``None`` to return it."""
+        """The wait before resending after ``response`` (a status ``_kept`` did not
+        keep), or ``None`` to return it."""
         delay = None
-        if response.status_code in self.policy.statuses and _replayable(self.request):
+        if _replayable(self.request):
             delay = self.policy.delay_after_response(self.request, response, self.state.used)
         if delay is None:
             response.extensions[ATTEMPTS] = self.state.sends  # each Response owns its dict
