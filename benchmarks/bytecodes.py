@@ -16,10 +16,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import sys
 import time
 from collections import Counter
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from types import FrameType
 from typing import Any
 
@@ -38,11 +40,17 @@ def _answer(request: httpx.Request) -> httpx.Response:
     return httpx.Response(200, json=USER)
 
 
+_ROOT = str(Path(__file__).resolve().parents[1]) + os.sep
+_INSTALLED = "site-packages" + os.sep
+
+
 def _where(code: Any) -> Key:
+    """``code``'s file, short: relative to this checkout or to site-packages."""
     name = str(code.co_filename)
-    for marker in ("site-packages/", "/work/main/", "/lib/python3"):
-        if marker in name:
-            name = name.split(marker, 1)[1]
+    if name.startswith(_ROOT):
+        name = name[len(_ROOT) :]
+    elif _INSTALLED in name:
+        name = name.split(_INSTALLED, 1)[1]
     return name, str(code.co_name)
 
 
