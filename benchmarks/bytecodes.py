@@ -47,10 +47,10 @@ _INSTALLED = "site-packages" + os.sep
 def _where(code: Any) -> Key:
     """``code``'s file, short: relative to this checkout or to site-packages."""
     name = str(code.co_filename)
-    if name.startswith(_ROOT):
-        name = name[len(_ROOT) :]
-    elif _INSTALLED in name:
+    if _INSTALLED in name:
         name = name.split(_INSTALLED, 1)[1]
+    elif name.startswith(_ROOT):
+        name = name[len(_ROOT) :]
     return name, str(code.co_name)
 
 
