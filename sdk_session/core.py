@@ -127,17 +127,20 @@ extensions but gets a new URL, which is checked again)."""
 
 @dataclass(slots=True)
 class Sent:
-    """Which tokens a request carries, since when (local clock), and whether the
-    dispatch transport signed it (then it also measured the latency)."""
+    """Which tokens a request carries, since when (local clock; a resend re-signs and
+    moves it), when the request started, the renewal ticket taken before it was first
+    sent, and whether the dispatch transport signed it (then it also measured the
+    latency)."""
 
     tokens: TokenSet
     at: float
+    started: float
+    ticket: int
     dispatched: bool = False
 
 
-FirstSend = tuple[Sent, httpx.Response, float, int]
-"""A send made by a driver's fast path: (its ``Sent`` mark, the 401 it got, the local
-time the request started, the renewal ticket taken before it was sent)."""
+FirstSend = tuple[Sent, httpx.Response]
+"""A send made by a driver's fast path: its ``Sent`` mark and the 401 it got."""
 
 # -- operations -----------------------------------------------------------------
 
@@ -350,13 +353,13 @@ class SessionCore:
             tokens = yield from self._ready(tokens, started, "token expiring")
             ticket = state.ticket()  # renewals that end from now on concern us
         else:
-            mark, response, started, ticket = first
-            tokens = mark.tokens
+            mark, response = first
+            tokens, started, ticket = mark.tokens, mark.started, mark.ticket
         renewed = False
         resends = 0
         while True:
             if response is None:
-                mark = self._sign(request, tokens)
+                mark = self._sign(request, tokens, started, ticket)
                 response = yield from _send(request)
             received = self.clock()
             if not mark.dispatched:  # no dispatch transport: learn from what we saw
@@ -383,19 +386,40 @@ class SessionCore:
                 renewed = True
             resends += 1
 
-    def sign_fast(self, request: httpx.Request, tokens: object) -> tuple[Sent, float, int] | None:
-        """The drivers' fast path for a request that carries credentials: when the loaded
-        ``tokens`` need nothing (rule 2 has nothing to do), sign with them and return what
-        ``request_flow`` needs to go on after a 401; else ``None`` (run the whole flow)."""
-        if not isinstance(tokens, TokenSet) or self.binding.is_token_endpoint(
-            self.policy.base_url, request
+    def sign_fast(
+        self, request: httpx.Request, tokens: object, dispatched: bool = False
+    ) -> Sent | None:
+        """The drivers' fast path for a request that carries credentials and is no token
+        call: when the loaded ``tokens`` need nothing (rule 2 has nothing to do), sign
+        with them and return the mark ``request_flow`` goes on from after a 401; else
+        ``None`` (run the whole flow). The steady state (the tokens of the last decision,
+        nothing it depended on replaced since, still before its bound) is decided with
+        identity tests and one comparison: this runs on every request."""
+        now = self.clock()
+        state = self.state
+        cached = self._bounds_cache
+        if (
+            cached is not None
+            and cached[0] is tokens
+            and tokens is state.latest
+            and cached[1] is state.latency.quantiles
+            and cached[2] is state.judged
+            and now < cached[3][0]
         ):
+            signed = cached[0]
+        elif isinstance(tokens, TokenSet) and self._usable(tokens, now):
+            signed = tokens
+            state.note(tokens)
+        else:
             return None
-        started = self.clock()
-        if not self._usable(tokens, started):
-            return None
-        ticket = self.state.ticket()
-        return (self._sign(request, tokens, started), started, ticket)
+        request.headers["Authorization"] = signed.authorization
+        mark = Sent(signed, now, now, state.ticket(), dispatched)
+        extensions = request.extensions  # each httpx.Request owns its dict
+        extensions[RESIGN_EXTENSION] = self._resign_hook
+        extensions[SENT_EXTENSION] = mark
+        if not dispatched:  # what the dispatch transport re-signs a flow-signed request with
+            extensions[DISPATCH_EXTENSION] = self.dispatcher
+        return mark
 
     def settled(self, response: httpx.Response, mark: Sent) -> bool:
         """After the fast path's send: ``True`` when ``response`` is the answer (no 401
@@ -409,7 +433,12 @@ class SessionCore:
     def answered(self, request: httpx.Request, response: httpx.Response, mark: Sent) -> bool:
         """After a send at dispatch (``Dispatcher``): feed the latency window; ``True``
         when ``response`` is the answer, ``False`` when ``request_flow`` must go on."""
-        self.observe(response, mark.at, self.clock())
+        received = self.clock()
+        state = self.state
+        state.latency.add(received - mark.at)
+        clock = state.server_clock
+        if received >= clock.next_date:  # ``observe``, without a call on most answers
+            clock.observe_answer(response, mark.at, received)
         if response.status_code != 401:
             return True
         response.request = request
@@ -491,8 +520,8 @@ class SessionCore:
         state = self.state
         state.latency.add(received - sent)
         clock = state.server_clock
-        if clock.due(received):
-            clock.observe_date(response.headers.get("date"), sent, received)
+        if received >= clock.next_date:
+            clock.observe_answer(response, sent, received)
 
     def _ready(
         self, tokens: TokenSet | None, now: float, why: str, ticket: int | None = None
@@ -623,10 +652,10 @@ class SessionCore:
         )
         return rejection
 
-    def _sign(self, request: httpx.Request, tokens: TokenSet, at: float | None = None) -> Sent:
+    def _sign(self, request: httpx.Request, tokens: TokenSet, started: float, ticket: int) -> Sent:
         request.headers["Authorization"] = tokens.authorization
         self.state.note(tokens)
-        mark = Sent(tokens, self.clock() if at is None else at)
+        mark = Sent(tokens, self.clock(), started, ticket)
         extensions = request.extensions  # each httpx.Request owns its dict
         extensions[RESIGN_EXTENSION] = self._resign_hook
         extensions[SENT_EXTENSION] = mark

@@ -173,16 +173,17 @@ class DispatchTransport(httpx.BaseTransport):
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         extensions = request.extensions
-        renewal = extensions.get(RENEWAL_EXTENSION)
-        if renewal is not None:  # a token call: never limited
-            if renewal:
-                return self._token_call(request)
-            return resend_dropped(self.token_transport.handle_request, request)  # explicit login
+        session: tuple[Dispatcher, httpx.URL] | None = extensions.get(SESSION_EXTENSION)
+        if session is None:  # (a token call is never a session request)
+            renewal = extensions.get(RENEWAL_EXTENSION)
+            if renewal is not None:  # a token call: never limited
+                if renewal:
+                    return self._token_call(request)
+                return resend_dropped(self.token_transport.handle_request, request)  # login
         slots = self._slots
         if slots is not None:
             slots.acquire(request, "connection slot")
         try:
-            session: tuple[Dispatcher, httpx.URL] | None = extensions.get(SESSION_EXTENSION)
             if session is not None:
                 dispatcher, checked = session
                 response = dispatcher.send(
@@ -269,11 +270,13 @@ class AsyncDispatchTransport(httpx.AsyncBaseTransport):
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         extensions = request.extensions
-        renewal = extensions.get(RENEWAL_EXTENSION)
-        if renewal is not None:
-            if renewal:
-                return await self._token_call(request)
-            return await aresend_dropped(self.token_transport.handle_async_request, request)
+        session: tuple[Dispatcher, httpx.URL] | None = extensions.get(SESSION_EXTENSION)
+        if session is None:
+            renewal = extensions.get(RENEWAL_EXTENSION)
+            if renewal is not None:
+                if renewal:
+                    return await self._token_call(request)
+                return await aresend_dropped(self.token_transport.handle_async_request, request)
         slots = self._slots
         if slots is not None:
             try:
@@ -281,7 +284,6 @@ class AsyncDispatchTransport(httpx.AsyncBaseTransport):
             except anyio.WouldBlock:
                 await aacquire(slots, request, "connection slot")
         try:
-            session: tuple[Dispatcher, httpx.URL] | None = extensions.get(SESSION_EXTENSION)
             if session is not None:
                 dispatcher, checked = session
                 response = await dispatcher.asend(

@@ -168,47 +168,47 @@ class SessionAuth(httpx.Auth):
     def sync_auth_flow(
         self, request: httpx.Request
     ) -> Generator[httpx.Request, httpx.Response, None]:
-        carries = self.policy.carries_credentials(request.url)
-        if carries:
+        core = self._core
+        carries = core.policy.carries_credentials(request.url)
+        if carries and not core.binding.is_token_endpoint(core.base_url, request):
             request.read()  # so the one resend can replay the body
-            fast = self._core.sign_fast(request, self.store.load())
-            if fast is not None:
-                return self._fast(request, *fast)
-        return self._drive(self._core.request_flow(request, carries))
+            mark = core.sign_fast(request, self.store.load())
+            if mark is not None:
+                return self._fast(request, mark)
+        return self._drive(core.request_flow(request, carries))
 
     def async_auth_flow(
         self, request: httpx.Request
     ) -> AsyncGenerator[httpx.Request, httpx.Response]:
-        if self.policy.carries_credentials(request.url):
-            return self._afast(request)
-        return self._adrive(self._core.request_flow(request, False), [])
+        core = self._core
+        if core.policy.carries_credentials(request.url):
+            if not core.binding.is_token_endpoint(core.base_url, request):
+                return self._afast(request)
+            return self._adrive(core.request_flow(request, True), [])
+        return self._adrive(core.request_flow(request, False), [])
 
     def _fast(
-        self, request: httpx.Request, mark: Sent, started: float, ticket: int
+        self, request: httpx.Request, mark: Sent
     ) -> Generator[httpx.Request, httpx.Response, None]:
         """A valid token that needs nothing: send once without the driver; a 401 goes
         on in the whole flow (``SessionCore.request_flow``'s ``first``)."""
         response = yield request
         if self._core.settled(response, mark):
             return
-        yield from self._drive(
-            self._core.request_flow(request, True, (mark, response, started, ticket))
-        )
+        yield from self._drive(self._core.request_flow(request, True, (mark, response)))
 
     async def _afast(self, request: httpx.Request) -> AsyncGenerator[httpx.Request, httpx.Response]:
         """Async twin of ``_fast`` (which the sync driver picks before it is started)."""
         await request.aread()
         core = self._core
-        fast = core.sign_fast(request, await self.store.aload())
-        if fast is None:
+        mark = core.sign_fast(request, await self.store.aload())
+        if mark is None:
             flow = self._adrive(core.request_flow(request, True), [])
         else:
-            mark, started, ticket = fast
             response = yield request
             if core.settled(response, mark):
                 return
-            first = (mark, response, started, ticket)
-            flow = self._adrive(core.request_flow(request, True, first), [])
+            flow = self._adrive(core.request_flow(request, True, (mark, response)), [])
         try:
             sending = await flow.__anext__()
             while True:
@@ -499,11 +499,22 @@ class Dispatcher:
     and the server clock.
     """
 
-    __slots__ = ("_auth", "_core", "carries", "clock", "observe", "signed")
+    __slots__ = (
+        "_aload",
+        "_auth",
+        "_core",
+        "_load",
+        "carries",
+        "clock",
+        "is_token_call",
+        "observe",
+        "signed",
+    )
 
     def __init__(self, auth: SessionAuth) -> None:
         self._auth = auth
         self._core = auth._core
+        self._load, self._aload = auth.store.load, auth.store.aload
         self.clock = auth._core.clock
         self.signed = auth._core.sign_at_dispatch
         """The fast path, without I/O: ``True`` when the request is signed and can go."""
@@ -511,6 +522,8 @@ class Dispatcher:
         """``observe(response, sent, received)``: feed the latency window and server clock."""
         self.carries = auth._core.policy.carries_credentials
         """``carries(url)``: whether a request for ``url`` may carry credentials."""
+        self.is_token_call = partial(auth.binding.is_token_endpoint, auth._core.base_url)
+        """``is_token_call(request)``: a login/refresh call (signed by nobody)."""
 
     def send(
         self,
@@ -528,25 +541,23 @@ class Dispatcher:
         ``behind`` (which starts a job on a thread of its own) when given, so the
         request that noticed it goes on with its still-valid token too. ``checked`` is
         the URL the auth flow already found to carry credentials (not asked again)."""
-        core = self._core
         url = request.url
         if url is not checked and not self.carries(url):
             return send(request)
-        tokens = self._auth.store.load()
-        fast = core.sign_fast(request, tokens)
-        if fast is None and behind is not None:
-            job = partial(self._renew_behind, token_call=token_call)
-            if self._hand_off(tokens, lambda due: behind(partial(job, due))):
-                fast = core.sign_fast(request, tokens)
-        if fast is None:
-            return self._run(core.request_flow(request, True), send, token_call)
-        mark, started, ticket = fast
-        mark.dispatched = True
+        core = self._core
+        tokens = self._load()
+        mark = core.sign_fast(request, tokens, True)
+        if mark is None:
+            if behind is not None:
+                job = partial(self._renew_behind, token_call=token_call)
+                if self._hand_off(tokens, lambda due: behind(partial(job, due))):
+                    mark = core.sign_fast(request, tokens, True)
+            if mark is None:
+                return self._run(core.request_flow(request, True), send, token_call)
         response = send(request)
         if core.answered(request, response, mark):
             return response
-        first = (mark, response, started, ticket)
-        return self._run(core.request_flow(request, True, first), send, token_call)
+        return self._run(core.request_flow(request, True, (mark, response)), send, token_call)
 
     def _hand_off(self, tokens: object, start: Callable[[TokenSet], bool]) -> bool:
         """Give a renewal ahead of time to ``start`` (which runs it in the background) if
@@ -620,24 +631,23 @@ class Dispatcher:
         checked: httpx.URL | None = None,
     ) -> httpx.Response:
         """Async twin of ``send`` (``behind`` starts a task)."""
-        core = self._core
         url = request.url
         if url is not checked and not self.carries(url):
             return await send(request)
-        tokens = await self._auth.store.aload()
-        fast = core.sign_fast(request, tokens)
-        if fast is None and behind is not None:
-            job = partial(self._arenew_behind, token_call=token_call)
-            if self._hand_off(tokens, lambda due: behind(partial(job, due))):
-                fast = core.sign_fast(request, tokens)
-        if fast is None:
-            return await self._arun(core.request_flow(request, True), send, token_call)
-        mark, started, ticket = fast
-        mark.dispatched = True
+        core = self._core
+        tokens = await self._aload()
+        mark = core.sign_fast(request, tokens, True)
+        if mark is None:
+            if behind is not None:
+                job = partial(self._arenew_behind, token_call=token_call)
+                if self._hand_off(tokens, lambda due: behind(partial(job, due))):
+                    mark = core.sign_fast(request, tokens, True)
+            if mark is None:
+                return await self._arun(core.request_flow(request, True), send, token_call)
         response = await send(request)
         if core.answered(request, response, mark):
             return response
-        first = (mark, response, started, ticket)
+        first = (mark, response)
         return await self._arun(core.request_flow(request, True, first), send, token_call)
 
     async def _arenew_behind(
@@ -757,9 +767,11 @@ class AtDispatch(httpx.Auth):
     ) -> Generator[httpx.Request, httpx.Response, None]:
         dispatcher = self._dispatcher
         url = request.url
-        if dispatcher.carries(url):
+        if dispatcher.carries(url) and not dispatcher.is_token_call(request):
             request.read()  # so a resend after a 401 or a retry can replay the body
             request.extensions[SESSION_EXTENSION] = (dispatcher, url)
+        else:  # (a redirect shares the extensions of the request it follows)
+            request.extensions.pop(SESSION_EXTENSION, None)
         yield request
 
     async def async_auth_flow(
@@ -767,9 +779,11 @@ class AtDispatch(httpx.Auth):
     ) -> AsyncGenerator[httpx.Request, httpx.Response]:
         dispatcher = self._dispatcher
         url = request.url
-        if dispatcher.carries(url):
+        if dispatcher.carries(url) and not dispatcher.is_token_call(request):
             await request.aread()
             request.extensions[SESSION_EXTENSION] = (dispatcher, url)
+        else:
+            request.extensions.pop(SESSION_EXTENSION, None)
         yield request
 
 

@@ -115,7 +115,10 @@ class RefreshState:
     def __init__(self) -> None:
         self._attempts = 0
         self._failure: SessionExpired | None = None
-        self._latest: TokenSet | None = None
+        self.latest: TokenSet | None = None
+        """The newest tokens this process has seen in the store (no store I/O to read it).
+        A transport-level retry re-signs from it, so a request that waited in backoff
+        while another client renewed leaves with the current token. Set by ``note``."""
         self._latest_guard = threading.Lock()
         self.judged: tuple[int, float] = (-1, 0.0)
         """``(dead_generation, renewal)``, one value replaced when either changes: a
@@ -175,25 +178,16 @@ class RefreshState:
     def last_failure(self) -> SessionExpired | None:
         return self._failure
 
-    @property
-    def latest(self) -> TokenSet | None:
-        """The newest tokens this process has seen in the store (no store I/O to read it).
-
-        A transport-level retry re-signs from it, so a request that waited in
-        backoff while another client renewed leaves with the current token.
-        """
-        return self._latest
-
     def note(self, tokens: TokenSet | None, *, saved: bool = False) -> None:
         """Remember ``tokens`` if newer than what is known; what was just saved always is."""
-        if not saved and tokens is self._latest:
+        if not saved and tokens is self.latest:
             return  # the common case, signing with the known tokens: no lock
         with self._latest_guard:
-            latest = self._latest
+            latest = self.latest
             if saved or (
                 tokens is not None and (latest is None or tokens.generation > latest.generation)
             ):
-                self._latest = tokens
+                self.latest = tokens
 
     def ticket(self) -> int:
         return self._attempts

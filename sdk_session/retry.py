@@ -232,14 +232,6 @@ def _log_retry(
     )
 
 
-def _policy_of(request: httpx.Request, default: RetryPolicy) -> RetryPolicy:
-    value = request.extensions.get(EXTENSION)
-    if value is not None:
-        return coerce_policy(value, default)
-    current = _CURRENT.get()
-    return current if current is not None else default
-
-
 def _count_send(request: httpx.Request) -> _State:
     extensions = request.extensions  # each httpx.Request owns its dict
     state = extensions.get(_STATE)
@@ -247,15 +239,6 @@ def _count_send(request: httpx.Request) -> _State:
         state = extensions[_STATE] = _State()
     state.sends += 1
     return state
-
-
-def _kept(policy: RetryPolicy, state: _State, response: httpx.Response) -> bool:
-    """The common case, decided without building ``_Attempts``: a status that is never
-    retried is the answer."""
-    if response.status_code in policy.statuses:
-        return False
-    response.extensions[ATTEMPTS] = state.sends  # each Response owns its dict
-    return True
 
 
 class _Attempts:
@@ -276,8 +259,8 @@ class _Attempts:
         return self._spend(exc, self.policy.delay_after_error(self.request, exc, self.state.used))
 
     def after_response(self, response: httpx.Response) -> float | None:
-        """The wait before resending after ``response`` (a status ``_kept`` did not
-        keep), or ``None`` to return it."""
+        """The wait before resending after ``response`` (a status the policy may retry),
+        or ``None`` to return it."""
         delay = None
         if _replayable(self.request):
             delay = self.policy.delay_after_response(self.request, response, self.state.used)
@@ -313,7 +296,17 @@ class RetryTransport(httpx.BaseTransport):
         self._sleep = sleep
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
-        policy, state = _policy_of(request, self.policy), _count_send(request)
+        # the policy and the send count, inline: this runs on every request
+        extensions = request.extensions  # each httpx.Request owns its dict
+        value = extensions.get(EXTENSION)
+        policy = (
+            (_CURRENT.get() or self.policy) if value is None else coerce_policy(value, self.policy)
+        )
+        state = extensions.get(_STATE)
+        if state is None:
+            state = extensions[_STATE] = _State(0, 1)
+        else:
+            state.sends += 1
         attempt: _Attempts | None = None  # built once a send fails or gets a retryable status
         while True:
             try:
@@ -324,7 +317,8 @@ class RetryTransport(httpx.BaseTransport):
                 if delay is None:
                     raise
             else:
-                if _kept(policy, state, response):
+                if response.status_code not in policy.statuses:  # the common case: the answer
+                    response.extensions[ATTEMPTS] = state.sends  # each Response owns its dict
                     return response
                 attempt = attempt or _Attempts(request, policy, state)
                 delay = attempt.after_response(response)
@@ -355,7 +349,16 @@ class AsyncRetryTransport(httpx.AsyncBaseTransport):
         self.policy = coerce_policy(policy)
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        policy, state = _policy_of(request, self.policy), _count_send(request)
+        extensions = request.extensions  # as RetryTransport.handle_request
+        value = extensions.get(EXTENSION)
+        policy = (
+            (_CURRENT.get() or self.policy) if value is None else coerce_policy(value, self.policy)
+        )
+        state = extensions.get(_STATE)
+        if state is None:
+            state = extensions[_STATE] = _State(0, 1)
+        else:
+            state.sends += 1
         attempt: _Attempts | None = None
         while True:
             try:
@@ -366,7 +369,8 @@ class AsyncRetryTransport(httpx.AsyncBaseTransport):
                 if delay is None:
                     raise
             else:
-                if _kept(policy, state, response):
+                if response.status_code not in policy.statuses:
+                    response.extensions[ATTEMPTS] = state.sends
                     return response
                 attempt = attempt or _Attempts(request, policy, state)
                 delay = attempt.after_response(response)

@@ -26,6 +26,10 @@ from __future__ import annotations
 import threading
 from collections import deque
 from email.utils import parsedate_to_datetime
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import httpx
 
 __all__ = ["LatencyWindow", "ServerClock"]
 
@@ -46,7 +50,8 @@ class ServerClock:
         self.high: float | None = None
         self._guard = threading.Lock()
         self._last_date: tuple[str, float] | None = None
-        self._next_date = 0.0
+        self.next_date = 0.0
+        """Local time before which API answers are not read for their ``Date`` header."""
 
     def observe(self, server_time: float, sent: float, received: float, *, floored: bool) -> None:
         """The server's clock read ``server_time`` between local ``sent`` and ``received``."""
@@ -80,15 +85,15 @@ class ServerClock:
             self._last_date = (header, server_time)
         self.observe(server_time, sent, received, floored=True)
 
-    def due(self, received: float) -> bool:
-        """Whether an API answer received now should be read for its ``Date`` header:
-        at most one every ``_DATE_EVERY`` seconds (reading a header on every call costs
-        more than the few milliseconds of precision it could add; any answer narrows the
-        bounds by at most the time since the previous one)."""
-        if received < self._next_date:
-            return False
-        self._next_date = received + _DATE_EVERY
-        return True
+    def observe_answer(self, response: httpx.Response, sent: float, received: float) -> None:
+        """Learn from an API answer's ``Date`` header, at most once every ``_DATE_EVERY``
+        seconds (callers may skip the call while ``received < next_date``): reading a
+        header on every call costs more than the few milliseconds of precision it could
+        add; any answer narrows the bounds by at most the time since the previous one."""
+        if received < self.next_date:
+            return
+        self.next_date = received + _DATE_EVERY
+        self.observe_date(response.headers.get("date"), sent, received)
 
     def observe_claim(self, value: float, sent: float, received: float) -> None:
         """Learn from a token's ``iat``, issued between local ``sent`` and ``received``."""
@@ -111,7 +116,8 @@ class LatencyWindow:
 
     def __init__(self, size: int = _WINDOW) -> None:
         self._samples: deque[float] = deque(maxlen=size)
-        self._count = 0
+        self._left = _RECOMPUTE_EVERY
+        self._ceiling = 0.0
         self.quantiles: tuple[float, float] = (0.0, 0.0)
         """``(p99, p90)``, one value replaced when they change: a decision cached
         against it holds while it is the same object."""
@@ -125,15 +131,18 @@ class LatencyWindow:
         return self.quantiles[1]
 
     def add(self, seconds: float) -> None:
-        """Record one latency. Lock-free: ``deque.append`` and ``sorted(deque)`` are each
-        one C call under the GIL, a lost count only shifts when p99 is recomputed, and
-        ``quantiles`` is replaced whole."""
-        if seconds < 0:
-            return
-        samples = self._samples
-        samples.append(seconds)
-        self._count += 1
-        if seconds > self.quantiles[0] or self._count % _RECOMPUTE_EVERY == 0:
+        """Record one latency; p99 and p90 are recomputed after a sample above p99 and
+        every ``_RECOMPUTE_EVERY`` samples. Lock-free: ``deque.append`` and
+        ``sorted(deque)`` are each one C call under the GIL, a lost count only shifts
+        when they are recomputed, and ``quantiles`` is replaced whole."""
+        left = self._left - 1
+        if 0.0 <= seconds <= self._ceiling and left:  # every call: nothing else to do
+            self._left = left
+            self._samples.append(seconds)
+        elif seconds >= 0.0:  # (a clock that stepped back measured nothing)
+            self._left = _RECOMPUTE_EVERY
+            samples = self._samples
+            samples.append(seconds)
             ordered = sorted(samples)
             last = len(ordered) - 1
             quantiles = (
@@ -141,4 +150,4 @@ class LatencyWindow:
                 ordered[min(last, int(0.9 * len(ordered)))],
             )
             if quantiles != self.quantiles:
-                self.quantiles = quantiles
+                self.quantiles, self._ceiling = quantiles, quantiles[0]
