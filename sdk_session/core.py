@@ -139,6 +139,9 @@ class Sent:
     dispatched: bool = False
 
 
+_NOTHING_YET = TokenSet(access_token="-")
+"""Tokens no store holds: the bounds cache before its first decision."""
+
 FirstSend = tuple[Sent, httpx.Response]
 """A send made by a driver's fast path: its ``Sent`` mark and the 401 it got."""
 
@@ -312,9 +315,9 @@ class SessionCore:
         self.deadline = deadline
         self.dispatcher: object | None = None  # set by SessionAuth (see sdk_session.dispatch)
         self._resign_hook = self._resign  # one bound method, not one per request
-        self._bounds_cache: (
-            tuple[TokenSet, tuple[float, float], tuple[int, float], tuple[float, float]] | None
-        ) = None
+        self._bounds_cache: tuple[TokenSet, tuple[float, float], tuple[int, float], float, float]
+        self._bounds_cache = (_NOTHING_YET, (-1.0, -1.0), (-1, -1.0), -math.inf, -math.inf)
+        """The last ``_bounds`` decision: (tokens, quantiles, judged, until, fit)."""
 
     @property
     def base_url(self) -> httpx.URL:
@@ -399,12 +402,11 @@ class SessionCore:
         state = self.state
         cached = self._bounds_cache
         if (
-            cached is not None
-            and cached[0] is tokens
+            cached[0] is tokens
             and tokens is state.latest
             and cached[1] is state.latency.quantiles
             and cached[2] is state.judged
-            and now < cached[3][0]
+            and now < cached[3]
         ):
             signed = cached[0]
         elif isinstance(tokens, TokenSet) and self._usable(tokens, now):
@@ -480,13 +482,8 @@ class SessionCore:
         quantiles = state.latency.quantiles
         judged = state.judged
         cached = self._bounds_cache
-        if (
-            cached is not None
-            and cached[0] is tokens
-            and cached[1] is quantiles
-            and cached[2] is judged
-        ):
-            return cached[3]
+        if cached[0] is tokens and cached[1] is quantiles and cached[2] is judged:
+            return cached[3], cached[4]
         p99, p90 = quantiles
         dead, renewal = judged
         if tokens.generation <= dead:
@@ -500,7 +497,7 @@ class SessionCore:
             due = tokens.refresh_at(self.leeway, self.max_leeway_fraction, p99, renewal)
             until = fit if due is None else min(fit, due)
         bounds = (until, fit)
-        self._bounds_cache = (tokens, quantiles, judged, bounds)
+        self._bounds_cache = (tokens, quantiles, judged, *bounds)
         return bounds
 
     def dispatch_flow(self, request: httpx.Request) -> Step[None]:

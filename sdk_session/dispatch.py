@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import queue
 import threading
 from collections.abc import Awaitable, Callable, Coroutine
 from typing import TYPE_CHECKING, cast
@@ -182,7 +183,10 @@ class DispatchTransport(httpx.BaseTransport):
                 return resend_dropped(self.token_transport.handle_request, request)  # login
         slots = self._slots
         if slots is not None:
-            slots.acquire(request, "connection slot")
+            try:
+                slots.take()  # the common case, in C
+            except queue.Empty:
+                slots.wait(request, "connection slot")
         try:
             if session is not None:
                 dispatcher, checked = session

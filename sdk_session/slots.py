@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import queue
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from functools import partial
 
 import anyio
 import httpx
@@ -37,26 +38,31 @@ class Slots:
     request.
     """
 
-    __slots__ = ("_tickets",)
+    __slots__ = ("_tickets", "release", "take")
 
     def __init__(self, size: int) -> None:
         self._tickets: queue.SimpleQueue[None] = queue.SimpleQueue()
         for _ in range(size):
             self._tickets.put(None)
+        self.take: Callable[[], None] = self._tickets.get_nowait
+        """Take a slot if one is free now, else raise ``queue.Empty`` (then ``wait``):
+        the common case, in C."""
+        self.release: Callable[[], None] = partial(self._tickets.put, None)
+        """Give a slot back (in C: no Python frame on every request)."""
 
     def acquire(self, request: httpx.Request, what: str) -> None:
         """Take a slot for ``request``, waiting at most its pool timeout."""
-        tickets = self._tickets
         try:
-            tickets.get_nowait()  # the common case: the timeout is not even read
+            self.take()  # the common case: the timeout is not even read
         except queue.Empty:
-            try:
-                tickets.get(timeout=pool_timeout(request))
-            except queue.Empty:
-                raise _timed_out(what) from None
+            self.wait(request, what)
 
-    def release(self) -> None:
-        self._tickets.put(None)
+    def wait(self, request: httpx.Request, what: str) -> None:
+        """Wait for a slot for ``request`` (none was free), at most its pool timeout."""
+        try:
+            self._tickets.get(timeout=pool_timeout(request))
+        except queue.Empty:
+            raise _timed_out(what) from None
 
 
 async def aacquire(semaphore: anyio.Semaphore, request: httpx.Request, what: str) -> None:
