@@ -17,7 +17,7 @@ must not make every request wait for a renewal).
 
 Both live on the store's ``RefreshState``: everything sharing a store in this
 process shares what was learned. Clock updates are a few float operations under
-a lock (API answers are sampled, see ``ServerClock.due``); latency samples and
+a lock (API answers are sampled, see ``ServerClock.observe_answer``); latency samples and
 all reads are lock-free.
 """
 
