@@ -8,6 +8,7 @@ import time
 
 import anyio
 import httpx
+import pytest
 
 import generated_sdk as sdk
 from sdk_session import DispatchTransport, MemoryTokenStore, SessionAuth, SessionClient, TokenSet
@@ -147,3 +148,40 @@ def test_posts_are_signed_but_token_calls_are_not() -> None:
             http.post("/items", json={"name": "x"})
             http.post("/login", json={"email": "e", "password": "p"})
     assert seen == [("/items", "Bearer a"), ("/login", None)] * 2
+
+
+def test_a_valid_token_is_judged_once_then_signed_on_sight(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The steady state: the refresh-ahead decision is made for a token once, not per
+    request, and made again as soon as the stored token is replaced."""
+    decided = 0
+    refresh_at = TokenSet.refresh_at
+
+    def counting(self: TokenSet, *args: float) -> float | None:
+        nonlocal decided
+        decided += 1
+        return refresh_at(self, *args)
+
+    monkeypatch.setattr(TokenSet, "refresh_at", counting)
+    seen: list[str] = []
+    store = _store()
+    now = time.time()
+    client = SessionClient(
+        base_url=URL,
+        store=store,
+        clock=lambda: now,  # every latency 0: the p99/p90 the decision used never move
+        httpx_args={"transport": httpx.MockTransport(lambda r: _answer(r, seen))},
+    )
+    with client:
+        for _ in range(CALLS):
+            sdk.users.me(client)
+        assert decided == 1
+        store.save(TokenSet(access_token="b", expires_at=now + 900, obtained_at=now))
+        for _ in range(CALLS):
+            sdk.users.me(client)
+    assert decided == 2
+    assert seen == ["Bearer a"] * CALLS + ["Bearer b"] * CALLS
+
+
+def _answer(request: httpx.Request, seen: list[str]) -> httpx.Response:
+    seen.append(request.headers["Authorization"])
+    return httpx.Response(200, json=USER)
