@@ -6,10 +6,9 @@ Raw httpx, the static-token generated call and the session client each call ``GE
 on an ``httpx.MockTransport`` (no network, no timing); ``sys.settrace`` with opcode
 events counts every bytecode the interpreter runs in Python code, per function. The
 table lists what the session client runs beyond the static-token call, function by
-function (negative: what it runs less). A count does not move with the machine's load,
-and it is what the clock pays for when the CPU caches hold other code: each bytecode of a
-layer that only one client runs cost about 90 to 100 ns then against about 10 ns warm
-(``--only overhead``'s second table), so this is the list to shorten.
+function (negative: what it runs less). A count does not move with the machine's load, so
+it shows what a change to the path removed; how much of the clock a bytecode costs depends
+on what the CPU caches hold (see the README's per-call figures).
 """
 
 from __future__ import annotations
