@@ -362,7 +362,8 @@ class SessionCore:
         resends = 0
         while True:
             if response is None:
-                mark = self._sign(request, tokens, started, ticket)
+                state.note(tokens)
+                mark = self._sign(request, Sent(tokens, self.clock(), started, ticket))
                 response = yield from _send(request)
             received = self.clock()
             if not mark.dispatched:  # no dispatch transport: learn from what we saw
@@ -414,14 +415,7 @@ class SessionCore:
             state.note(tokens)
         else:
             return None
-        request.headers["Authorization"] = signed.authorization
-        mark = Sent(signed, now, now, state.ticket(), dispatched)
-        extensions = request.extensions  # each httpx.Request owns its dict
-        extensions[RESIGN_EXTENSION] = self._resign_hook
-        extensions[SENT_EXTENSION] = mark
-        if not dispatched:  # what the dispatch transport re-signs a flow-signed request with
-            extensions[DISPATCH_EXTENSION] = self.dispatcher
-        return mark
+        return self._sign(request, Sent(signed, now, now, state.ticket(), dispatched))
 
     def settled(self, response: httpx.Response, mark: Sent) -> bool:
         """After the fast path's send: ``True`` when ``response`` is the answer (no 401
@@ -435,12 +429,7 @@ class SessionCore:
     def answered(self, request: httpx.Request, response: httpx.Response, mark: Sent) -> bool:
         """After a send at dispatch (``Dispatcher``): feed the latency window; ``True``
         when ``response`` is the answer, ``False`` when ``request_flow`` must go on."""
-        received = self.clock()
-        state = self.state
-        state.latency.add(received - mark.at)
-        clock = state.server_clock
-        if received >= clock.next_date:  # ``observe``, without a call on most answers
-            clock.observe_answer(response, mark.at, received)
+        self.observe(response, mark.at, self.clock())
         if response.status_code != 401:
             return True
         response.request = request
@@ -649,14 +638,14 @@ class SessionCore:
         )
         return rejection
 
-    def _sign(self, request: httpx.Request, tokens: TokenSet, started: float, ticket: int) -> Sent:
-        request.headers["Authorization"] = tokens.authorization
-        self.state.note(tokens)
-        mark = Sent(tokens, self.clock(), started, ticket)
+    def _sign(self, request: httpx.Request, mark: Sent) -> Sent:
+        """Put ``mark``'s token on ``request`` and the mark where resends find it."""
+        request.headers["Authorization"] = mark.tokens.authorization
         extensions = request.extensions  # each httpx.Request owns its dict
         extensions[RESIGN_EXTENSION] = self._resign_hook
         extensions[SENT_EXTENSION] = mark
-        extensions[DISPATCH_EXTENSION] = self.dispatcher
+        if not mark.dispatched:  # what the dispatch transport re-signs a flow-signed request with
+            extensions[DISPATCH_EXTENSION] = self.dispatcher
         return mark
 
     def _resign(self, request: httpx.Request) -> None:

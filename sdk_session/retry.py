@@ -235,10 +235,19 @@ def _log_retry(
 def _count_send(request: httpx.Request) -> _State:
     extensions = request.extensions  # each httpx.Request owns its dict
     state = extensions.get(_STATE)
-    if not isinstance(state, _State):
-        state = extensions[_STATE] = _State()
-    state.sends += 1
+    if state is None:
+        state = extensions[_STATE] = _State(0, 1)
+    else:
+        state.sends += 1
     return state
+
+
+def _begin(request: httpx.Request, default: RetryPolicy) -> tuple[RetryPolicy, _State]:
+    """A send's policy (the request's own, the ``retries()`` block's, else ``default``)
+    and its count."""
+    value = request.extensions.get(EXTENSION)
+    policy = (_CURRENT.get() or default) if value is None else coerce_policy(value, default)
+    return policy, _count_send(request)
 
 
 class _Attempts:
@@ -296,17 +305,7 @@ class RetryTransport(httpx.BaseTransport):
         self._sleep = sleep
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
-        # the policy and the send count, inline: this runs on every request
-        extensions = request.extensions  # each httpx.Request owns its dict
-        value = extensions.get(EXTENSION)
-        policy = (
-            (_CURRENT.get() or self.policy) if value is None else coerce_policy(value, self.policy)
-        )
-        state = extensions.get(_STATE)
-        if state is None:
-            state = extensions[_STATE] = _State(0, 1)
-        else:
-            state.sends += 1
+        policy, state = _begin(request, self.policy)
         attempt: _Attempts | None = None  # built once a send fails or gets a retryable status
         while True:
             try:
@@ -349,16 +348,7 @@ class AsyncRetryTransport(httpx.AsyncBaseTransport):
         self.policy = coerce_policy(policy)
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        extensions = request.extensions  # as RetryTransport.handle_request
-        value = extensions.get(EXTENSION)
-        policy = (
-            (_CURRENT.get() or self.policy) if value is None else coerce_policy(value, self.policy)
-        )
-        state = extensions.get(_STATE)
-        if state is None:
-            state = extensions[_STATE] = _State(0, 1)
-        else:
-            state.sends += 1
+        policy, state = _begin(request, self.policy)
         attempt: _Attempts | None = None
         while True:
             try:
