@@ -1,20 +1,32 @@
 # Every target sets up its own virtualenv, so a fresh clone needs only python3, pip and make.
+# What it installs is locked: tools/requirements.txt (uv and build, with hashes) and uv.lock
+# (everything else, with hashes); `make lock` is the one command that refreshes both.
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
-# The reference server is its own distribution (the SDK's `server` extra), built from here.
+# uv and build, outside the project's environment (which uv syncs exactly to the lock).
+TOOLS := .venv-tools
+UV := $(TOOLS)/bin/uv
+# uv uses $(PYTHON), never a Python it downloads itself.
+export UV_PYTHON_DOWNLOADS := never
+# The reference server and the generator are distributions of their own, built from here.
 SERVER_DIST := packages/items-reference-server
+GENERATOR_DIST := packages/items-sdk-generator
 
 # The second upstream (Django REST framework + SimpleJWT): its own spec, config and SDK.
 DRF_SDK := --spec examples/drf/spec/openapi.yaml --config examples/drf/drf_sdk.generator.yaml --output examples/drf/drf_sdk
 
-.PHONY: demo demo-drf test lint typecheck drift pytest regenerate bench dist clean
+.PHONY: demo demo-drf test lint typecheck drift pytest lock-check lock regenerate bench dist clean \
+	test-latest test-lowest
 
-$(STAMP): pyproject.toml $(SERVER_DIST)/pyproject.toml
-	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]' -e $(SERVER_DIST)
+$(UV): tools/requirements.txt
+	$(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/python -m pip install --quiet --require-hashes --no-deps -r tools/requirements.txt
+	touch $(UV)
+
+$(STAMP): uv.lock pyproject.toml $(SERVER_DIST)/pyproject.toml $(GENERATOR_DIST)/pyproject.toml $(UV)
+	UV_PROJECT_ENVIRONMENT=$(VENV) $(UV) sync --quiet --locked --extra dev --python $(PYTHON)
 	touch $(STAMP)
 
 demo: $(STAMP)
@@ -38,7 +50,45 @@ drift: $(STAMP)
 pytest: $(STAMP)
 	$(PY) -m pytest
 
-test: lint typecheck drift pytest
+# The lock still matches pyproject.toml (uv's own check; no network).
+lock-check: $(UV)
+	$(UV) lock --check --offline --quiet
+
+test: lock-check lint typecheck drift pytest
+
+# Refresh the locks: newest versions within pyproject.toml's ranges (a deliberate change: commit
+# the result after `make test` passes on it). uv itself stays at the version pinned in
+# tools/requirements.in and [tool.uv] required-version.
+lock: $(UV)
+	$(UV) lock --upgrade
+	$(UV) pip compile --quiet --upgrade --universal --generate-hashes --no-header \
+		--python-version 3.11 tools/requirements.in -o tools/requirements.txt
+
+# The ranges our users get, tested apart from the lock (not part of `make test`): the newest
+# versions every range allows, then the lowest ones (uv's lowest-direct over tools/ranges.in,
+# test tools as locked). Each runs the whole suite in a virtualenv of its own.
+LATEST := .venv-latest
+LOWEST := .venv-lowest
+test-latest: $(UV)
+	rm -rf $(LATEST)
+	$(UV) venv --quiet --python $(PYTHON) $(LATEST)
+	VIRTUAL_ENV=$(LATEST) $(UV) pip install --quiet --resolution highest -e '.[dev]'
+	$(LATEST)/bin/python -m pip list --format=freeze 2>/dev/null | grep -iE '^(httpx|attrs|python-dateutil|anyio|filelock|redis|starlette|uvicorn|pyjwt|openapi-spec-validator|pyyaml|mypy)==' || true
+	touch $(LATEST)/.installed-stamp
+	$(MAKE) --no-print-directory VENV=$(LATEST) lint typecheck drift pytest
+
+test-lowest: $(UV)
+	rm -rf $(LOWEST)
+	$(UV) venv --quiet --python $(PYTHON) $(LOWEST)
+	$(UV) pip compile --quiet --resolution lowest-direct --python $(PYTHON) --no-header \
+		tools/ranges.in -o $(LOWEST)/resolved.txt
+	grep -v '^-e' $(LOWEST)/resolved.txt > $(LOWEST)/lowest.txt
+	$(UV) export --quiet --locked --extra dev --no-hashes --no-emit-local --no-header \
+		-o $(LOWEST)/locked.txt
+	VIRTUAL_ENV=$(LOWEST) $(UV) pip install --quiet -r $(LOWEST)/locked.txt --override $(LOWEST)/lowest.txt
+	VIRTUAL_ENV=$(LOWEST) $(UV) pip install --quiet --no-deps -e . -e $(SERVER_DIST) -e $(GENERATOR_DIST)
+	touch $(LOWEST)/.installed-stamp
+	$(MAKE) --no-print-directory VENV=$(LOWEST) lint typecheck drift pytest
 
 regenerate: $(STAMP)
 	$(PY) -m generator
@@ -47,12 +97,18 @@ regenerate: $(STAMP)
 bench: $(STAMP)
 	$(PY) -m benchmarks
 
-# The SDK's wheel and the reference server's wheel, in dist/ (see README, Install).
-dist: $(STAMP)
-	$(PY) -m pip wheel --quiet --no-deps --wheel-dir dist . $(SERVER_DIST)
+# The wheels of the SDK, the reference server and the generator, in dist/ (see README,
+# Install), each built by `python -m build` in an isolated build environment: the project's
+# development environment is not needed.
+dist: $(UV)
+	rm -rf dist
+	for project in . $(SERVER_DIST) $(GENERATOR_DIST); do \
+		$(TOOLS)/bin/python -m build --wheel --outdir dist $$project >/dev/null || exit 1; \
+	done
+	ls dist
 
 clean:
-	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache build *.egg-info dist $(SERVER_DIST)/build $(SERVER_DIST)/*.egg-info
+	rm -rf $(VENV) $(TOOLS) $(LATEST) $(LOWEST) .mypy_cache .pytest_cache .ruff_cache build *.egg-info dist $(SERVER_DIST)/build $(SERVER_DIST)/*.egg-info $(GENERATOR_DIST)/build $(GENERATOR_DIST)/*.egg-info
 
 # Failover trials and a soak of the Redis token store on a real Sentinel group and Cluster
 # (about 40 minutes; see docs/redis.md).

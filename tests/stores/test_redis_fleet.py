@@ -206,8 +206,11 @@ def test_clients_passed_in_are_recognised(
     cluster_fleet: Cluster, sentinel_fleet: SentinelGroup, prefix: str
 ) -> None:
     cluster_client = redis.cluster.RedisCluster.from_url(cluster_fleet.url)
-    sentinel = redis.sentinel.Sentinel(sentinel_fleet.addresses, socket_timeout=2)  # type: ignore[no-untyped-call]
-    primary = sentinel.master_for(SERVICE, socket_timeout=2)  # type: ignore[no-untyped-call]
+    # redis-py annotates Sentinel from 8.2 on and not before: an untyped name serves both.
+    sentinel_type: Any = redis.sentinel.Sentinel
+    primary = sentinel_type(sentinel_fleet.addresses, socket_timeout=2).master_for(
+        SERVICE, socket_timeout=2
+    )
     for client, kind in [(cluster_client, "cluster"), (primary, "sentinel")]:
         store = RedisTokenStore(prefix=prefix, client=client)
         events: list[ReplicationUnconfirmed] = []
