@@ -21,10 +21,8 @@ from pathlib import Path
 
 from . import init, pipeline, update
 from .errors import GenerationError
-from .settings import DEFAULT_CONFIG, GENERATOR_DIR, load_settings
+from .settings import DEFAULT_CONFIG, load_settings
 from .specdiff import cli as diff_cli
-
-REPO_ROOT = GENERATOR_DIR.parent
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -41,13 +39,13 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--spec",
         type=Path,
-        default=REPO_ROOT / "spec" / "openapi.yaml",
+        default=Path("spec") / "openapi.yaml",
         help="OpenAPI document (default: spec/openapi.yaml)",
     )
     parser.add_argument(
         "--output",
         type=Path,
-        default=REPO_ROOT / "generated_sdk",
+        default=Path("generated_sdk"),
         help="package folder to (re)generate or check (default: generated_sdk/)",
     )
     parser.add_argument(

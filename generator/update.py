@@ -33,7 +33,7 @@ from . import pipeline
 from .crosscheck import CheckResult, crosscheck, hand_written_targets
 from .errors import GenerationError
 from .run_codegen import check_generator_version
-from .settings import DEFAULT_CONFIG, GENERATOR_DIR, Settings, load_settings
+from .settings import DEFAULT_CONFIG, Settings, load_settings
 from .specdiff import DiffResult, SpecError, diff_documents
 from .specdiff.render import FORMATS, Format, render
 from .swap import make_staging, refuse_foreign_target, stage_file, swap_package_and_file
@@ -46,8 +46,6 @@ EXIT_FAILED = 3
 
 Status = Literal["updated", "unchanged", "verified", "breaking", "failed"]
 Step = Literal["", "read", "validate", "compare", "generate", "verify", "replace"]
-
-DEFAULT_ROOT = GENERATOR_DIR.parent
 
 
 def display_path(path: Path) -> str:
@@ -408,7 +406,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--project-root",
         type=Path,
         default=None,
-        help="the project to update (default: the folder containing this generator); the "
+        help="the project to update (default: the current folder); the "
         "paths below and update.typecheck in the config are relative to it",
     )
     parser.add_argument(
@@ -452,7 +450,7 @@ def build_parser(prog: str = "python -m generator update") -> argparse.ArgumentP
 def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None = None) -> int:
     out = out if out is not None else sys.stdout
     err = err if err is not None else sys.stderr
-    root: Path = args.project_root if args.project_root is not None else DEFAULT_ROOT
+    root: Path = args.project_root if args.project_root is not None else Path.cwd()
     current: Path = args.spec if args.spec is not None else root / "spec" / "openapi.yaml"
     for what, path in (("NEW_SPEC", args.new_spec), ("the current spec", current)):
         if not path.is_file():
