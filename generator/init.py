@@ -5,14 +5,23 @@ error model name that API's operations and schemas. ``init`` reads another docum
 config for it: its own package name (so its SDK lives beside generated_sdk/ without replacing or
 shadowing it), cursor pagination guessed from the document or left off, an error model guessed or
 none. Everything else (policies, reserved names, secret fields) is the default config's.
+
+A document generation would refuse is refused here, before anything is written, with
+generation's own located messages: it is loaded and validated by the same code, then taken
+through generation's steps up to the first file it writes with the config about to be written
+(exit 1; exit 2 is bad usage: an unusable package name, or an existing config without --force).
+The config is written whole or not at all.
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+import dataclasses
 import keyword
+import os
 import sys
+import tempfile
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
@@ -20,13 +29,17 @@ from typing import Any
 
 import yaml
 
+from . import pipeline
 from .errors import GenerationError
+from .report import build_report
+from .run_codegen import plan_for
 from .session import infer as infer_session
-from .settings import DEFAULT_CONFIG, GENERATOR_DIR
-from .source import load_source
+from .session import resolve as resolve_session
+from .settings import DEFAULT_CONFIG, load_settings
+from .source import Source, load_source
+from .swap import refuse_foreign_target
 from .validate import HTTP_METHODS, resolve_ref, sdk_name
 
-REPO_ROOT = GENERATOR_DIR.parent
 #: Top-level names of this project a new SDK package may not take.
 PROJECT_NAMES = frozenset(
     {
@@ -197,13 +210,24 @@ def check_package_name(name: str) -> None:
         )
 
 
+def read_document(spec_path: Path) -> Source:
+    """The document at ``spec_path``, refused as generation refuses it: the same loading and the
+    same document validation (:func:`generator.pipeline.validate_document`), so the same located
+    messages; a :class:`GenerationError` when it is not YAML/JSON, not OpenAPI 3, or invalid."""
+    source = load_source(spec_path)
+    pipeline.validate_document(source, load_settings(DEFAULT_CONFIG))
+    return source
+
+
 def build_config(spec_path: Path, package: str) -> tuple[dict[str, Any], list[str]]:
     """The config for ``spec_path`` and one line per guess made."""
     check_package_name(package)
-    source = load_source(spec_path)
-    spec = source.data
-    if not isinstance(spec, dict):
-        raise GenerationError(f"{spec_path} is not an OpenAPI document (not a mapping)")
+    return _guess_config(read_document(spec_path), package)
+
+
+def _guess_config(source: Source, package: str) -> tuple[dict[str, Any], list[str]]:
+    spec: dict[str, Any] = source.data  # a mapping: read_document validated it
+    spec_path = source.path
     config: dict[str, Any] = yaml.safe_load(DEFAULT_CONFIG.read_text(encoding="utf-8"))
     shown = spec_path.resolve()
     with contextlib.suppress(ValueError):
@@ -271,29 +295,77 @@ def build_config(spec_path: Path, package: str) -> tuple[dict[str, Any], list[st
     return config, notes
 
 
-def main(argv: Sequence[str]) -> int:
-    args = _parser().parse_args(list(argv))
-    target = args.config or Path(f"{args.package}.generator.yaml")
+def check_generation(source: Source, config_text: str, target: Path, output: Path) -> None:
+    """Refuse what generating ``source`` with this config into ``output`` would refuse.
+
+    Runs generation's own steps up to the first file it writes (policies, parse, plan, session,
+    report; :func:`generator.pipeline.prepare` and what ``build_prepared`` does before writing), so
+    a config ``init`` writes is one generation accepts. Nothing is written: the config is read
+    from a scratch copy and stands for ``target`` in messages.
+    """
+    with tempfile.TemporaryDirectory(prefix="generator-init-") as scratch:
+        scratch_config = Path(scratch) / target.name
+        scratch_config.write_text(config_text, encoding="utf-8")
+        settings = dataclasses.replace(load_settings(scratch_config), path=target)
+    output = output.absolute()
+    pipeline.check_target_name(output, settings)
+    refuse_foreign_target(output)
+    prepared = pipeline.prepare(source, settings, output)
+    adapted = prepared.adapted
+    plan = plan_for(prepared.data, adapted.spec, settings, adapted.wire_names)
+    if settings.session is not None:
+        plan.session = resolve_session(settings.session, adapted.spec, plan)
+    build_report(source, adapted, plan, [*prepared.warnings, *adapted.warnings])
+
+
+def _write_atomically(target: Path, text: str) -> None:
+    """``target`` holds ``text`` whole, or is left as it was (never a partial file)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    descriptor, name = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    staged = Path(name)
     try:
+        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.chmod(staged, 0o644)
+        os.replace(staged, target)
+    except BaseException:
+        staged.unlink(missing_ok=True)
+        raise
+
+
+def main(argv: Sequence[str]) -> int:
+    """Exit status: 0 written; 1 refused (the document, or generation with this config, would
+    be refused; nothing is written); 2 bad usage (package name, existing config)."""
+    args = _parser().parse_args(list(argv))
+    target: Path = args.config or Path(f"{args.package}.generator.yaml")
+    output = target.parent / args.package
+    try:
+        check_package_name(args.package)
         if target.exists() and not args.force:
             raise GenerationError(f"{target} exists; pass --force to overwrite it")
-        config, notes = build_config(args.spec, args.package)
     except GenerationError as exc:
         print(f"generator init: {exc.render()}", file=sys.stderr)
         return 2
-    text = (
-        f"# Generator config for {args.spec.name}, written by `python -m generator init`.\n"
-        "# The keys are explained in generator/config.yaml; `policies`, `default_tag` and "
-        "`exclude`\n# there say how odd operations are adapted (or refused with --strict).\n"
-        + yaml.safe_dump(config, sort_keys=False, allow_unicode=True)
-    )
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(text, encoding="utf-8")
+    try:
+        source = read_document(args.spec)
+        config, notes = _guess_config(source, args.package)
+        text = (
+            f"# Generator config for {args.spec.name}, written by `python -m generator init`.\n"
+            "# The keys are explained in generator/config.yaml; `policies`, `default_tag` and "
+            "`exclude`\n# there say how odd operations are adapted (or refused with --strict).\n"
+            + yaml.safe_dump(config, sort_keys=False, allow_unicode=True)
+        )
+        check_generation(source, text, target, output)
+    except GenerationError as exc:
+        print(f"generator init: {exc.render()}", file=sys.stderr)
+        print(f"generator init: {target} was not written.", file=sys.stderr)
+        return 1
+    _write_atomically(target, text)
     print(f"generator init: wrote {target}")
     for note in notes:
         print(f"generator init: {note}")
     print(
         f"generator init: next: python -m generator --spec {args.spec} --config {target} "
-        f"--output {(target.parent / args.package).as_posix()}"
+        f"--output {output.as_posix()}"
     )
     return 0
