@@ -5,9 +5,10 @@
 
 Starts the reference server in a subprocess (``python -m reference_server --port 0``) and
 measures per-call overhead, refresh storms, a soak with 1 s tokens, an interleaved soak
-against the static-token client, several processes sharing a token store, a real Django
-REST framework + SimpleJWT upstream (gunicorn, started by ``scenarios.drf``), and
-import/generation time. Writes ``benchmarks/results/latest.md``
+against the static-token client, several processes sharing a token store, the async
+per-call cost with and without sniffio installed (``scenarios.sniffio_cost``; alone:
+``--only sniffio``), a real Django REST framework + SimpleJWT upstream (gunicorn, started
+by ``scenarios.drf``), and import/generation time. Writes ``benchmarks/results/latest.md``
 (and, for a full run, ``docs/benchmarks.md`` with charts in ``docs/img/``).
 Only 127.0.0.1 is contacted; every child process is stopped on the way out.
 """
@@ -23,13 +24,25 @@ from pathlib import Path
 
 from . import charts, report
 from .clients import all_peers
-from .scenarios import build, drf, interleaved, lanes, multiprocess, overhead, soak, storm
+from .scenarios import (
+    build,
+    drf,
+    interleaved,
+    lanes,
+    multiprocess,
+    overhead,
+    sniffio_cost,
+    soak,
+    storm,
+)
 from .server import server_process
 
 REPO = Path(__file__).resolve().parent.parent
 RESULTS = REPO / "benchmarks" / "results"
 DOCS = REPO / "docs"
-SCENARIOS = ("overhead", "storm", "soak", "interleaved", "lanes", "multiprocess", "drf", "build")
+SCENARIOS = (
+    "overhead", "storm", "soak", "interleaved", "lanes", "multiprocess", "sniffio", "drf", "build",
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -48,12 +61,15 @@ class Sizes:
     drf_tasks: int = 500
     slice_rounds: int = 7
     slice_seconds: float = 2.0
+    sniffio_rounds: int = 20
+    sniffio_calls: int = 100
 
 
 FULL = Sizes(2000, 20, 1000, 200, 8, 20.0, 8, 10.0, 5, 500, slice_rounds=9)
 QUICK = Sizes(
     300, 5, 100, 20, 8, 2.0, 8, 2.0, 2, 50,
     storm_reuse_modes=(True,), drf_tasks=100, slice_rounds=1, slice_seconds=0.5,
+    sniffio_rounds=6, sniffio_calls=50,
 )  # fmt: skip
 
 
@@ -76,6 +92,12 @@ def main(argv: list[str] | None = None) -> int:
         type=int,
         metavar="N",
         help="rounds of the interleaved soak and the lanes scenario (more: a tighter median)",
+    )
+    parser.add_argument(
+        "--sniffio-from",
+        metavar="DIR",
+        help="a folder holding a sniffio package, for the sniffio scenario when neither this "
+        "interpreter nor the base interpreter has one (`pip install --target DIR sniffio`)",
     )
     args = parser.parse_args(argv)
     if args.slice_rounds is not None and args.slice_rounds < 1:
@@ -183,6 +205,25 @@ def main(argv: list[str] | None = None) -> int:
             sections.append(
                 "## Processes sharing one token store (SessionClient, 1 s tokens, reuse "
                 "detection on)\n\n" + report.multiprocess(mp_rows, missing)
+            )
+            log(sections[-1])
+        if "sniffio" in chosen:
+            log(f"sniffio: with and without, {sizes.sniffio_rounds} rounds of "
+                f"{sizes.sniffio_calls}-call slices per client")  # fmt: skip
+            sniffio_result = sniffio_cost.run(
+                url,
+                rounds=sizes.sniffio_rounds,
+                calls=sizes.sniffio_calls,
+                sniffio_from=args.sniffio_from,
+                log=log,
+            )
+            sections.append(
+                "## sniffio installed or not: async per-call cost (`GET /me`, valid token, "
+                "interleaved)\n\n"
+                + report.sniffio(
+                    sniffio_result,
+                    "python -m benchmarks --only sniffio" + (" --quick" if args.quick else ""),
+                )
             )
             log(sections[-1])
     if "drf" in chosen:
