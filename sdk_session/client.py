@@ -25,7 +25,7 @@ from .retry import DEFAULT_RETRY, TOKEN_RETRY, RetryPolicy, coerce_policy
 from .stores.base import DEFAULT_LOCK_TIMEOUT, TokenStore
 from .stores.memory import MemoryTokenStore
 from .tokens import DEFAULT_LEEWAY, DEFAULT_MAX_LEEWAY_FRACTION, TokenSet
-from .transports import async_client, sync_client
+from .transports import async_client, sync_client, token_timeout_of
 
 __all__ = ["SessionClient"]
 
@@ -47,6 +47,19 @@ class SessionClient(Client):
     ``on_tokens``, ``on_session_expired``, ``allow_insecure_http``,
     ``allowed_origins``, ``lock_timeout``, ``token_timeout``. The ``auth`` field
     is taken by the session flow (``client.session``).
+
+    Timeouts: ``timeout`` bounds every API request (per phase, per attempt, as in httpx).
+    Token calls (login, refresh, the credentials provider's re-login, logout) are bounded by
+    ``token_timeout`` when given; else by this client's ``timeout`` when you set one (also
+    through ``httpx_args["timeout"]``; a phase it leaves unbounded, or ``timeout=None``,
+    gets ``DEFAULT_TOKEN_TIMEOUT``); else by ``DEFAULT_TOKEN_TIMEOUT`` (10 s per phase). A
+    ``timeout`` equal to the class default counts as not set. The bound is per attempt, and
+    ``token_retries`` (default 2 retries) multiplies it: against a token endpoint that never
+    answers, a login fails within ``3 * timeout`` plus at most 0.75 s of backoff with
+    ``generated_sdk.errors.ApiTimeoutError``; a refresh whose answer does not come is not
+    resent (only one whose connection could not be made is) and fails within one
+    ``timeout`` with ``TokenCallTimeout``, both a ``SessionExpired`` (``"interrupted"``,
+    session kept) and an ``ApiTimeoutError``.
 
     Retries (see ``sdk_session.retry`` and docs/reliability.md): ``retries`` is
     the policy of every request sent through this client (an int, a
@@ -98,7 +111,7 @@ class SessionClient(Client):
             allow_insecure_http=self.allow_insecure_http,
             allowed_origins=self.allowed_origins,
             lock_timeout=self.lock_timeout,
-            token_timeout=self.token_timeout,
+            token_timeout=token_timeout_of(self),
             clock=self.clock,
             token_retries=self.token_retries,
         )
@@ -125,7 +138,8 @@ class SessionClient(Client):
         return self.store.load()
 
     def login(self, email: str, password: str) -> TokenSet:
-        """Log in with the binding's login operation; raises ``LoginFailed`` if refused."""
+        """Log in with the binding's login operation; raises ``LoginFailed`` if refused,
+        ``ApiTimeoutError``/``ApiConnectionError`` if the token endpoint does not answer."""
         with self._typed_network_errors():
             return self.session.login(self.get_httpx_client(), email, password)
 
@@ -134,7 +148,8 @@ class SessionClient(Client):
             return await self.session.alogin(self.get_async_httpx_client(), email, password)
 
     def renew(self) -> TokenSet | None:
-        """Refresh the session now (see ``SessionAuth.renew``)."""
+        """Refresh the session now (see ``SessionAuth.renew``); a refresh that times out
+        raises ``TokenCallTimeout`` (a ``SessionExpired`` and an ``ApiTimeoutError``)."""
         with self._typed_network_errors():
             return self.session.renew(self.get_httpx_client())
 

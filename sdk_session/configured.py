@@ -21,7 +21,7 @@ from .flow import SessionAuth
 from .retry import RetryPolicy
 from .stores.base import TokenStore
 from .tokens import TokenSet
-from .transports import async_client, sync_client
+from .transports import async_client, sync_client, token_timeout_of
 
 __all__ = ["ConfiguredBinding", "SessionOptions", "async_client", "session_auth", "sync_client"]
 
@@ -65,6 +65,8 @@ class SessionOptions(Protocol):
     """The session settings a generated ``SessionClient`` carries (its attrs fields)."""
 
     base_url: str
+    timeout: httpx.Timeout | float | None
+    httpx_args: dict[str, Any]
     store: TokenStore
     binding: TokenBinding
     credentials: CredentialsProvider | None
@@ -93,6 +95,6 @@ def session_auth(options: SessionOptions) -> SessionAuth:
         allow_insecure_http=options.allow_insecure_http,
         allowed_origins=options.allowed_origins,
         lock_timeout=options.lock_timeout,
-        token_timeout=options.token_timeout,
+        token_timeout=token_timeout_of(options),
         token_retries=options.token_retries,
     )

@@ -52,6 +52,8 @@ from typing import TypeVar
 
 import httpx
 
+from generated_sdk._runtime import connection_error
+
 from .binding import TokenBinding
 from .credentials import Credentials
 from .errors import (
@@ -60,6 +62,7 @@ from .errors import (
     RefreshRejected,
     SessionExpired,
     StoreError,
+    TokenCallTimeout,
     TokenEndpointUnavailable,
     TokenRejected,
     TokenResponseError,
@@ -217,7 +220,25 @@ class TokenCallInterrupted(Exception):
 _LOAD, _LOCK, _TRY, _UNLOCK, _ASK = Load(), Lock(), TryLock(), Unlock(), AskCredentials()
 
 
-def interrupted_error() -> SessionExpired:
+def interrupted_error(
+    cause: BaseException | None = None, request: httpx.Request | None = None
+) -> SessionExpired:
+    """The error of a renewal whose token call (``request``) did not complete; a timeout
+    (``cause``) makes it a ``TokenCallTimeout``, which is an ``ApiTimeoutError`` too."""
+    if isinstance(cause, httpx.TimeoutException):
+        if request is not None:
+            try:
+                cause.request  # noqa: B018 - raises RuntimeError when not set
+            except RuntimeError:
+                cause.request = request  # what httpx sets once the error leaves the transport
+        typed = connection_error(cause, {"method": "POST", "url": ""})
+        return TokenCallTimeout(
+            f"session renewal interrupted: {typed}",
+            method=typed.method,
+            url=typed.url,
+            attempts=typed.attempts,
+            cause=cause,
+        )
     return SessionExpired(
         "session renewal interrupted: the token endpoint call did not complete "
         "(network failure, timeout or cancellation)",

@@ -107,7 +107,7 @@ def send_token_call(
     try:
         return resend_dropped(send, request)
     except httpx.TransportError as exc:
-        raise interrupted_error() from exc
+        raise interrupted_error(exc, request) from exc
 
 
 async def aresend_dropped(
@@ -128,7 +128,7 @@ async def asend_token_call(
     try:
         return await aresend_dropped(send, request)
     except httpx.TransportError as exc:
-        raise interrupted_error() from exc
+        raise interrupted_error(exc, request) from exc
 
 
 def _dispatcher(request: httpx.Request) -> Dispatcher | None:

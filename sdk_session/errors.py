@@ -6,7 +6,7 @@ token, a password or a raw response body (a body may echo secrets back).
 
 from __future__ import annotations
 
-from generated_sdk.errors import SdkError
+from generated_sdk.errors import ApiTimeoutError, SdkError
 
 __all__ = [
     "InsecureTransport",
@@ -17,6 +17,7 @@ __all__ = [
     "SessionExpired",
     "StoreError",
     "StoreLockTimeout",
+    "TokenCallTimeout",
     "TokenEndpointUnavailable",
     "TokenRejected",
     "TokenResponseError",
@@ -66,6 +67,42 @@ class SessionExpired(SessionError):
         """
         return SessionExpired(
             str(self), reason=self.reason, session_ended=self.session_ended, cause=self.cause
+        )
+
+
+class TokenCallTimeout(SessionExpired, ApiTimeoutError):
+    """A renewal's token call (the refresh, or the re-login of a credentials provider) got
+    no answer within the token timeout.
+
+    It is both errors at once: the ``SessionExpired`` of an interrupted renewal (``reason``
+    ``"interrupted"``, the session is kept: a later call may succeed) and a
+    ``generated_sdk.errors.ApiTimeoutError`` (``method``, ``url`` without its query,
+    ``attempts``), as a login that times out is. ``cause`` (also ``__cause__``) is the httpx
+    timeout. Requests that waited for that renewal get a plain ``SessionExpired``
+    (``"interrupted"``).
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        method: str,
+        url: str,
+        attempts: int | None,
+        cause: BaseException | None = None,
+    ) -> None:
+        Exception.__init__(self, message)  # (the two bases' __init__ take other arguments)
+        self.method = method
+        self.url = url
+        self.attempts = attempts
+        self.reason = "interrupted"
+        self.session_ended = False
+        self.cause = cause
+        self.__cause__ = cause
+
+    def for_waiter(self) -> TokenCallTimeout:
+        return TokenCallTimeout(
+            str(self), method=self.method, url=self.url, attempts=self.attempts, cause=self.cause
         )
 
 

@@ -57,14 +57,61 @@ from .stores.base import DEFAULT_LOCK_TIMEOUT, TokenStore
 from .stores.memory import MemoryTokenStore
 from .tokens import DEFAULT_LEEWAY, DEFAULT_MAX_LEEWAY_FRACTION, TokenSet
 
-__all__ = ["DEFAULT_TOKEN_TIMEOUT", "AtDispatch", "Dispatcher", "SessionAuth"]
+__all__ = [
+    "DEFAULT_TOKEN_TIMEOUT",
+    "AtDispatch",
+    "Dispatcher",
+    "SessionAuth",
+    "resolve_token_timeout",
+]
 
 _log = logging.getLogger("sdk_session.flow")
 
 T = TypeVar("T")
 
-DEFAULT_TOKEN_TIMEOUT = 10.0
-"""Seconds allowed for each login/refresh call made by the flow (never unbounded)."""
+
+class _DefaultTokenTimeout(float):
+    """The type of ``DEFAULT_TOKEN_TIMEOUT``: a number that also says "not set", so that
+    a client's own ``timeout`` can take its place (see ``resolve_token_timeout``)."""
+
+    __slots__ = ()
+
+
+DEFAULT_TOKEN_TIMEOUT: float = _DefaultTokenTimeout(10.0)
+"""Seconds allowed for each attempt of a login/refresh call when no timeout is set (never
+unbounded): per phase (connect, read, write, pool), per attempt.
+
+It is the default ``token_timeout`` of ``SessionAuth`` and of the session clients. A session
+client given neither ``token_timeout=`` nor a ``timeout=`` of its own uses it; given its own
+``timeout=``, it sends token calls with that timeout instead (``resolve_token_timeout``). An
+explicit ``token_timeout=`` always wins, even one equal to this default.
+"""
+
+
+def resolve_token_timeout(
+    token_timeout: float | httpx.Timeout,
+    client_timeout: float | httpx.Timeout | None,
+    client_default: float | httpx.Timeout | None,
+) -> httpx.Timeout:
+    """The timeout of each login/refresh attempt of a session client.
+
+    ``token_timeout`` when it was set (anything but ``DEFAULT_TOKEN_TIMEOUT`` itself);
+    else the client's own timeout when it differs from the client's default
+    (``client_default``), each phase it leaves unbounded (``None``) bounded by
+    ``DEFAULT_TOKEN_TIMEOUT``; else ``DEFAULT_TOKEN_TIMEOUT``. So
+    ``SessionClient(timeout=1.0)`` logs in and refreshes with 1 s per attempt, and
+    ``timeout=None`` (API calls wait forever) keeps token calls bounded.
+    """
+    if not isinstance(token_timeout, _DefaultTokenTimeout):
+        return httpx.Timeout(token_timeout)
+    default = float(token_timeout)
+    own = httpx.Timeout(client_timeout)
+    if own == httpx.Timeout(client_default):
+        return httpx.Timeout(default)
+    phases = {
+        phase: default if seconds is None else seconds for phase, seconds in own.as_dict().items()
+    }
+    return httpx.Timeout(**phases)
 
 
 class SessionAuth(httpx.Auth):
@@ -87,7 +134,11 @@ class SessionAuth(httpx.Auth):
         allow_insecure_http: Allow plain http to non-loopback hosts.
         allowed_origins: Further origins (``https://host[:port]``) that get credentials.
         lock_timeout: Seconds to wait for the store's refresh lock.
-        token_timeout: Timeout of each login/refresh call made by the flow.
+        token_timeout: Timeout of each attempt of a login/refresh (or logout) call made
+            by the flow: seconds or an ``httpx.Timeout`` (default
+            ``DEFAULT_TOKEN_TIMEOUT``, 10 s). The httpx client's own ``timeout`` does
+            not apply to these calls; the session clients pass theirs here (see
+            ``resolve_token_timeout``).
         token_retries: The retry budget of login/refresh calls (an int, a
             ``RetryPolicy`` or ``None``; default ``TOKEN_RETRY``: 2 retries of
             429/5xx and failed connections). Applied by ``sdk_session.retry``'s
@@ -141,7 +192,7 @@ class SessionAuth(httpx.Auth):
             has_credentials=credentials is not None,
             leeway=leeway,
             max_leeway_fraction=max_leeway_fraction,
-            token_timeout=httpx.Timeout(token_timeout),
+            token_timeout=resolve_token_timeout(token_timeout, None, None),
             clock=clock,
             token_retry=coerce_policy(token_retries, TOKEN_RETRY),
             deadline=lock_timeout,
@@ -729,7 +780,7 @@ def _token_response(
         raise
     except Exception as exc:
         close_flow()
-        raise interrupted_error() from exc
+        raise interrupted_error(exc, request) from exc
 
 
 async def _atoken_response(
@@ -745,7 +796,7 @@ async def _atoken_response(
         raise
     except Exception as exc:
         await close_flow()
-        raise interrupted_error() from exc
+        raise interrupted_error(exc, request) from exc
 
 
 class AtDispatch(httpx.Auth):

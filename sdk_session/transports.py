@@ -10,18 +10,55 @@ runs the session itself (``SessionAuth.at_dispatch``; see ``sdk_session.flow``).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Protocol
 
+import attrs
 import httpx
 
+from generated_sdk.client import default_timeout
+
 from .dispatch import TOKEN_LIMITS, AsyncDispatchTransport, DispatchTransport
-from .flow import SessionAuth
+from .flow import SessionAuth, resolve_token_timeout
 from .lanes import AsyncLaneTransport
 from .retry import AsyncRetryTransport, RetryPolicy, RetryTransport
 
-__all__ = ["async_client", "sync_client"]
+__all__ = ["TimeoutOptions", "async_client", "sync_client", "token_timeout_of"]
 
 _TRANSPORT_OPTIONS = ("verify", "cert", "trust_env", "http1", "http2", "limits", "proxy")
+
+
+class TimeoutOptions(Protocol):
+    """The timeout settings of a session client (its attrs fields)."""
+
+    @property
+    def timeout(self) -> httpx.Timeout | float | None: ...
+
+    @property
+    def token_timeout(self) -> float | httpx.Timeout: ...
+
+    @property
+    def httpx_args(self) -> dict[str, Any]: ...
+
+
+def _default_timeout(client: object) -> httpx.Timeout | float | None:
+    """The ``timeout`` a client of this class gets when none is given."""
+    cls = type(client)
+    found = attrs.fields_dict(cls).get("timeout") if attrs.has(cls) else None
+    default: object = default_timeout() if found is None else found.default
+    factory = getattr(default, "factory", None)  # an attrs.Factory (a function in the stubs)
+    if callable(factory):
+        default = factory(client) if getattr(default, "takes_self", False) else factory()
+    if default is None or isinstance(default, httpx.Timeout | int | float):
+        return default
+    return default_timeout()
+
+
+def token_timeout_of(client: TimeoutOptions) -> httpx.Timeout:
+    """The timeout of each login/refresh attempt of a session client: its ``token_timeout``
+    when set, else its own ``timeout`` (or ``httpx_args["timeout"]``, which httpx gets
+    instead) when set, else ``DEFAULT_TOKEN_TIMEOUT`` (see ``resolve_token_timeout``)."""
+    own = client.httpx_args.get("timeout", client.timeout)
+    return resolve_token_timeout(client.token_timeout, own, _default_timeout(client))
 
 
 def _limits_of(kwargs: dict[str, Any]) -> httpx.Limits:
