@@ -2,42 +2,22 @@
 
 The SDK's wheel holds the SDK only (no tests, benchmarks, generator or reference server) and
 declares every runtime import; the reference server is a wheel of its own. Built offline with
-the dev environment's setuptools, from a copy of the checkout.
+the dev environment's setuptools, from a copy of the checkout (conftest.py).
 """
 
 from __future__ import annotations
 
-import shutil
-import subprocess
-import sys
+import re
 import zipfile
 from email.parser import Parser
 from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[2]
-SKIP = shutil.ignore_patterns(
-    ".git", ".venv", "*cache*", "build", "dist", "*.egg-info", "__pycache__", "img", ".hypothesis"
-)
-
 
 @pytest.fixture(scope="module")
-def wheels(tmp_path_factory: pytest.TempPathFactory) -> dict[str, zipfile.ZipFile]:
-    root = tmp_path_factory.mktemp("checkout") / "items-sdk"
-    shutil.copytree(REPO, root, ignore=SKIP)
-    out = root / "dist"
-    subprocess.run(
-        [
-            *(sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation"),
-            *("--wheel-dir", str(out), ".", "packages/items-reference-server"),
-        ],
-        cwd=root,
-        check=True,
-        capture_output=True,
-        timeout=120,
-    )
-    return {path.name.split("-")[0]: zipfile.ZipFile(path) for path in out.glob("*.whl")}
+def wheels(built_wheels: dict[str, Path]) -> dict[str, zipfile.ZipFile]:
+    return {name: zipfile.ZipFile(path) for name, path in built_wheels.items()}
 
 
 def top_level(wheel: zipfile.ZipFile) -> set[str]:
@@ -77,3 +57,25 @@ def test_reference_server_is_its_own_wheel(wheels: dict[str, zipfile.ZipFile]) -
     assert "reference_server/cli.py" in server.namelist()
     required = {v.split(">")[0].split("<")[0] for k, v in metadata(server) if k == "Requires-Dist"}
     assert required == {"httpx", "starlette", "uvicorn", "pyjwt"}
+
+
+def test_generator_is_its_own_wheel(wheels: dict[str, zipfile.ZipFile]) -> None:
+    generator = wheels["items_sdk_generator"]
+    assert top_level(generator) == {"generator"}
+    names = generator.namelist()
+    for data in (
+        "config.yaml",
+        "codegen-ruff.toml",
+        "codegen-mypy.ini",
+        "templates/model.py.jinja",
+    ):
+        assert f"generator/{data}" in names
+    assert "generator/specdiff/cli.py" in names
+    required = {re.split("[=<>!~ ;]", v)[0] for k, v in metadata(generator) if k == "Requires-Dist"}
+    assert {
+        "items-sdk",
+        "openapi-python-client",
+        "ruff",
+        "mypy",
+        "types-python-dateutil",
+    } <= required
