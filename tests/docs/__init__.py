@@ -1,0 +1,1 @@
+"""The documentation's Python blocks, run against real local servers."""
