@@ -13,7 +13,7 @@ from .scenarios.interleaved import InterleavedRow
 from .scenarios.lanes import LanesRow
 from .scenarios.multiprocess import MultiRow
 from .scenarios.overhead import OverheadRow
-from .scenarios.sniffio_cost import SniffioResult
+from .scenarios.sniffio_cost import SniffioResult, sign_test
 from .scenarios.soak import SoakRow
 from .scenarios.storm import StormRow
 
@@ -154,9 +154,14 @@ def lanes(rows: Sequence[LanesRow]) -> str:
     return _table(header, body)
 
 
-def _mm(values: tuple[float, float, float], sign: str = "") -> str:
+def _mm(values: tuple[float, float, float]) -> str:
     median, low, high = values
-    return f"{median:{sign}.0f} ({low:{sign}.0f} to {high:{sign}.0f})"
+    return f"{median:.0f} ({low:.0f} to {high:.0f})"
+
+
+def _paired(values: tuple[float, float, float], quartiles: tuple[float, float]) -> str:
+    median, low, high = values
+    return f"{median:+.0f} ({quartiles[0]:+.0f} to {quartiles[1]:+.0f}; {low:+.0f} to {high:+.0f})"
 
 
 def sniffio(result: SniffioResult | str, command: str) -> str:
@@ -166,12 +171,16 @@ def sniffio(result: SniffioResult | str, command: str) -> str:
     n = rows[0].rounds if rows else 0
     header = ["client", "failed `import sniffio` per call (with → without)",
               "with sniffio: µs per call", "without: µs per call",
-              "without - with: µs per call (paired per round)", "rounds slower without",
-              "client CPU µs/call with → without", "CPU without - with (paired)"]  # fmt: skip
+              "without - with: µs per call, paired (quartiles; range)",
+              "rounds slower without (sign test p)", "client CPU µs/call with → without",
+              "CPU without - with, paired (quartiles; range)",
+              "rounds with more CPU without (p)"]  # fmt: skip
     body = [
         [r.client, f"{r.misses_with:g} → {r.misses_without:g}", _mm(r.with_us),
-         _mm(r.without_us), _mm(r.diff_us, "+"), f"{r.diff_slower} of {r.rounds}",
-         f"{r.with_cpu[0]:.0f} → {r.without_cpu[0]:.0f}", _mm(r.diff_cpu, "+")]
+         _mm(r.without_us), _paired(r.diff_us, r.diff_iqr),
+         f"{r.diff_slower} of {r.rounds} ({sign_test(r.diff_slower, r.rounds):.2g})",
+         f"{r.with_cpu[0]:.0f} → {r.without_cpu[0]:.0f}", _paired(r.diff_cpu, r.cpu_iqr),
+         f"{r.cpu_slower} of {r.rounds} ({sign_test(r.cpu_slower, r.rounds):.2g})"]
         for r in rows
     ]  # fmt: skip
     saved = "; ".join(
@@ -180,13 +189,19 @@ def sniffio(result: SniffioResult | str, command: str) -> str:
         for r in rows
     )
     clear = all(
-        r.diff_us[0] > 5 and r.diff_slower >= 0.8 * r.rounds and r.diff_cpu[1] > 0 for r in rows
+        r.diff_us[0] > 5
+        and r.diff_cpu[0] > 5
+        and sign_test(r.diff_slower, r.rounds) < 0.05
+        and sign_test(r.cpu_slower, r.rounds) < 0.05
+        for r in rows
     )
     verdict = (
-        "outside noise for both clients (slower without in at least 80% of rounds, CPU "
-        "higher without in every round): sniffio is worth declaring as a runtime dependency"
+        "outside noise for both clients (median difference above 5 µs, and slower and "
+        "more CPU without in more rounds than a coin toss gives, sign test p < 0.05): "
+        "sniffio is worth declaring as a runtime dependency"
         if clear
-        else "not clearly outside noise in this run: re-run with more rounds before deciding"
+        else "not clearly outside noise in this run: re-run (more rounds with "
+        "`--sniffio-rounds`) before deciding"
     )
     return (
         "Async `GET /me` against the reference server on 127.0.0.1, the generated call on "
@@ -207,7 +222,9 @@ def sniffio(result: SniffioResult | str, command: str) -> str:
         f"of {rows[0].calls if rows else 0} calls, one worker at a time, clients in turn and "
         "with/without in ABBA order.\n"
         "- Figures: median over rounds of the slices' median latency (min to max over "
-        "rounds); the differences are paired per round (without - with). Client CPU is "
+        "rounds); the differences are paired per round (without - with), with their "
+        "quartiles and range over rounds, and a sign test: how likely that many rounds "
+        "would go the same way if sniffio made no difference. Client CPU is "
         "`time.thread_time()` per call in the calling thread. The failed imports are "
         "counted per call by a meta-path finder placed first while 20 calls run (every "
         "import that misses `sys.modules` passes through it).\n\n"

@@ -61,15 +61,15 @@ class Sizes:
     drf_tasks: int = 500
     slice_rounds: int = 7
     slice_seconds: float = 2.0
-    sniffio_rounds: int = 20
-    sniffio_calls: int = 100
+    sniffio_rounds: int = 40
+    sniffio_calls: int = 50
 
 
 FULL = Sizes(2000, 20, 1000, 200, 8, 20.0, 8, 10.0, 5, 500, slice_rounds=9)
 QUICK = Sizes(
     300, 5, 100, 20, 8, 2.0, 8, 2.0, 2, 50,
     storm_reuse_modes=(True,), drf_tasks=100, slice_rounds=1, slice_seconds=0.5,
-    sniffio_rounds=6, sniffio_calls=50,
+    sniffio_rounds=10, sniffio_calls=30,
 )  # fmt: skip
 
 
@@ -99,13 +99,23 @@ def main(argv: list[str] | None = None) -> int:
         help="a folder holding a sniffio package, for the sniffio scenario when neither this "
         "interpreter nor the base interpreter has one (`pip install --target DIR sniffio`)",
     )
+    parser.add_argument(
+        "--sniffio-rounds",
+        type=int,
+        metavar="N",
+        help="rounds of the sniffio scenario (more: a tighter median)",
+    )
     args = parser.parse_args(argv)
+    if args.sniffio_rounds is not None and args.sniffio_rounds < 1:
+        parser.error("--sniffio-rounds must be at least 1")
     if args.slice_rounds is not None and args.slice_rounds < 1:
         parser.error("--slice-rounds must be at least 1")
     warnings.simplefilter("ignore")  # Authlib's httpx integration warns on import
     sizes = QUICK if args.quick else FULL
     if args.slice_rounds is not None:
         sizes = replace(sizes, slice_rounds=args.slice_rounds)
+    if args.sniffio_rounds is not None:
+        sizes = replace(sizes, sniffio_rounds=args.sniffio_rounds)
     chosen = set(args.only or SCENARIOS)
     write_docs = (not args.quick) if args.docs is None else args.docs
     command = "python -m benchmarks" + (" --quick" if args.quick else "")
@@ -222,7 +232,9 @@ def main(argv: list[str] | None = None) -> int:
                 "interleaved)\n\n"
                 + report.sniffio(
                     sniffio_result,
-                    "python -m benchmarks --only sniffio" + (" --quick" if args.quick else ""),
+                    "python -m benchmarks --only sniffio"
+                    + (" --quick" if args.quick else "")
+                    + (f" --sniffio-rounds {args.sniffio_rounds}" if args.sniffio_rounds else ""),
                 )
             )
             log(sections[-1])

@@ -20,7 +20,8 @@ else the base interpreter's, else ``--sniffio-from DIR`` (e.g. made by
 Each round gives every (client, with/without) pair one slice of N async ``GET /me`` calls,
 one worker at a time, clients in turn and with/without in ABBA order, so drift hits both
 alike. Per slice: the median latency and the calling thread's CPU per call. Reported: the
-median over rounds and its spread, and the per-round paired difference (without - with).
+median over rounds and its spread, and the per-round paired difference (without - with)
+with its quartiles, range, and a sign test over rounds.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from __future__ import annotations
 import contextlib
 import glob
 import json
+import math
 import selectors
 import statistics
 import subprocess
@@ -58,10 +60,13 @@ class SniffioRow:
     with_us: tuple[float, float, float]  # median, min, max over rounds (per-slice medians)
     without_us: tuple[float, float, float]
     diff_us: tuple[float, float, float]  # per-round without - with: median, min, max
+    diff_iqr: tuple[float, float]  # ... its quartiles
     diff_slower: int  # rounds in which without was slower
     with_cpu: tuple[float, float, float]  # client-thread CPU µs per call
     without_cpu: tuple[float, float, float]
     diff_cpu: tuple[float, float, float]
+    cpu_iqr: tuple[float, float]
+    cpu_slower: int  # rounds in which without used more CPU per call
     misses_with: float  # failed ``import sniffio`` per call
     misses_without: float
 
@@ -178,6 +183,19 @@ def _spread(values: list[float]) -> tuple[float, float, float]:
     return statistics.median(values), min(values), max(values)
 
 
+def _iqr(values: list[float]) -> tuple[float, float]:
+    if len(values) < 2:
+        return values[0], values[0]
+    q = statistics.quantiles(values, n=4)
+    return q[0], q[2]
+
+
+def sign_test(k: int, n: int) -> float:
+    """One-sided p of ``k`` or more of ``n`` rounds going one way if each round were a
+    coin toss (no difference)."""
+    return sum(math.comb(n, i) for i in range(k, n + 1)) / (1 << n)
+
+
 def _row(client: str, calls: int, slices: dict[str, list[dict[str, float]]],
          hello: dict[str, dict[str, Any]]) -> SniffioRow:  # fmt: skip
     w, wo = slices["with"], slices["without"]
@@ -190,10 +208,13 @@ def _row(client: str, calls: int, slices: dict[str, list[dict[str, float]]],
         with_us=_spread([s["median_us"] for s in w]),
         without_us=_spread([s["median_us"] for s in wo]),
         diff_us=_spread(lat),
+        diff_iqr=_iqr(lat),
         diff_slower=sum(d > 0 for d in lat),
         with_cpu=_spread([s["cpu_us"] for s in w]),
         without_cpu=_spread([s["cpu_us"] for s in wo]),
         diff_cpu=_spread(cpu),
+        cpu_iqr=_iqr(cpu),
+        cpu_slower=sum(d > 0 for d in cpu),
         misses_with=float(hello["with"]["misses"][client].get("sniffio", 0.0)),
         misses_without=float(hello["without"]["misses"][client].get("sniffio", 0.0)),
     )

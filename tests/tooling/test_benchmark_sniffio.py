@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from benchmarks.report import sniffio as sniffio_section
-from benchmarks.scenarios.sniffio_cost import build_views
+from benchmarks.scenarios.sniffio_cost import build_views, sign_test
 
 
 def _site(root: Path, *, with_sniffio: bool) -> Path:
@@ -43,3 +43,9 @@ def test_views_from_a_site_with_sniffio(tmp_path: Path) -> None:
 
 def test_a_scenario_that_could_not_run_says_why() -> None:
     assert sniffio_section("no sniffio", "cmd") == "Not run: no sniffio."
+
+
+def test_the_sign_test_is_the_binomial_tail() -> None:
+    assert sign_test(20, 20) == 0.5**20
+    assert sign_test(0, 20) == 1.0
+    assert 0.02 < sign_test(15, 20) < 0.021
