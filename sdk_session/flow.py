@@ -211,6 +211,11 @@ class SessionAuth(httpx.Auth):
     def policy(self) -> OriginPolicy:
         return self._core.policy
 
+    @property
+    def token_timeout(self) -> httpx.Timeout:
+        """The timeout of each attempt of the login/refresh/logout calls made by the flow."""
+        return self._core.token_timeout
+
     def __repr__(self) -> str:
         return f"SessionAuth(base_url={str(self.base_url)!r}, store={self.store!r})"
 
