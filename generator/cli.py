@@ -1,15 +1,4 @@
-"""``python -m generator``: regenerate generated_sdk/, or ``--check`` that it is up to date.
-
-Exit status: 0 success; 1 refusal, failed verification or (with --check) drift; 2 bad usage.
-
-Two subcommands (the first argument) work with a new version of the upstream spec:
-
-* ``python -m generator diff OLD NEW [--format table|markdown|json]`` reports what changed and
-  which changes break SDK callers (exit 0 none breaking, 1 breaking, 2 invalid input);
-* ``python -m generator update NEW_SPEC [--allow-breaking] [--dry-run] [--format ...]`` reports
-  the same, then regenerates, checks the result with the hand-written code and replaces the spec
-  and the package together, or nothing (exit statuses in ``generator/update.py``).
-"""
+"""The command line of ``python -m generator`` (``__main__.py`` checks what it needs first)."""
 
 from __future__ import annotations
 
@@ -144,7 +133,3 @@ def main(argv: Sequence[str] | None = None) -> int:
         message = f"generator: wrote {_display(args.output)} ({summary}) [{elapsed:.1f}s]"
     print(message, file=sys.stderr if args.report == "json" else sys.stdout)
     return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
