@@ -18,6 +18,7 @@ from openapi_python_client.parser import GeneratorData
 from .adapt import Adapted, adapt_spec
 from .check import Drift, compare_trees
 from .errors import GenerationError
+from .inputs import Inputs
 from .lockfile import write_lock
 from .loosen import parse_adapted
 from .plan import SdkPlan
@@ -108,9 +109,18 @@ def prepare(source: Source, settings: Settings, output: Path) -> Prepared:
 
 
 def build_prepared(
-    prepared: Prepared, package_dir: Path, settings: Settings, *, run_mypy: bool
+    prepared: Prepared,
+    package_dir: Path,
+    settings: Settings,
+    *,
+    run_mypy: bool,
+    inputs: Inputs | None = None,
 ) -> Outcome:
-    """Write a complete, verified package at ``package_dir`` (which must not exist yet)."""
+    """Write a complete, verified package at ``package_dir`` (which must not exist yet).
+
+    ``inputs`` is what its README.md and API.md name as its spec, config and folder (default:
+    the spec read, the config and ``package_dir``, staging names mapped to the committed ones).
+    """
     adapted = prepared.adapted
     plan = plan_for(prepared.data, adapted.spec, settings, adapted.wire_names)
     if settings.session is not None:
@@ -119,7 +129,9 @@ def build_prepared(
     config = make_config(
         settings, prepared.source.path, package_dir, adapted.content_type_overrides
     )
-    write_package(prepared.data, plan, config)
+    if inputs is None:
+        inputs = Inputs.of(prepared.source.path, settings.path, package_dir)
+    write_package(prepared.data, plan, config, inputs)
     format_package(package_dir, settings)
     write_lock(package_dir, prepared.source.raw, settings)
     verify_imports(package_dir, settings)
@@ -129,11 +141,16 @@ def build_prepared(
 
 
 def build_package(
-    spec_path: Path, package_dir: Path, settings: Settings, *, run_mypy: bool
+    spec_path: Path,
+    package_dir: Path,
+    settings: Settings,
+    *,
+    run_mypy: bool,
+    inputs: Inputs | None = None,
 ) -> Outcome:
     """Write a complete, verified package at ``package_dir`` (which must not exist yet)."""
     prepared = prepare(load_source(spec_path), settings, package_dir)
-    return build_prepared(prepared, package_dir, settings, run_mypy=run_mypy)
+    return build_prepared(prepared, package_dir, settings, run_mypy=run_mypy, inputs=inputs)
 
 
 def generate(
@@ -150,7 +167,13 @@ def generate(
     with terminate_cleanly():
         staging = make_staging(output)
         try:
-            outcome = build_prepared(prepared, staging / output.name, settings, run_mypy=run_mypy)
+            outcome = build_prepared(
+                prepared,
+                staging / output.name,
+                settings,
+                run_mypy=run_mypy,
+                inputs=Inputs.of(spec_path, settings.path, output),
+            )
             swap_into_place(staging / output.name, output)
         finally:
             shutil.rmtree(staging, ignore_errors=True)
@@ -165,6 +188,12 @@ def check(spec_path: Path, output: Path, settings: Settings, *, run_mypy: bool =
     with tempfile.TemporaryDirectory(prefix="generator-check-") as scratch:
         fresh = Path(scratch) / output.name
         with terminate_cleanly():
-            outcome = build_package(spec_path, fresh, settings, run_mypy=run_mypy)
+            outcome = build_package(
+                spec_path,
+                fresh,
+                settings,
+                run_mypy=run_mypy,
+                inputs=Inputs.of(spec_path, settings.path, output),
+            )
         outcome.drift = compare_trees(fresh, output)
     return outcome

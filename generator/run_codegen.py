@@ -25,6 +25,7 @@ from . import REQUIRED_OPENAPI_PYTHON_CLIENT
 from .apidoc import write_reference
 from .errors import GenerationError
 from .fastparse import cheap_endpoint_copies
+from .inputs import Inputs
 from .plan import SdkPlan, build_plan, declare_field
 from .settings import TEMPLATES_DIR, Settings
 
@@ -45,10 +46,14 @@ def check_generator_version() -> str:
 class SdkProject(Project):
     """openapi-python-client's Project with our API layout and extra modules."""
 
-    def __init__(self, *, openapi: GeneratorData, config: Config, plan: SdkPlan) -> None:
+    def __init__(
+        self, *, openapi: GeneratorData, config: Config, plan: SdkPlan, inputs: Inputs
+    ) -> None:
         super().__init__(openapi=openapi, config=config, custom_template_path=TEMPLATES_DIR)
         self.plan = plan
-        self.env.globals.update(sdk=plan, header=plan.header, declare_field=declare_field)
+        self.env.globals.update(
+            sdk=plan, header=plan.header, declare_field=declare_field, inputs=inputs
+        )
 
     def _render(self, template: str, target: Path, **context: Any) -> None:
         text = self.env.get_template(template).render(**context)
@@ -124,10 +129,11 @@ def parse_strict(spec: dict[str, Any], config: Config) -> GeneratorData:
     return data
 
 
-def write_package(data: GeneratorData, plan: SdkPlan, config: Config) -> None:
-    """Render the package into ``config.output_path`` (which must not exist)."""
+def write_package(data: GeneratorData, plan: SdkPlan, config: Config, inputs: Inputs) -> None:
+    """Render the package into ``config.output_path`` (which must not exist); its README.md and
+    API.md name ``inputs`` (the spec, config and folder it is generated from and checked at)."""
     check_generator_version()
-    project = SdkProject(openapi=data, config=config, plan=plan)
+    project = SdkProject(openapi=data, config=config, plan=plan, inputs=inputs)
     captured = io.StringIO()
     with contextlib.redirect_stdout(captured), contextlib.redirect_stderr(captured):
         errors = project.build()
