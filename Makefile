@@ -75,7 +75,7 @@ test-latest: $(UV)
 	VIRTUAL_ENV=$(LATEST) $(UV) pip install --quiet --resolution highest -e '.[dev]'
 	$(LATEST)/bin/python -m pip list --format=freeze 2>/dev/null | grep -iE '^(httpx|attrs|python-dateutil|anyio|filelock|redis|starlette|uvicorn|pyjwt|openapi-spec-validator|pyyaml|mypy)==' || true
 	touch $(LATEST)/.installed-stamp
-	$(MAKE) --no-print-directory VENV=$(LATEST) lint typecheck drift pytest
+	$(MAKE) --no-print-directory --keep-going VENV=$(LATEST) lint typecheck drift pytest
 
 test-lowest: $(UV)
 	rm -rf $(LOWEST)
@@ -88,7 +88,7 @@ test-lowest: $(UV)
 	VIRTUAL_ENV=$(LOWEST) $(UV) pip install --quiet -r $(LOWEST)/locked.txt --override $(LOWEST)/lowest.txt
 	VIRTUAL_ENV=$(LOWEST) $(UV) pip install --quiet --no-deps -e . -e $(SERVER_DIST) -e $(GENERATOR_DIST)
 	touch $(LOWEST)/.installed-stamp
-	$(MAKE) --no-print-directory VENV=$(LOWEST) lint typecheck drift pytest
+	$(MAKE) --no-print-directory --keep-going VENV=$(LOWEST) lint typecheck drift pytest
 
 regenerate: $(STAMP)
 	$(PY) -m generator
