@@ -183,10 +183,11 @@ def test_block_runs(block: Block, servers: Servers, upstream: Upstream, tmp_path
         pytest.fail(
             f"{block.where} ({kind}) ran longer than {PROGRAM_TIMEOUT} s:\n{numbered(code)}"
         )
-    assert result.returncode == 0, (
-        f"{block.where} ({kind}) exited with {result.returncode}:\n{numbered(code)}\n"
-        f"--- stdout (end)\n{result.stdout[-2000:]}\n--- stderr (end)\n{result.stderr[-4000:]}"
-    )
+    if result.returncode != 0:
+        pytest.fail(
+            f"{block.where} ({kind}) exited with {result.returncode}:\n{numbered(code)}\n"
+            f"--- stdout (end)\n{result.stdout[-2000:]}\n--- stderr (end)\n{result.stderr[-4000:]}"
+        )
 
 
 # -- the guard itself: a block is a program unless it is a fragment of a known form ---------
