@@ -248,6 +248,8 @@ def run(
                 found = hello[variant]["sniffio"]
                 if (found is not None) != (variant == "with"):
                     raise RuntimeError(f"worker {variant} sniffio: {found}")
+                if not str(hello[variant]["httpcore"]).startswith(str(views[variant])):
+                    raise RuntimeError(f"worker {variant} httpcore: {hello[variant]['httpcore']}")
             log(f"  sniffio from {sniffio}; failed `import sniffio` "
                 f"{hello['without']['import_us']:.1f} µs, hit {hello['with']['import_us']:.2f} µs; "
                 f"misses per call {hello['without']['misses']}")  # fmt: skip
