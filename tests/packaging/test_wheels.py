@@ -44,7 +44,7 @@ def test_sdk_wheel_declares_its_imports_and_extras(wheels: dict[str, zipfile.Zip
     required = sorted(
         v.split("<")[0].split(">")[0] for k, v in fields if k == "Requires-Dist" and ";" not in v
     )
-    assert required == ["anyio", "attrs", "httpx", "python-dateutil"]
+    assert required == ["anyio", "attrs", "httpx", "python-dateutil", "sniffio"]
     extras = {v for k, v in fields if k == "Provides-Extra"}
     assert {"file", "redis", "server"} <= extras
     assert ("Requires-Dist", 'items-reference-server==0.1.0; extra == "server"') in fields
