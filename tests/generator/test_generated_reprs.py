@@ -18,7 +18,7 @@ import yaml
 
 from generated_sdk.models import LoginRequest, RefreshRequest, TokenResponse
 from generated_sdk.types import UNSET, Response, extra_repr, secret_repr
-from generator.__main__ import main
+from generator.cli import main
 
 REPO = Path(__file__).resolve().parents[2]
 ACCESS = "eyJhbGciOiJIUzI1NiJ9.ACCESS-SECRET.sig"

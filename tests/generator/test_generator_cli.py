@@ -25,7 +25,7 @@ import yaml
 import generator.pipeline
 import generator.postprocess
 import generator.run_codegen
-from generator.__main__ import main
+from generator.cli import main
 
 REPO = Path(__file__).resolve().parents[2]
 SPEC = REPO / "spec" / "openapi.yaml"

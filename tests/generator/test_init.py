@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from generator.__main__ import main
+from generator.cli import main
 from generator.settings import load_settings
 
 VALID = """\

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 import yaml
 
-from generator.__main__ import main
+from generator.cli import main
 
 ODD: dict[str, Any] = {
     "openapi": "3.0.3",
