@@ -102,7 +102,7 @@ def test_init_then_generation_from_any_folder(python: Path, project: Path) -> No
         project,
     )
     assert (project / "pets.generator.yaml").is_file(), said
-    command = [python, "-m", "generator", "--spec", "petstore.yaml"]
+    command: list[str | Path] = [python, "-m", "generator", "--spec", "petstore.yaml"]
     command += ["--config", "pets.generator.yaml", "--output", "pets"]
     succeed(command, project)
     succeed([*command, "--check"], project)
