@@ -1,9 +1,10 @@
 """What a generated SDK's README.md and API.md name as its inputs: its spec, its config, its folder.
 
-Paths are shown as they are given to the generator, relative to the working directory (the
-project's root, where ``python -m generator`` runs), never as absolute machine paths: generated
-files must be the same bytes on every clone. A file of the generator itself (its default config)
-is shown as ``generator/...`` wherever the generator is installed.
+Generated files are the same bytes on every clone and in every folder, so they never hold an
+absolute machine path. Paths are shown relative to the working directory (the project's root,
+where ``python -m generator`` runs) when the output folder is inside it, else relative to the
+output folder's parent (where the SDK lives); a file of the generator itself (its default config)
+as ``generator/...`` wherever the generator is installed; anything else by its name alone.
 """
 
 from __future__ import annotations
@@ -20,16 +21,21 @@ from .settings import DEFAULT_CONFIG, GENERATOR_DIR
 _STAGED = re.compile(r"^\.(?P<name>.+)\.staging-[^/]*$")
 
 
-def shown_path(path: Path) -> str:
-    """``path`` relative to the working directory when inside it; a generator file as
-    ``generator/...``; else as given."""
-    resolved = path.resolve()
-    for base, prefix in ((Path.cwd(), ""), (GENERATOR_DIR, f"{GENERATOR_DIR.name}/")):
-        try:
-            return prefix + resolved.relative_to(base.resolve()).as_posix()
-        except ValueError:
-            continue
-    return path.as_posix()
+def _relative(path: Path, folder: Path) -> str | None:
+    try:
+        return path.resolve().relative_to(folder.resolve()).as_posix()
+    except ValueError:
+        return None
+
+
+def shown_path(path: Path, base: Path) -> str:
+    """``path`` relative to ``base`` when inside it; a generator file as ``generator/...``; else
+    its name (never a machine-specific folder)."""
+    inside = _relative(path, base)
+    if inside is not None:
+        return inside
+    own = _relative(path, GENERATOR_DIR)
+    return f"{GENERATOR_DIR.name}/{own}" if own is not None else path.name
 
 
 def committed_path(path: Path) -> Path:
@@ -58,10 +64,11 @@ class Inputs:
     @classmethod
     def of(cls, spec: Path, config: Path, output: Path) -> Inputs:
         spec, output = committed_path(spec), committed_path(output)
+        base = Path.cwd() if _relative(output, Path.cwd()) is not None else output.parent
         return cls(
-            spec=shown_path(spec),
-            config=shown_path(config),
-            output=shown_path(output),
+            spec=shown_path(spec, base),
+            config=shown_path(config, base),
+            output=shown_path(output, base),
             default_config=config.resolve() == DEFAULT_CONFIG.resolve(),
         )
 

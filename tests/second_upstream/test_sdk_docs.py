@@ -82,8 +82,9 @@ def test_a_session_less_variant_shows_authenticated_client(tmp_path: Path) -> No
     assert "sdk_session.SessionClient" not in api
     for text in (readme, api):
         assert "make drift" not in text
-        assert f"--config {(tmp_path / 'plain_sdk.generator.yaml').as_posix()}" in text
-        assert f"--output {(tmp_path / 'plain_sdk').as_posix()}" in text
+        # outside the working folder: relative to the SDK's parent folder, never absolute
+        assert "--config plain_sdk.generator.yaml --output plain_sdk" in text
+        assert str(tmp_path) not in text
 
 
 def test_inputs_are_shown_relative_to_the_working_folder(
@@ -97,10 +98,23 @@ def test_inputs_are_shown_relative_to_the_working_folder(
         "python -m generator --check --spec api/doc.yaml --config c.yaml --output 'my sdk'"
     )
     assert not inputs.default_config
-    # the generator's own config, wherever the generator lives; outside paths as given
-    assert shown_path(DEFAULT_CONFIG) == "generator/config.yaml"
+    # the generator's own config, wherever the generator lives
+    assert Inputs.of(Path("s.yaml"), DEFAULT_CONFIG, Path("o")).config == "generator/config.yaml"
     assert Inputs.of(Path("s.yaml"), DEFAULT_CONFIG, Path("o")).default_config
-    assert shown_path(Path("/elsewhere/x.yaml")) == "/elsewhere/x.yaml"
+
+
+def test_inputs_outside_the_working_folder_hold_no_machine_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    work, project, elsewhere = tmp_path / "work", tmp_path / "project", tmp_path / "elsewhere"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    inputs = Inputs.of(project / "spec" / "a.yaml", project / "a.yaml", project / "a_sdk")
+    assert (inputs.spec, inputs.config, inputs.output) == ("spec/a.yaml", "a.yaml", "a_sdk")
+    inputs = Inputs.of(elsewhere / "a.yaml", project / "a.yaml", project / "a_sdk")
+    assert inputs.spec == "a.yaml"  # neither under the working folder nor beside the SDK
+    assert shown_path(elsewhere / "x.yaml", work) == "x.yaml"
+    assert shown_path(DEFAULT_CONFIG, work) == "generator/config.yaml"
 
 
 def test_staged_names_are_shown_as_the_committed_ones() -> None:
