@@ -1,1 +1,1 @@
-"""Tests of what this checkout builds and installs: its wheels, the generator as a user installs it."""
+"""What this checkout builds and installs: its wheels, the generator as a user installs it."""

@@ -7,8 +7,9 @@ Usage::
 
     import drf_sdk as sdk
 
-    client = sdk.AuthenticatedClient(base_url="https://api.example", token="...")
-    result = sdk.items.items_list(client, ...)
+    with sdk.SessionClient(base_url="https://api.example") as client:
+        client.login(username, password)
+        result = sdk.items.items_list(client, ...)
 
 Operations are grouped by tag, one namespace each:
 ``sdk.items`` (items_list, items_retrieve),
