@@ -34,10 +34,13 @@ def test_file_store_survives_sigkill_at_random_moments(tmp_path: Path) -> None:
     path = tmp_path / "session.json"
     last = -1
     killed_mid_run = 0
-    start = time.monotonic()
     for trial in range(TRIALS):
         writer = context.Process(target=save_forever, args=(str(path), last + 1), daemon=True)
         writer.start()
+        # The random moment is counted from the writer's first save of this trial: starting a
+        # process takes longer than the window on some machines (a fresh clone's first run),
+        # and a writer killed before it saved anything tests nothing.
+        assert saved_after(path, last, timeout=10.0), f"trial {trial}: the writer never saved"
         time.sleep(rng.uniform(0.0, 0.03))
         assert writer.pid is not None
         os.kill(writer.pid, signal.SIGKILL)
@@ -55,4 +58,14 @@ def test_file_store_survives_sigkill_at_random_moments(tmp_path: Path) -> None:
         last = n
     assert killed_mid_run == TRIALS
     assert last > 0
-    assert time.monotonic() - start < 60
+
+
+def saved_after(path: Path, last: int, timeout: float) -> bool:
+    """Whether a token set newer than ``last`` is in the file within ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        tokens = FileTokenStore(path).load() if path.exists() else None
+        if tokens is not None and tokens.obtained_at > last:
+            return True
+        time.sleep(0.001)
+    return False
