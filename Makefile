@@ -66,7 +66,10 @@ lock: $(UV)
 
 # The ranges our users get, tested apart from the lock (not part of `make test`): the newest
 # versions every range allows, then the lowest ones (uv's lowest-direct over tools/ranges.in,
-# test tools as locked). Each runs the whole suite in a virtualenv of its own.
+# test tools as locked). Each runs the suite in a virtualenv of its own: lint, drift and pytest,
+# and on the newest versions mypy --strict too (new annotations upstream break it, as redis 8.2's
+# did). Not on the lowest: old releases annotate less (redis 5.0's from_url is untyped), which
+# says nothing about how our code behaves on them, and a user's mypy never checks our internals.
 LATEST := .venv-latest
 LOWEST := .venv-lowest
 test-latest: $(UV)
@@ -88,7 +91,7 @@ test-lowest: $(UV)
 	VIRTUAL_ENV=$(LOWEST) $(UV) pip install --quiet -r $(LOWEST)/locked.txt --override $(LOWEST)/lowest.txt
 	VIRTUAL_ENV=$(LOWEST) $(UV) pip install --quiet --no-deps -e . -e $(SERVER_DIST) -e $(GENERATOR_DIST)
 	touch $(LOWEST)/.installed-stamp
-	$(MAKE) --no-print-directory --keep-going VENV=$(LOWEST) lint typecheck drift pytest
+	$(MAKE) --no-print-directory --keep-going VENV=$(LOWEST) lint drift pytest
 
 regenerate: $(STAMP)
 	$(PY) -m generator
