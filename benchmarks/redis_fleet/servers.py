@@ -172,6 +172,13 @@ def _text(value: Any) -> str:
     return value.decode() if isinstance(value, bytes) else str(value)
 
 
+def _fields(info: Any) -> dict[str, str]:
+    """A Sentinel's description of a node: a dict where redis-py parses the reply (newer
+    releases), a flat list of name, value, ... where it does not (redis 5.0)."""
+    pairs = zip(info[::2], info[1::2], strict=True) if isinstance(info, list) else info.items()
+    return {_text(k): _text(v) for k, v in pairs}
+
+
 def in_sync(primary: Node, replicas: int = 1) -> bool:
     """``primary`` is a primary with ``replicas`` replicas that acknowledged all its writes."""
     role = _role(primary)
@@ -210,21 +217,15 @@ class SentinelGroup:
         ports = set()
         for sentinel in self.sentinels:
             with contextlib.closing(sentinel.client()) as client:
-                info = client.execute_command("SENTINEL", "master", SERVICE)
-                fields = (
-                    dict(zip(info[::2], info[1::2], strict=True))
-                    if isinstance(info, list)
-                    else info
-                )
-                fields = {_text(k): _text(v) for k, v in fields.items()}
+                fields = _fields(client.execute_command("SENTINEL", "master", SERVICE))
                 if fields["flags"] != "master" or int(fields["num-other-sentinels"]) < 2:
                     return False
                 if int(fields["num-slaves"]) < 1:
                     return False
                 ports.add(int(fields["port"]))
                 replicas = client.execute_command("SENTINEL", "replicas", SERVICE)
-                for entry in replicas:  # parsed by redis-py: one dict per replica
-                    flags = {_text(k): _text(v) for k, v in entry.items()}["flags"]
+                for entry in replicas:
+                    flags = _fields(entry)["flags"]
                     if flags != "slave":  # s_down, disconnected...
                         return False
         if len(ports) != 1:

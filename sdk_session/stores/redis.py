@@ -324,18 +324,17 @@ class RedisTokenStore:
     def _client_options(self, redis: Any, cluster: bool) -> dict[str, Any]:
         # One quick reconnect attempt (Redis restarted: the pooled socket is dead;
         # a cluster re-reads its slot map once), never a retry loop that would
-        # hide an outage behind long waits.
-        from redis.backoff import NoBackoff
-        from redis.retry import Retry
-
+        # hide an outage behind long waits. (Through the untyped module: redis-py annotates
+        # Retry in some releases and not in others.)
+        retry, no_backoff = redis.retry.Retry, redis.backoff.NoBackoff
         options: dict[str, Any] = {
             "socket_timeout": self.socket_timeout,
             "socket_connect_timeout": self.socket_timeout,
         }
         if cluster:
-            options["retry"] = Retry(NoBackoff(), 1)
+            options["retry"] = retry(no_backoff(), 1)
         else:
-            options["retry"] = Retry(NoBackoff(), 1, supported_errors=(redis.ConnectionError,))
+            options["retry"] = retry(no_backoff(), 1, supported_errors=(redis.ConnectionError,))
         return options
 
     @property

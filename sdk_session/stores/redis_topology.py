@@ -28,7 +28,9 @@ def redis_modules() -> Any:
         import redis.asyncio
         import redis.asyncio.cluster
         import redis.asyncio.sentinel
+        import redis.backoff
         import redis.cluster
+        import redis.retry
         import redis.sentinel
     except ImportError as exc:
         raise ImportError(
