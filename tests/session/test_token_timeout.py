@@ -14,34 +14,23 @@ import time
 from collections.abc import Iterator
 from typing import Any
 
+import drf_sdk
 import httpx
 import pytest
-from attrs import define, field
 
 import generated_sdk as sdk
-from generated_sdk.client import Client, default_timeout
+from generated_sdk.client import default_timeout
 from generated_sdk.errors import ApiTimeoutError
 from sdk_session import (
-    DEFAULT_RETRY,
-    TOKEN_RETRY,
-    CredentialsProvider,
-    ItemsApiBinding,
     MemoryTokenStore,
-    OnSessionExpired,
-    OnTokens,
-    RetryPolicy,
     SessionAuth,
     SessionClient,
     SessionExpired,
-    TokenBinding,
     TokenCallTimeout,
     TokenSet,
     TokenStore,
 )
-from sdk_session.configured import session_auth, sync_client
 from sdk_session.flow import DEFAULT_TOKEN_TIMEOUT, resolve_token_timeout
-from sdk_session.stores.base import DEFAULT_LOCK_TIMEOUT
-from sdk_session.tokens import DEFAULT_LEEWAY, DEFAULT_MAX_LEEWAY_FRACTION
 
 from .support import DEMO, WAIT
 
@@ -261,7 +250,7 @@ def test_the_token_timeout_of_session_clients(
 ) -> None:
     client = SessionClient(base_url="http://127.0.0.1:1", **options)
     assert client.session.token_timeout == expected
-    configured = ConfiguredClient(base_url="http://127.0.0.1:1", **options)
+    configured = drf_sdk.SessionClient(base_url="http://127.0.0.1:1", **options)
     assert configured.session.token_timeout == expected
 
 
@@ -273,44 +262,10 @@ def test_session_auth_keeps_its_default_and_takes_token_timeout_as_given() -> No
 
 
 def test_a_configured_client_logs_in_within_its_timeout(silent: str) -> None:
-    """The clients generated from a ``session:`` config (``session_auth``) follow the rule."""
+    """The clients generated from a ``session:`` config (here drf_sdk's) follow the rule."""
     with (
-        ConfiguredClient(base_url=silent, timeout=1.0) as client,
+        drf_sdk.SessionClient(base_url=silent, timeout=1.0) as client,
         bounded(3 * 1.0),
         pytest.raises((ApiTimeoutError, httpx.TimeoutException)),
     ):
-        client.session.login(client.get_httpx_client(), *DEMO)
-
-
-# -- a client as the generator writes it from a ``session:`` config ----------------
-
-
-@define
-class ConfiguredClient(Client):
-    """A ``SessionClient`` as ``generator/templates/session.py.jinja`` writes it: the
-    session options as attrs fields, the session built by ``configured.session_auth``."""
-
-    store: TokenStore = field(factory=MemoryTokenStore, kw_only=True)
-    binding: TokenBinding = field(factory=ItemsApiBinding, kw_only=True)
-    credentials: CredentialsProvider | None = field(default=None, kw_only=True, repr=False)
-    leeway: float = field(default=DEFAULT_LEEWAY, kw_only=True)
-    max_leeway_fraction: float = field(default=DEFAULT_MAX_LEEWAY_FRACTION, kw_only=True)
-    on_tokens: OnTokens | None = field(default=None, kw_only=True, repr=False)
-    on_session_expired: OnSessionExpired | None = field(default=None, kw_only=True, repr=False)
-    allow_insecure_http: bool = field(default=False, kw_only=True)
-    allowed_origins: tuple[str, ...] = field(default=(), kw_only=True, converter=tuple)
-    lock_timeout: float = field(default=DEFAULT_LOCK_TIMEOUT, kw_only=True)
-    token_timeout: float | httpx.Timeout = field(default=DEFAULT_TOKEN_TIMEOUT, kw_only=True)
-    retries: RetryPolicy | None = field(default=DEFAULT_RETRY, kw_only=True)
-    token_retries: int | RetryPolicy | None = field(default=TOKEN_RETRY, kw_only=True)
-    session: SessionAuth = field(init=False, repr=False)
-
-    def __attrs_post_init__(self) -> None:
-        self.session = session_auth(self)
-        self.auth = self.session
-
-    def get_httpx_client(self) -> httpx.Client:
-        self.check_open()
-        if self._client is None:
-            self._client = sync_client(self.httpx_client_kwargs(), self.retries)
-        return self._client
+        client.login(*DEMO)
