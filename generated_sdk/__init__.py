@@ -7,8 +7,9 @@ Usage::
 
     import generated_sdk as sdk
 
-    client = sdk.AuthenticatedClient(base_url="https://api.example", token="...")
-    result = sdk.auth.login(client, ...)
+    with sdk.SessionClient(base_url="https://api.example") as client:
+        client.login(email, password)
+        result = sdk.auth.login(client, ...)
 
 Operations are grouped by tag, one namespace each:
 ``sdk.auth`` (login, logout, refresh),
@@ -28,9 +29,10 @@ if TYPE_CHECKING:
     from .api import auth, items, users
     from .client import AuthenticatedClient, Client
     from .errors import ApiConnectionError, ApiError, ApiTimeoutError, SdkError
+    from .session import SessionClient
     from .types import UNSET, Response, Unset
 else:
-    from ._lazy import attach
+    from sdk_session.lazy import attach
 
     __getattr__, __dir__ = attach(
         __name__,
@@ -45,6 +47,7 @@ else:
             "models": ".models",
             "Response": ".types:Response",
             "SdkError": ".errors:SdkError",
+            "SessionClient": ".session:SessionClient",
             "types": ".types",
             "UNSET": ".types:UNSET",
             "Unset": ".types:Unset",
@@ -64,6 +67,7 @@ __all__ = [
     "Client",
     "Response",
     "SdkError",
+    "SessionClient",
     "Unset",
     "api",
     "auth",

@@ -1,26 +1,14 @@
 # Generated from spec/openapi.yaml by `python -m generator`; do not edit by hand.
 # ruff: noqa: E501, B008, RUF001, RUF002, RUF003, RUF100
 # mypy: disable-error-code="redundant-cast"
-"""Types shared by models and operations; free of httpx so that models import cheaply."""
+"""Types shared by models and operations: the runtime's (``sdk_session.types``), and which
+property names this SDK treats as secret. Free of httpx, so models import cheaply."""
 
-import re
-from collections.abc import Mapping, MutableMapping
-from typing import IO, BinaryIO, Generic, Literal, TypeVar
+from collections.abc import Mapping
 
-from attrs import define, field
-
-
-class Unset:
-    """The type of ``UNSET``: an optional field or argument that was not given (unlike ``None``)."""
-
-    def __bool__(self) -> Literal[False]:
-        return False
-
-    def __repr__(self) -> str:
-        return "UNSET"
-
-
-UNSET: Unset = Unset()
+from sdk_session import types as _runtime_types
+from sdk_session.types import *  # noqa: F403
+from sdk_session.types import masked_repr, secret_key_rule
 
 #: Lower-cased property names whose values are secrets (``secret_fields`` in the generator config
 #: and the spec's ``format: password`` properties); models never show their values in ``repr()``.
@@ -51,76 +39,13 @@ PUBLIC_NAMES: frozenset[str] = frozenset(
 )
 
 
-def secret_repr(value: object) -> str:
-    """``repr()`` of a secret model field: ``'***'``, or UNSET/None when it holds no value."""
-    if value is None or isinstance(value, Unset):
-        return repr(value)
-    return "'***'"
+#: Whether a key names a secret (whole words of ``SECRET_NAMES``, unless in ``PUBLIC_NAMES``).
+is_secret_key = secret_key_rule(SECRET_NAMES, PUBLIC_NAMES)
 
 
 def extra_repr(value: Mapping[str, object]) -> str:
     """``repr()`` of a model's additional properties, masking values under secret names."""
-    shown = {
-        key: "***" if isinstance(key, str) and is_secret_key(key) else item
-        for key, item in value.items()
-    }
-    return repr(shown)
+    return masked_repr(value, is_secret_key)
 
 
-def is_secret_key(key: str) -> bool:
-    """Whether a key names a secret: some entry of ``SECRET_NAMES`` appears in it as whole words
-    (``access`` matches ``access_token`` and ``accessToken``), the rule the generator applies to
-    declared properties."""
-    if key.lower() in PUBLIC_NAMES:
-        return False
-    words = [
-        w for w in re.split(r"[^a-z0-9]+", re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", key).lower()) if w
-    ]
-    for name in SECRET_NAMES:
-        wanted = name.split("_")
-        if any(words[i : i + len(wanted)] == wanted for i in range(len(words) - len(wanted) + 1)):
-            return True
-    return False
-
-
-def content_repr(value: bytes) -> str:
-    """``repr()`` of a raw response body: its size only (a body may carry tokens)."""
-    return f"<{len(value)} bytes>"
-
-
-# What httpx accepts as one file of a multipart body.
-FileContent = IO[bytes] | bytes | str
-FileTypes = (
-    tuple[str | None, FileContent, str | None]
-    | tuple[str | None, FileContent, str | None, Mapping[str, str]]
-)
-RequestFiles = list[tuple[str, FileTypes]]
-
-
-@define
-class File:
-    """A file to upload in a multipart body."""
-
-    payload: BinaryIO
-    file_name: str | None = None
-    mime_type: str | None = None
-
-    def to_tuple(self) -> FileTypes:
-        """The ``(name, file, content type)`` tuple httpx expects."""
-        return self.file_name, self.payload, self.mime_type
-
-
-T = TypeVar("T")
-
-
-@define
-class Response(Generic[T]):
-    """A successful response: its raw parts and the parsed result (error statuses raise)."""
-
-    status_code: int
-    content: bytes = field(repr=content_repr)
-    headers: MutableMapping[str, str]
-    parsed: T
-
-
-__all__ = ["UNSET", "File", "FileContent", "FileTypes", "RequestFiles", "Response", "Unset"]
+__all__ = [*_runtime_types.__all__, "PUBLIC_NAMES", "SECRET_NAMES", "extra_repr", "is_secret_key"]  # noqa: PLE0604

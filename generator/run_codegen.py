@@ -63,8 +63,6 @@ class SdkProject(Project):
         package = self.package_dir
         self._render("client.py.jinja", package / "client.py")
         self._render("errors.py.jinja", package / "errors.py")
-        self._render("_runtime.py.jinja", package / "_runtime.py")
-        self._render("_lazy.py.jinja", package / "_lazy.py")
         self._render("sdk_readme.md.jinja", package / "README.md")
         if self.plan.session is not None:
             self._render("session.py.jinja", package / "session.py", session=self.plan.session)

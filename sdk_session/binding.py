@@ -6,9 +6,9 @@ a ``TokenSet`` or a typed error. It does no I/O (the flow sends what it builds),
 so one binding serves sync and async clients alike.
 
 Most JSON token APIs differ only in paths and field names: subclass
-``JsonTokenBinding`` and change a few class attributes (see ``ItemsApiBinding``
-here, and ``sdk_session.simplejwt.SimpleJwtBinding``; docs/bindings.md). A binding
-with exotic needs can implement the ``TokenBinding`` protocol directly.
+``JsonTokenBinding`` and change a few class attributes (as a generated SDK's
+``session.Binding`` does, and ``sdk_session.simplejwt.SimpleJwtBinding``; docs/bindings.md).
+A binding with exotic needs can implement the ``TokenBinding`` protocol directly.
 """
 
 from __future__ import annotations
@@ -19,14 +19,11 @@ from typing import Any, ClassVar, Protocol, runtime_checkable
 
 import httpx
 
-from generated_sdk.api import auth as _auth
-from generated_sdk.models import LoginRequest, RefreshRequest
-
 from .credentials import Credentials
 from .errors import LoginFailed, RefreshRejected, TokenEndpointUnavailable, TokenResponseError
 from .tokens import TokenSet
 
-__all__ = ["ItemsApiBinding", "JsonTokenBinding", "TokenBinding", "join_url"]
+__all__ = ["JsonTokenBinding", "TokenBinding", "join_url"]
 
 _SAFE_CODE = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
 _TRANSIENT = frozenset({408, 425, 429})
@@ -143,6 +140,21 @@ class JsonTokenBinding:
     """The token paths under the last base URL asked about (``is_token_endpoint``)."""
 
     # -- bodies: override for other shapes ------------------------------------
+    def error_body(self, response: httpx.Response) -> tuple[Any, str | None, str | None]:
+        """The SDK's reading of an error answer: ``(parsed body, code, message)``.
+
+        A generated binding returns its SDK's error model, so a refused login carries the
+        same ``error`` an operation's ``ApiError`` would; this default parses nothing.
+        """
+        return None, None, None
+
+    def answer(self, response: httpx.Response) -> tuple[Any, str | None, str | None]:
+        """``error_body`` with a code safe for messages (identifier-like, else the
+        body's ``error``/``code`` when that is one)."""
+        body, code, text = self.error_body(response)
+        if code is None or not _SAFE_CODE.match(code):
+            code = error_code(response)
+        return body, code, text
 
     def login_body(self, credentials: Credentials) -> dict[str, Any]:
         return {"email": credentials.email, "password": credentials.password}
@@ -183,12 +195,14 @@ class JsonTokenBinding:
 
     def parse_login(self, response: httpx.Response, *, now: float) -> TokenSet:
         if not response.is_success:
-            code = error_code(response)
+            body, code, text = self.answer(response)
             detail = f" ({code})" if code else ""
-            raise LoginFailed(
+            raise LoginFailed.for_response(
                 f"login refused: HTTP {response.status_code}{detail}",
-                status_code=response.status_code,
-                error=code,
+                response,
+                body,
+                error_code=code,
+                error_message=text,
             )
         payload = _json_object(response, "login")
         return self.tokens_from_payload(payload, now=now, what="login", previous=None)
@@ -207,14 +221,17 @@ class JsonTokenBinding:
     ) -> TokenSet:
         status = response.status_code
         if not response.is_success:
-            code = error_code(response)
+            body, code, text = self.answer(response)
             detail = f" ({code})" if code else ""
-            if status >= 500 or status in _TRANSIENT:
-                raise TokenEndpointUnavailable(
-                    f"token endpoint unavailable: HTTP {status}{detail}", status_code=status
-                )
-            raise RefreshRejected(
-                f"refresh token rejected: HTTP {status}{detail}", status_code=status, error=code
+            kind = TokenEndpointUnavailable if status >= 500 or status in _TRANSIENT else None
+            raise (kind or RefreshRejected).for_response(
+                f"token endpoint unavailable: HTTP {status}{detail}"
+                if kind
+                else f"refresh token rejected: HTTP {status}{detail}",
+                response,
+                body,
+                error_code=code,
+                error_message=text,
             )
         payload = _json_object(response, "refresh")
         return self.tokens_from_payload(payload, now=now, what="refresh", previous=previous)
@@ -246,24 +263,3 @@ class JsonTokenBinding:
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(login={self.login_path!r}, refresh={self.refresh_path!r})"
-
-
-class ItemsApiBinding(JsonTokenBinding):
-    """The Items API, bound to the generated SDK's own operations and models.
-
-    Login is ``sdk.auth.login`` with a ``LoginRequest`` body, refresh is
-    ``sdk.auth.refresh`` with a ``RefreshRequest`` (the refresh token rotates),
-    logout is ``sdk.auth.logout``; answers are ``TokenResponse`` documents
-    (access_token, token_type, refresh_token, expires_in in seconds). Paths
-    come from the generated operations, so a regenerated SDK stays in step.
-    """
-
-    login_path = _auth.login.path
-    refresh_path = _auth.refresh.path
-    logout_path = _auth.logout.path
-
-    def login_body(self, credentials: Credentials) -> dict[str, Any]:
-        return LoginRequest(email=credentials.email, password=credentials.password).to_dict()
-
-    def refresh_body(self, refresh_token: str) -> dict[str, Any]:
-        return RefreshRequest(refresh_token=refresh_token).to_dict()

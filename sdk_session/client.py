@@ -1,175 +1,213 @@
-"""``SessionClient``: the generated ``Client`` with the session flow installed.
+"""The client every operation takes: connection settings plus lazily built httpx clients.
 
-Because it *is* a ``generated_sdk.Client``, it passes to every generated
-operation; operations whose spec security is ``[]`` (login, refresh) are sent
-with ``auth=None`` by the generated code, so the flow never sees them.
+``Client`` is an attrs class meant to be subclassed (the session layer adds its auth flow that
+way); operations accept any ``Client``. ``AuthenticatedClient`` covers the simple static-token case.
 """
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+import ssl
+from collections.abc import Generator
+from types import TracebackType
+from typing import Any, Self
 
 import httpx
-from attrs import define, field
+from attrs import Attribute, define, field
 
-from generated_sdk._runtime import connection_error
-from generated_sdk.client import Client
-
-from .binding import ItemsApiBinding, TokenBinding
-from .credentials import CredentialsProvider
-from .events import OnSessionExpired, OnTokens
-from .flow import DEFAULT_TOKEN_TIMEOUT, SessionAuth
-from .retry import DEFAULT_RETRY, TOKEN_RETRY, RetryPolicy, coerce_policy
-from .stores.base import DEFAULT_LOCK_TIMEOUT, TokenStore
-from .stores.memory import MemoryTokenStore
-from .tokens import DEFAULT_LEEWAY, DEFAULT_MAX_LEEWAY_FRACTION, TokenSet
-from .transports import async_client, sync_client, token_timeout_of
-
-__all__ = ["SessionClient"]
+from .errors.api import ClientClosed, InvalidBaseUrl
 
 
-def _optional_policy(value: int | RetryPolicy | None) -> RetryPolicy | None:
-    return None if value is None else coerce_policy(value)
+def check_base_url(_instance: object, _attribute: Attribute[str], value: object) -> None:
+    """Refuse a base URL httpx would misread (it parses ``"localhost:8000"`` as a scheme)."""
+    if not isinstance(value, str):
+        raise InvalidBaseUrl(f"base_url must be a string, got {type(value).__name__}")
+    url = httpx.URL(value)
+    if url.scheme in ("http", "https") and url.host:
+        return
+    shown = value.split("?", 1)[0]
+    if "@" in shown:
+        shown = shown.split("://", 1)[0] + "://***@" + shown.rsplit("@", 1)[1]
+    hint = f"; did you mean 'http://{shown}'?" if "://" not in shown else ""
+    raise InvalidBaseUrl(
+        f"base_url {shown!r} is not an absolute http(s) URL with a host "
+        f"(e.g. 'https://api.example.com'){hint}"
+    )
+
+
+def default_timeout() -> httpx.Timeout:
+    """30 s per request phase, 5 s to connect: a hung server never blocks a caller forever."""
+    return httpx.Timeout(30.0, connect=5.0)
 
 
 @define
-class SessionClient(Client):
-    """A generated-SDK client that logs in once and keeps the session alive.
+class Client:
+    """Settings for talking to the API, and the httpx clients built from them on first use.
 
-    >>> client = SessionClient(base_url="https://api.example.com")  # doctest: +SKIP
-    >>> client.login("demo@example.com", "demo-password")  # doctest: +SKIP
-    >>> sdk.items.list(client, limit=20)  # doctest: +SKIP
-
-    Session options (all keyword-only) are those of ``SessionAuth``: ``store``,
-    ``binding``, ``credentials``, ``leeway``, ``max_leeway_fraction``,
-    ``on_tokens``, ``on_session_expired``, ``allow_insecure_http``,
-    ``allowed_origins``, ``lock_timeout``, ``token_timeout``. The ``auth`` field
-    is taken by the session flow (``client.session``).
-
-    Timeouts: ``timeout`` bounds every API request (per phase, per attempt, as in httpx).
-    Token calls (login, refresh, the credentials provider's re-login, logout) are bounded by
-    ``token_timeout`` when given; else by this client's ``timeout`` when you set one (also
-    through ``httpx_args["timeout"]``; a phase it leaves unbounded, or ``timeout=None``,
-    gets ``DEFAULT_TOKEN_TIMEOUT``); else by ``DEFAULT_TOKEN_TIMEOUT`` (10 s per phase). A
-    ``timeout`` equal to the class default counts as not set. The bound is per attempt, and
-    ``token_retries`` (default 2 retries) multiplies it: against a token endpoint that never
-    answers, a login fails within ``3 * timeout`` plus at most 0.75 s of backoff with
-    ``generated_sdk.errors.ApiTimeoutError``; a refresh whose answer does not come is not
-    resent (only one whose connection could not be made is) and fails within one
-    ``timeout`` with ``TokenCallTimeout``, both a ``SessionExpired`` (``"interrupted"``,
-    session kept) and an ``ApiTimeoutError``.
-
-    Retries (see ``sdk_session.retry`` and docs/reliability.md): ``retries`` is
-    the policy of every request sent through this client (an int, a
-    ``RetryPolicy``, or ``None`` for no retry transport at all; default 2
-    retries); ``token_retries`` the budget of login/refresh calls. The retry
-    transport wraps ``httpx_args["transport"]`` when given, else an
-    ``httpx.HTTPTransport``/``AsyncHTTPTransport`` built from ``verify_ssl`` and
-    the transport options in ``httpx_args`` (``limits``, ``http1``, ``http2``,
-    ``cert``, ``trust_env``, ``proxy``). Per call: ``with sdk_session.retries(0):``.
-
-    Outermost sits ``DispatchTransport`` (``sdk_session.dispatch``): it signs each
-    request when it gets its pooled connection, admitting ``limits.max_connections``
-    requests at once (``httpx_args["limits"]``, default 100). With your own
-    ``httpx_args["transport"]``, pass the ``limits`` it was built with too.
+    Attributes:
+        base_url: Root URL of the API; operation paths are appended to it.
+        timeout: Default timeout of every request (``None`` waits forever); operations also
+            take a per-call ``timeout=``.
+        headers: Headers sent with every request.
+        cookies: Cookies sent with every request.
+        verify_ssl: ``True``, ``False`` or an ``ssl.SSLContext``, passed to httpx as ``verify``.
+        follow_redirects: Whether httpx follows redirects.
+        httpx_args: Extra keyword arguments for ``httpx.Client`` / ``httpx.AsyncClient``.
+        auth: An ``httpx.Auth`` applied to every request of operations that need
+            authentication; operations whose spec security is ``[]`` (such as logging in)
+            are sent without it.
     """
 
-    store: TokenStore = field(factory=MemoryTokenStore, kw_only=True)
-    binding: TokenBinding = field(factory=ItemsApiBinding, kw_only=True)
-    credentials: CredentialsProvider | None = field(default=None, kw_only=True, repr=False)
-    leeway: float = field(default=DEFAULT_LEEWAY, kw_only=True)
-    max_leeway_fraction: float = field(default=DEFAULT_MAX_LEEWAY_FRACTION, kw_only=True)
-    on_tokens: OnTokens | None = field(default=None, kw_only=True, repr=False)
-    on_session_expired: OnSessionExpired | None = field(default=None, kw_only=True, repr=False)
-    allow_insecure_http: bool = field(default=False, kw_only=True)
-    allowed_origins: tuple[str, ...] = field(default=(), kw_only=True, converter=tuple)
-    lock_timeout: float = field(default=DEFAULT_LOCK_TIMEOUT, kw_only=True)
-    token_timeout: float | httpx.Timeout = field(default=DEFAULT_TOKEN_TIMEOUT, kw_only=True)
-    clock: Callable[[], float] = field(default=time.time, kw_only=True, repr=False)
-    retries: RetryPolicy | None = field(
-        default=DEFAULT_RETRY,
-        kw_only=True,
-        converter=_optional_policy,
-    )
-    token_retries: int | RetryPolicy | None = field(default=TOKEN_RETRY, kw_only=True)
-    session: SessionAuth = field(init=False, repr=False)
+    base_url: str = field(validator=check_base_url)
+    timeout: httpx.Timeout | float | None = field(factory=default_timeout, kw_only=True)
+    headers: dict[str, str] = field(factory=dict, kw_only=True)
+    cookies: dict[str, str] = field(factory=dict, kw_only=True)
+    verify_ssl: bool | ssl.SSLContext = field(default=True, kw_only=True)
+    follow_redirects: bool = field(default=False, kw_only=True)
+    httpx_args: dict[str, Any] = field(factory=dict, kw_only=True)
+    auth: httpx.Auth | None = field(default=None, kw_only=True)
+    _client: httpx.Client | None = field(default=None, init=False, repr=False)
+    _async_client: httpx.AsyncClient | None = field(default=None, init=False, repr=False)
+    _closed: bool = field(default=False, init=False, repr=False)
+    _async_closed: bool = field(default=False, init=False, repr=False)
 
-    def __attrs_post_init__(self) -> None:
-        if self.auth is not None:
-            raise ValueError("SessionClient installs its own auth; do not pass auth=")
-        self.session = SessionAuth(
-            self.base_url,
-            store=self.store,
-            binding=self.binding,
-            credentials=self.credentials,
-            leeway=self.leeway,
-            max_leeway_fraction=self.max_leeway_fraction,
-            on_tokens=self.on_tokens,
-            on_session_expired=self.on_session_expired,
-            allow_insecure_http=self.allow_insecure_http,
-            allowed_origins=self.allowed_origins,
-            lock_timeout=self.lock_timeout,
-            token_timeout=token_timeout_of(self),
-            clock=self.clock,
-            token_retries=self.token_retries,
-        )
-        self.auth = self.session
-
-    def get_httpx_client(self) -> httpx.Client:
-        """The underlying ``httpx.Client``, built on first use with the dispatch and
-        retry transports (see ``sdk_session.dispatch`` and ``sdk_session.retry``)."""
-        self.check_open()
-        if self._client is None:
-            self._client = sync_client(self.httpx_client_kwargs(), self.retries)
-        return self._client
-
-    def get_async_httpx_client(self) -> httpx.AsyncClient:
-        """The underlying ``httpx.AsyncClient``, built on first use like ``get_httpx_client``."""
-        self.check_open(asynchronous=True)
-        if self._async_client is None:
-            self._async_client = async_client(self.httpx_client_kwargs(), self.retries)
-        return self._async_client
+    def httpx_client_kwargs(self) -> dict[str, Any]:
+        """Keyword arguments both httpx clients are built with; override to customise them."""
+        return {
+            "base_url": self.base_url,
+            "timeout": self.timeout,
+            "headers": self.headers,
+            "cookies": self.cookies,
+            "verify": self.verify_ssl,
+            "follow_redirects": self.follow_redirects,
+            "auth": self.auth,
+            **self.httpx_args,
+        }
 
     @property
-    def tokens(self) -> TokenSet | None:
-        """The session's current tokens (``repr`` is redacted), or ``None`` when logged out."""
-        return self.store.load()
+    def is_closed(self) -> bool:
+        """Whether neither sync nor async calls can be made any more (see ``close``)."""
+        return self._closed and self._async_closed
 
-    def login(self, email: str, password: str) -> TokenSet:
-        """Log in with the binding's login operation; raises ``LoginFailed`` if refused,
-        ``ApiTimeoutError``/``ApiConnectionError`` if the token endpoint does not answer."""
-        with self._typed_network_errors():
-            return self.session.login(self.get_httpx_client(), email, password)
+    def check_open(self, *, asynchronous: bool = False) -> None:
+        """Raise ``errors.ClientClosed`` for a closed side: a closed client never reopens."""
+        if asynchronous and self._async_closed:
+            raise ClientClosed(
+                f"this {type(self).__name__} is closed for async calls (its `async with` block "
+                "ended or aclose() was called); create a new client"
+            )
+        if not asynchronous and self._closed:
+            raise ClientClosed(
+                f"this {type(self).__name__} is closed (its `with` block ended or close() was "
+                "called); create a new client"
+            )
 
-    async def alogin(self, email: str, password: str) -> TokenSet:
-        with self._typed_network_errors():
-            return await self.session.alogin(self.get_async_httpx_client(), email, password)
+    def get_httpx_client(self) -> httpx.Client:
+        """The underlying ``httpx.Client``, built on first use; raises once closed."""
+        self.check_open()
+        if self._client is None:
+            self._client = httpx.Client(**self.httpx_client_kwargs())
+        return self._client
 
-    def renew(self) -> TokenSet | None:
-        """Refresh the session now (see ``SessionAuth.renew``); a refresh that times out
-        raises ``TokenCallTimeout`` (a ``SessionExpired`` and an ``ApiTimeoutError``)."""
-        with self._typed_network_errors():
-            return self.session.renew(self.get_httpx_client())
+    def set_httpx_client(self, client: httpx.Client) -> Self:
+        """Use ``client`` for sync calls, as given (this object's settings are not applied)."""
+        self._client = client
+        return self
 
-    async def arenew(self) -> TokenSet | None:
-        with self._typed_network_errors():
-            return await self.session.arenew(self.get_async_httpx_client())
+    def get_async_httpx_client(self) -> httpx.AsyncClient:
+        """The underlying ``httpx.AsyncClient``, built on first use; raises once closed."""
+        self.check_open(asynchronous=True)
+        if self._async_client is None:
+            self._async_client = httpx.AsyncClient(**self.httpx_client_kwargs())
+        return self._async_client
 
-    def logout(self) -> None:
-        """Revoke the session upstream and clear the store (see ``SessionAuth.logout``)."""
-        with self._typed_network_errors():
-            self.session.logout(self.get_httpx_client())
+    def set_async_httpx_client(self, client: httpx.AsyncClient) -> Self:
+        """Use ``client`` for async calls, as given (this object's settings are not applied)."""
+        self._async_client = client
+        return self
 
-    async def alogout(self) -> None:
-        with self._typed_network_errors():
-            await self.session.alogout(self.get_async_httpx_client())
+    def close(self) -> None:
+        """Close the sync connections; later sync calls raise ``errors.ClientClosed``.
 
-    @contextmanager
-    def _typed_network_errors(self) -> Iterator[None]:
-        """Token calls fail like generated calls do: an ``ApiConnectionError``, not httpx's."""
-        try:
-            yield
-        except httpx.RequestError as exc:
-            raise connection_error(exc, {"method": "POST", "url": self.base_url}) from exc
+        Like httpx, the sync and async sides close separately: async calls stay possible only
+        when the async side is already open (close it with ``aclose()``). A side never opened
+        is closed too, so a closed client never opens a pool nobody will close.
+        """
+        self._closed = True
+        if self._async_client is None:
+            self._async_closed = True
+        if self._client is not None:
+            self._client.close()
+            self._client = None
+
+    async def aclose(self) -> None:
+        """Async twin of ``close``: the async connections, and the sync side if never opened."""
+        self._async_closed = True
+        if self._client is None:
+            self._closed = True
+        if self._async_client is not None:
+            await self._async_client.aclose()
+            self._async_client = None
+
+    def __enter__(self) -> Self:
+        self.get_httpx_client()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    async def __aenter__(self) -> Self:
+        self.get_async_httpx_client()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+
+class StaticTokenAuth(httpx.Auth):
+    """Sends ``<prefix> <token>`` (or the bare token) in a header, read from the client."""
+
+    def __init__(self, client: AuthenticatedClient) -> None:
+        self._client = client
+
+    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        client = self._client
+        value = f"{client.prefix} {client.token}" if client.prefix else client.token
+        request.headers[client.auth_header_name] = value
+        yield request
+
+
+@define
+class AuthenticatedClient(Client):
+    """A ``Client`` that authenticates with a fixed token (``Authorization: Bearer <token>``).
+
+    The token is applied as an ``httpx.Auth``, so operations whose spec security is ``[]`` are
+    sent without it. An explicit ``auth=`` takes precedence over the token.
+
+    Attributes:
+        token: The access token.
+        prefix: Scheme written before the token; empty for the bare token.
+        auth_header_name: The header that carries it.
+    """
+
+    token: str = field(kw_only=True, repr=False)
+    prefix: str = field(default="Bearer", kw_only=True)
+    auth_header_name: str = field(default="Authorization", kw_only=True)
+
+    def httpx_client_kwargs(self) -> dict[str, Any]:
+        kwargs = super().httpx_client_kwargs()
+        if kwargs.get("auth") is None:
+            kwargs["auth"] = StaticTokenAuth(self)
+        return kwargs
+
+
+__all__ = ["AuthenticatedClient", "Client", "StaticTokenAuth", "default_timeout"]

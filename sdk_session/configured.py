@@ -1,29 +1,23 @@
-"""What generated ``session.py`` modules build on: a binding described by data, client plumbing.
+"""What generated ``session.py`` modules build on: a binding described by data.
 
 ``python -m generator`` writes, for an SDK whose config has a ``session:`` section, a module with
 a ``ConfiguredBinding`` subclass (paths of the generated token operations, field names, JSON or
-form bodies) and a ``SessionClient`` subclass of that SDK's own ``Client``. Neither holds logic
-of its own: the binding's behaviour is here, the session's in ``SessionAuth``, and the httpx
-clients are built here exactly as ``sdk_session.SessionClient`` builds them (dispatch transport
-over the retry transport), so every generated SDK gets the same session layer as the Items SDK.
+form bodies, the SDK's error-body reader) and a ``SessionClient`` subclass of
+``sdk_session.SessionClient`` that defaults to it. Neither holds logic of its own: the binding's
+behaviour is here, the session's in ``SessionAuth``.
 """
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, Literal, Protocol
+from typing import Any, ClassVar, Literal
 
 import httpx
 
-from .binding import JsonTokenBinding, TokenBinding, join_url
-from .credentials import Credentials, CredentialsProvider
-from .events import OnSessionExpired, OnTokens
-from .flow import SessionAuth
-from .retry import RetryPolicy
-from .stores.base import TokenStore
+from .binding import JsonTokenBinding, join_url
+from .credentials import Credentials
 from .tokens import TokenSet
-from .transports import async_client, sync_client, token_timeout_of
 
-__all__ = ["ConfiguredBinding", "SessionOptions", "async_client", "session_auth", "sync_client"]
+__all__ = ["ConfiguredBinding"]
 
 
 class ConfiguredBinding(JsonTokenBinding):
@@ -59,42 +53,3 @@ class ConfiguredBinding(JsonTokenBinding):
         if not tokens.refresh_token:
             raise ValueError("no refresh token to present")
         return self._post(base_url, self.refresh_path, self.refresh_body(tokens.refresh_token))
-
-
-class SessionOptions(Protocol):
-    """The session settings a generated ``SessionClient`` carries (its attrs fields)."""
-
-    base_url: str
-    timeout: httpx.Timeout | float | None
-    httpx_args: dict[str, Any]
-    store: TokenStore
-    binding: TokenBinding
-    credentials: CredentialsProvider | None
-    leeway: float
-    max_leeway_fraction: float
-    on_tokens: OnTokens | None
-    on_session_expired: OnSessionExpired | None
-    allow_insecure_http: bool
-    allowed_origins: tuple[str, ...]
-    lock_timeout: float
-    token_timeout: float | httpx.Timeout
-    token_retries: int | RetryPolicy | None
-
-
-def session_auth(options: SessionOptions) -> SessionAuth:
-    """The ``SessionAuth`` for a generated ``SessionClient``'s settings."""
-    return SessionAuth(
-        options.base_url,
-        store=options.store,
-        binding=options.binding,
-        credentials=options.credentials,
-        leeway=options.leeway,
-        max_leeway_fraction=options.max_leeway_fraction,
-        on_tokens=options.on_tokens,
-        on_session_expired=options.on_session_expired,
-        allow_insecure_http=options.allow_insecure_http,
-        allowed_origins=options.allowed_origins,
-        lock_timeout=options.lock_timeout,
-        token_timeout=token_timeout_of(options),
-        token_retries=options.token_retries,
-    )

@@ -52,9 +52,8 @@ from typing import TypeVar
 
 import httpx
 
-from generated_sdk._runtime import connection_error
-
 from .binding import TokenBinding
+from .calls import connection_error
 from .credentials import Credentials
 from .errors import (
     LoginFailed,
@@ -393,8 +392,8 @@ class SessionCore:
                 return
             sent = mark.tokens
             yield Release(response)
+            rejection = self._rejection(request, response, sent, mark.at, received)
             response = None
-            rejection = self._rejection(request, sent, mark.at, received)
             if resends >= MAX_RESENDS or received - started > self.deadline:
                 raise self._give_up(rejection, resends)
             current = yield from _load()
@@ -625,7 +624,12 @@ class SessionCore:
         )
 
     def _rejection(
-        self, request: httpx.Request, sent: TokenSet, at: float, received: float
+        self,
+        request: httpx.Request,
+        response: httpx.Response,
+        sent: TokenSet,
+        at: float,
+        received: float,
     ) -> TokenRejected:
         waited = received - at
         lifetime = None if sent.expires_at is None else max(sent.expires_at - at, 0.0)
@@ -636,10 +640,14 @@ class SessionCore:
             )
         else:
             detail = f"the request waited {waited:.2f} s"
+        error_body = getattr(self.binding, "error_body", None)
+        body, code, text = error_body(response) if callable(error_body) else (None, None, None)
         return TokenRejected(
             f"{_where(request)}: the upstream answered 401 to the session's token; {detail}",
-            method=request.method,
-            path=request.url.path,
+            response=response,
+            error=body,
+            error_code=code,
+            error_message=text,
             waited=waited,
             lifetime=lifetime,
         )

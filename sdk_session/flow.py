@@ -29,7 +29,7 @@ from typing import Any, TypeVar, cast
 import anyio
 import httpx
 
-from .binding import ItemsApiBinding, TokenBinding
+from .binding import TokenBinding
 from .core import (
     RENEWAL_EXTENSION,
     SESSION_EXTENSION,
@@ -124,7 +124,8 @@ class SessionAuth(httpx.Auth):
     Args:
         base_url: The API root; its origin receives credentials.
         store: Where tokens live (default: a new ``MemoryTokenStore``).
-        binding: The upstream's token operations (default: ``ItemsApiBinding``).
+        binding: The upstream's token operations (a generated SDK's ``session.Binding``,
+            ``SimpleJwtBinding``, a ``JsonTokenBinding`` subclass; required).
         credentials: Optional provider (sync or async callable) returning
             ``Credentials``/``(email, password)``, used to log in again once when
             the refresh token is rejected (or when there is no session yet).
@@ -149,8 +150,8 @@ class SessionAuth(httpx.Auth):
         self,
         base_url: httpx.URL | str,
         *,
+        binding: TokenBinding,
         store: TokenStore | None = None,
-        binding: TokenBinding | None = None,
         credentials: CredentialsProvider | None = None,
         leeway: float = DEFAULT_LEEWAY,
         max_leeway_fraction: float = DEFAULT_MAX_LEEWAY_FRACTION,
@@ -181,7 +182,7 @@ class SessionAuth(httpx.Auth):
         if lock_timeout < 0:
             raise ValueError("lock_timeout must be >= 0")
         self.store: TokenStore = store if store is not None else MemoryTokenStore()
-        self.binding: TokenBinding = binding if binding is not None else ItemsApiBinding()
+        self.binding: TokenBinding = binding
         self.credentials = credentials
         self.lock_timeout = lock_timeout
         self._core = SessionCore(

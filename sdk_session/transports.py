@@ -15,8 +15,7 @@ from typing import Any, Protocol
 import attrs
 import httpx
 
-from generated_sdk.client import default_timeout
-
+from .client import default_timeout
 from .dispatch import TOKEN_LIMITS, AsyncDispatchTransport, DispatchTransport
 from .flow import SessionAuth, resolve_token_timeout
 from .lanes import AsyncLaneTransport

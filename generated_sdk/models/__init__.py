@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from .token_response import TokenResponse
     from .user import User
 else:
-    from .._lazy import attach
+    from sdk_session.lazy import attach
 
     __getattr__, __dir__ = attach(
         __name__,

@@ -10,8 +10,9 @@ from typing import TYPE_CHECKING, Any, Literal, NotRequired, Self, TypedDict, ca
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._runtime import parse_datetime
-from ..errors import PARSE_ERRORS, InvalidData
+from sdk_session.calls import parse_datetime
+from sdk_session.errors import PARSE_ERRORS, InvalidData
+
 from ..models.item_status import ItemStatus
 from ..types import UNSET, Unset, extra_repr
 

@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING, Any, Self, TypedDict, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..errors import PARSE_ERRORS, InvalidData
+from sdk_session.errors import PARSE_ERRORS, InvalidData
+
 from ..types import extra_repr
 
 if TYPE_CHECKING:

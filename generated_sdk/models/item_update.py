@@ -9,7 +9,8 @@ from typing import Any, Literal, NotRequired, Self, TypedDict, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..errors import PARSE_ERRORS, InvalidData
+from sdk_session.errors import PARSE_ERRORS, InvalidData
+
 from ..models.item_status import ItemStatus
 from ..types import UNSET, Unset, extra_repr
 

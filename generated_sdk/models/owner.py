@@ -9,7 +9,8 @@ from typing import Any, Self, TypedDict
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..errors import PARSE_ERRORS, InvalidData
+from sdk_session.errors import PARSE_ERRORS, InvalidData
+
 from ..types import extra_repr
 
 

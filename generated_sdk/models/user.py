@@ -10,8 +10,9 @@ from typing import Any, Self, TypedDict
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._runtime import parse_datetime
-from ..errors import PARSE_ERRORS, InvalidData
+from sdk_session.calls import parse_datetime
+from sdk_session.errors import PARSE_ERRORS, InvalidData
+
 from ..types import extra_repr
 
 

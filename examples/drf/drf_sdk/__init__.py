@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from .session import SessionClient
     from .types import UNSET, Response, Unset
 else:
-    from ._lazy import attach
+    from sdk_session.lazy import attach
 
     __getattr__, __dir__ = attach(
         __name__,

@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from ._logout import operation as logout
     from ._refresh import operation as refresh
 else:
-    from ..._lazy import attach
+    from sdk_session.lazy import attach
 
     __getattr__, __dir__ = attach(
         __name__,

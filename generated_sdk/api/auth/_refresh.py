@@ -10,7 +10,9 @@ from typing import Any
 
 import httpx
 
-from ... import _runtime, errors
+from sdk_session import calls as _runtime
+
+from ... import errors
 from ...client import Client
 from ...models.refresh_request import RefreshRequest, RefreshRequestDict
 from ...models.token_response import TokenResponse

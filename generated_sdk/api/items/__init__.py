@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from ._list import operation as list
     from ._update import operation as update
 else:
-    from ..._lazy import attach
+    from sdk_session.lazy import attach
 
     __getattr__, __dir__ = attach(
         __name__,

@@ -11,7 +11,9 @@ from urllib.parse import quote
 
 import httpx
 
-from ... import _runtime, errors
+from sdk_session import calls as _runtime
+
+from ... import errors
 from ...client import Client
 from ...models.item import Item
 from ...models.item_update import ItemUpdate, ItemUpdateDict

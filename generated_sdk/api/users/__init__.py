@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from ._me import operation as me
 else:
-    from ..._lazy import attach
+    from sdk_session.lazy import attach
 
     __getattr__, __dir__ = attach(
         __name__,

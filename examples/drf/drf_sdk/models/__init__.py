@@ -11,7 +11,7 @@ if TYPE_CHECKING:
     from .token_obtain_pair import TokenObtainPair
     from .token_refresh import TokenRefresh
 else:
-    from .._lazy import attach
+    from sdk_session.lazy import attach
 
     __getattr__, __dir__ = attach(
         __name__,

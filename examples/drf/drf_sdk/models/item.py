@@ -9,7 +9,8 @@ from typing import Any, NotRequired, Self, TypedDict, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..errors import PARSE_ERRORS, InvalidData
+from sdk_session.errors import PARSE_ERRORS, InvalidData
+
 from ..types import UNSET, Unset, extra_repr
 
 

@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from ._items_list import operation as items_list
     from ._items_retrieve import operation as items_retrieve
 else:
-    from ..._lazy import attach
+    from sdk_session.lazy import attach
 
     __getattr__, __dir__ = attach(
         __name__,

@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from ._token_create import operation as token_create
     from ._token_refresh_create import operation as token_refresh_create
 else:
-    from ..._lazy import attach
+    from sdk_session.lazy import attach
 
     __getattr__, __dir__ = attach(
         __name__,

@@ -10,7 +10,9 @@ from typing import Any
 
 import httpx
 
-from ... import _runtime, errors
+from sdk_session import calls as _runtime
+
+from ... import errors
 from ...client import Client
 from ...models.token_obtain_pair import TokenObtainPair, TokenObtainPairDict
 from ...types import Response

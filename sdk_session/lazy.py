@@ -1,5 +1,4 @@
-{{ header }}
-"""Lazy package attributes: importing the SDK costs nothing until a name is first used.
+"""Lazy package attributes: importing a package costs nothing until a name is first used.
 
 Packages keep ``if TYPE_CHECKING:`` imports of the same names, so type checkers see exact types.
 """

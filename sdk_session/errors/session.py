@@ -6,17 +6,26 @@ token, a password or a raw response body (a body may echo secrets back).
 
 from __future__ import annotations
 
-from generated_sdk.errors import ApiTimeoutError, SdkError
+import sys
+import threading
+from typing import TYPE_CHECKING, Any, Self
+
+from .api import ApiError, ApiTimeoutError, SdkError, Unauthorized, class_for_status
+
+if TYPE_CHECKING:
+    import httpx
 
 __all__ = [
     "InsecureTransport",
     "LoginFailed",
     "NotLoggedIn",
     "RefreshRejected",
+    "SessionAnswer",
     "SessionError",
     "SessionExpired",
     "StoreError",
     "StoreLockTimeout",
+    "StoreUnavailable",
     "TokenCallTimeout",
     "TokenEndpointUnavailable",
     "TokenRejected",
@@ -25,11 +34,35 @@ __all__ = [
 
 
 class SessionError(SdkError):
-    """Base class of every error raised by ``sdk_session``.
+    """Base class of every error raised by the session layer.
 
-    It is a ``generated_sdk.errors.SdkError``: one ``except SdkError`` catches everything the
-    SDK raises.
+    It is an ``SdkError``, the class every generated SDK's ``errors.SdkError`` is: one
+    ``except SdkError`` catches everything raised through any SDK.
     """
+
+
+class SessionAnswer(SessionError, ApiError):
+    """A session error that stands for an HTTP answer: also the SDK's ``ApiError`` for it.
+
+    ``for_response`` picks the class of the status as well (a ``LoginFailed`` for a 401 is an
+    ``Unauthorized``, for a 429 a ``TooManyRequests``), so an ``except`` written from an
+    operation's documented errors catches it too.
+    """
+
+    @classmethod
+    def for_response(
+        cls,
+        message: str,
+        response: httpx.Response,
+        error: Any = None,
+        *,
+        error_code: str | None = None,
+        error_message: str | None = None,
+    ) -> Self:
+        kind: type[Self] = _status_variant(cls, class_for_status(response.status_code))
+        return kind(
+            response, error, error_code=error_code, error_message=error_message, message=message
+        )
 
 
 class SessionExpired(SessionError):
@@ -76,7 +109,7 @@ class TokenCallTimeout(SessionExpired, ApiTimeoutError):
 
     It is both errors at once: the ``SessionExpired`` of an interrupted renewal (``reason``
     ``"interrupted"``, the session is kept: a later call may succeed) and a
-    ``generated_sdk.errors.ApiTimeoutError`` (``method``, ``url`` without its query,
+    ``ApiTimeoutError`` (``method``, ``url`` without its query,
     ``attempts``), as a login that times out is. ``cause`` (also ``__cause__``) is the httpx
     timeout. Requests that waited for that renewal get a plain ``SessionExpired``
     (``"interrupted"``).
@@ -113,7 +146,7 @@ class NotLoggedIn(SessionError):
     """
 
 
-class TokenRejected(SessionError):
+class TokenRejected(SessionError, Unauthorized):
     """The upstream answered 401 to a request that carried the session's current token.
 
     Raised when renewing cannot help any more: the request already went through
@@ -122,22 +155,32 @@ class TokenRejected(SessionError):
     seconds) and ``lifetime`` how long its token had left when it was dispatched;
     when ``waited >= lifetime`` the request simply queued longer than a token
     lives (``outlived`` is then true). Also chained as the cause of the
-    ``SessionExpired`` of a renewal that a 401 started. Never holds a token.
+    ``SessionExpired`` of a renewal that a 401 started.
+
+    It is the SDK's ``Unauthorized`` too (``status_code``, ``error``, ``response``), as the
+    operation's reference documents for a 401. Its message never shows a token; like any
+    ``ApiError``'s, its ``response.request`` holds what was sent.
     """
 
     def __init__(
         self,
         message: str,
         *,
-        method: str,
-        path: str,
+        response: httpx.Response,
+        error: Any = None,
+        error_code: str | None = None,
+        error_message: str | None = None,
         waited: float | None = None,
         lifetime: float | None = None,
     ) -> None:
-        super().__init__(message)
-        self.status_code = 401
-        self.method = method
-        self.path = path
+        Unauthorized.__init__(
+            self,
+            response,
+            error,
+            error_code=error_code,
+            error_message=error_message,
+            message=message,
+        )
         self.waited = waited
         self.lifetime = lifetime
 
@@ -148,35 +191,19 @@ class TokenRejected(SessionError):
         )
 
 
-class LoginFailed(SessionError):
-    """The login operation refused the credentials or could not be used."""
-
-    def __init__(
-        self, message: str, *, status_code: int | None = None, error: str | None = None
-    ) -> None:
-        super().__init__(message)
-        self.status_code = status_code
-        self.error = error
+class LoginFailed(SessionAnswer):
+    """The login operation refused the credentials (``status_code``, ``error_code``)."""
 
 
-class RefreshRejected(SessionError):
+class RefreshRejected(SessionAnswer):
     """The token endpoint refused the refresh token (400 ``invalid_grant``, or 401).
 
     Per RFC 6749 section 5.2 the refresh token is dead: never retry it.
     """
 
-    def __init__(self, message: str, *, status_code: int, error: str | None = None) -> None:
-        super().__init__(message)
-        self.status_code = status_code
-        self.error = error
 
-
-class TokenEndpointUnavailable(SessionError):
+class TokenEndpointUnavailable(SessionAnswer):
     """The token endpoint answered with something other than tokens or a refusal (429, 5xx)."""
-
-    def __init__(self, message: str, *, status_code: int) -> None:
-        super().__init__(message)
-        self.status_code = status_code
 
 
 class TokenResponseError(SessionError):
@@ -200,3 +227,23 @@ class StoreUnavailable(StoreError):
 
     Nothing was sent upstream with a stale token; retry once the store is back.
     """
+
+
+_VARIANTS: dict[tuple[type[SessionAnswer], type[ApiError]], Any] = {}
+_VARIANTS_LOCK = threading.Lock()
+
+
+def _status_variant(base: type[SessionAnswer], status_class: type[ApiError]) -> Any:
+    """``base`` that is also ``status_class``: one class per pair, kept as a module attribute
+    under a private name so it pickles like any exception."""
+    if issubclass(base, status_class):
+        return base
+    with _VARIANTS_LOCK:
+        variant = _VARIANTS.get((base, status_class))
+        if variant is None:
+            name = f"_{base.__name__}_{status_class.__name__}"
+            variant = type(name, (base, status_class), {"__module__": __name__})
+            variant.__qualname__ = name
+            setattr(sys.modules[__name__], name, variant)
+            _VARIANTS[base, status_class] = variant
+        return variant

@@ -1,8 +1,7 @@
-# Generated from examples/drf/spec/openapi.yaml by `python -m generator`; do not edit by hand.
-# ruff: noqa: E501, B008, RUF001, RUF002, RUF003, RUF100
-# mypy: disable-error-code="redundant-cast"
-"""Request plumbing shared by every operation: per-call options, auth bypass, result wrapping,
-transport failures turned into ``errors.ApiConnectionError``, friendly arguments checked."""
+"""What every generated operation calls: per-call options, auth bypass, result wrapping,
+transport failures turned into ``ApiConnectionError``, friendly arguments checked, dates read.
+
+Generated code imports it as ``_runtime``; it knows no generated package."""
 
 from __future__ import annotations
 
@@ -15,7 +14,7 @@ import httpx
 from dateutil.parser import isoparse
 
 from .client import Client
-from .errors import ApiConnectionError, ApiTimeoutError, InvalidArgument, InvalidData
+from .errors.api import ApiConnectionError, ApiTimeoutError, InvalidArgument, InvalidData
 from .types import Response, Unset
 
 T = TypeVar("T")
