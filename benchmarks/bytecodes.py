@@ -27,7 +27,8 @@ from typing import Any
 import httpx
 
 import generated_sdk as sdk
-from sdk_session import MemoryTokenStore, SessionClient, TokenSet
+from generated_sdk import SessionClient
+from sdk_session import MemoryTokenStore, TokenSet
 
 USER = {"id": 1, "email": "demo@example.com", "name": "Demo", "created_at": "2024-01-01T00:00:00Z"}
 URL = "http://127.0.0.1:9"

@@ -50,8 +50,9 @@ def _handler(request: httpx.Request) -> httpx.Response:
 def _child(client: str, mode: str, calls: int, url: str) -> None:
     """Make ``WARMUP + calls`` calls with one client (run under valgrind)."""
     import generated_sdk as sdk
+    from generated_sdk import SessionClient
     from reference_server import DEMO_EMAIL, DEMO_PASSWORD
-    from sdk_session import MemoryTokenStore, SessionClient, TokenSet
+    from sdk_session import MemoryTokenStore, TokenSet
 
     from .server import login
 

@@ -20,8 +20,8 @@ import sys
 from collections.abc import Awaitable, Callable
 
 import generated_sdk as sdk
+from generated_sdk import SessionClient
 from reference_server import DEMO_EMAIL, DEMO_PASSWORD
-from sdk_session import SessionClient
 
 from .server import login, server_process
 

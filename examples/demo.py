@@ -23,9 +23,10 @@ import httpx
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a plain checkout too
 
 import generated_sdk as sdk
+from generated_sdk import SessionClient
 from generated_sdk.models import ItemCreate
 from reference_server import DEMO_EMAIL, DEMO_PASSWORD, Control, Counters, serve
-from sdk_session import Credentials, SessionClient, SessionExpired, TokenSet
+from sdk_session import Credentials, SessionExpired, TokenSet
 
 ACCESS_TTL = 2.0
 BURST_TTL = 20.0

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import generated_sdk as sdk
+from generated_sdk import SessionClient
 from reference_server import DEMO_EMAIL, DEMO_PASSWORD
-from sdk_session import SessionClient, TokenStore
+from sdk_session import TokenStore
 
 from . import Peer
 

@@ -22,8 +22,9 @@ from typing import Any, Protocol
 
 import httpx
 
+from generated_sdk import SessionClient
 from reference_server import Control
-from sdk_session import SessionClient, SessionExpired, StoreUnavailable, TokenSet
+from sdk_session import SessionExpired, StoreUnavailable, TokenSet
 from sdk_session.stores.redis import RedisTokenStore, ReplicationUnconfirmed
 
 from .servers import Node, open_store, stall_replica, wait_until

@@ -33,8 +33,8 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 import generated_sdk as sdk
+from generated_sdk import SessionClient
 from reference_server import DEMO_EMAIL, DEMO_PASSWORD, Control
-from sdk_session import SessionClient
 
 from ..server import login
 from .common import delta

@@ -19,8 +19,8 @@ from dataclasses import dataclass, field
 import httpx
 
 import generated_sdk as sdk
+from generated_sdk import SessionClient
 from reference_server import DEMO_EMAIL, DEMO_PASSWORD
-from sdk_session import SessionClient
 
 from ..server import login
 

@@ -105,8 +105,8 @@ def main(argv: list[str]) -> int:
     url, token, site_packages, view = argv
     _swap(site_packages, view)
     import generated_sdk as sdk  # after the swap, on purpose
+    from generated_sdk import SessionClient
     from reference_server import DEMO_EMAIL, DEMO_PASSWORD
-    from sdk_session import SessionClient
 
     loop = asyncio.new_event_loop()
     static = sdk.AuthenticatedClient(base_url=url, token=token)

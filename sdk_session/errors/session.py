@@ -6,7 +6,6 @@ token, a password or a raw response body (a body may echo secrets back).
 
 from __future__ import annotations
 
-import sys
 import threading
 from typing import TYPE_CHECKING, Any, Self
 
@@ -234,16 +233,14 @@ _VARIANTS_LOCK = threading.Lock()
 
 
 def _status_variant(base: type[SessionAnswer], status_class: type[ApiError]) -> Any:
-    """``base`` that is also ``status_class``: one class per pair, kept as a module attribute
-    under a private name so it pickles like any exception."""
+    """``base`` that is also ``status_class``: one class per pair, named as ``base`` so
+    tracebacks and logs read ``LoginFailed``, not an invented name."""
     if issubclass(base, status_class):
         return base
     with _VARIANTS_LOCK:
         variant = _VARIANTS.get((base, status_class))
         if variant is None:
-            name = f"_{base.__name__}_{status_class.__name__}"
-            variant = type(name, (base, status_class), {"__module__": __name__})
-            variant.__qualname__ = name
-            setattr(sys.modules[__name__], name, variant)
+            variant = type(base.__name__, (base, status_class), {"__module__": base.__module__})
+            variant.__qualname__ = base.__qualname__
             _VARIANTS[base, status_class] = variant
         return variant

@@ -17,8 +17,8 @@ import httpx
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from generated_sdk.session import Binding as ItemsBinding
 from sdk_session import (
-    ItemsApiBinding,
     RetryPolicy,
     SessionError,
     StoreError,
@@ -69,7 +69,7 @@ def _json_nan_safe(value: Any) -> bytes:
 @PROPERTY
 @given(status=st.sampled_from([200, 201, 400, 401, 403, 429, 500, 503]), body=bodies)
 def test_token_responses_give_tokens_or_typed_errors(status: int, body: bytes) -> None:
-    binding = ItemsApiBinding()
+    binding = ItemsBinding()
     request = httpx.Request("POST", "https://api.example.com/auth/refresh")
     response = httpx.Response(
         status, content=body, headers={"content-type": "application/json"}, request=request

@@ -5,8 +5,9 @@ from __future__ import annotations
 import httpx
 
 import generated_sdk as sdk
+from generated_sdk import SessionClient
 from reference_server.testing import Upstream
-from sdk_session import MemoryTokenStore, RetryPolicy, SessionClient
+from sdk_session import MemoryTokenStore, RetryPolicy
 
 DEMO = ("demo@example.com", "demo-password")
 FAST = RetryPolicy(backoff=0.01, max_backoff=0.05)

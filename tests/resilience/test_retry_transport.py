@@ -9,6 +9,7 @@ import anyio
 import httpx
 import pytest
 
+import generated_sdk
 import sdk_session
 from sdk_session import AsyncRetryTransport, RetryPolicy, RetryTransport
 from sdk_session.retry import ATTEMPTS, EXTENSION
@@ -104,18 +105,18 @@ def test_disabled() -> None:
 
 
 def test_session_client_installs_it_and_can_go_without() -> None:
-    with_retry = sdk_session.SessionClient(base_url="https://x.test")
+    with_retry = generated_sdk.SessionClient(base_url="https://x.test")
     sync = with_retry.get_httpx_client()._transport
     asynchronous = with_retry.get_async_httpx_client()._transport
     assert isinstance(sync, sdk_session.DispatchTransport)  # outermost: signs at dispatch
     assert isinstance(asynchronous, sdk_session.AsyncDispatchTransport)
     assert isinstance(sync.transport, RetryTransport)
     assert isinstance(asynchronous.transport, AsyncRetryTransport)
-    without = sdk_session.SessionClient(base_url="https://x.test", retries=None)
+    without = generated_sdk.SessionClient(base_url="https://x.test", retries=None)
     transport = without.get_httpx_client()._transport
     assert isinstance(transport, sdk_session.DispatchTransport)
     assert not isinstance(transport.transport, RetryTransport)
-    assert sdk_session.SessionClient(base_url="https://x.test", retries=5).retries == (
+    assert generated_sdk.SessionClient(base_url="https://x.test", retries=5).retries == (
         sdk_session.DEFAULT_RETRY.evolve(retries=5)
     )
 

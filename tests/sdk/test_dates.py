@@ -1,4 +1,4 @@
-"""The generated runtime's date parsers: the standard library where it can, python-dateutil
+"""The runtime's date parsers: the standard library where it can, python-dateutil
 for the rest of ISO 8601, with the same values dateutil alone gave."""
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ from dateutil.parser import isoparse
 from hypothesis import given
 from hypothesis import strategies as st
 
-from generated_sdk._runtime import parse_date, parse_datetime
 from generated_sdk.models import User
+from sdk_session.calls import parse_date, parse_datetime
 
 SAMPLES = [
     "2024-01-01T00:00:00Z",

@@ -15,12 +15,12 @@ from pathlib import Path
 import pytest
 
 import generated_sdk as sdk
+from generated_sdk import SessionClient
 from generated_sdk.errors import InvalidArgument, InvalidData
 from generated_sdk.models import Item, ItemStatus
 from generated_sdk.models.item_create import ItemCreateDict
 from reference_server import DEMO_EMAIL, DEMO_PASSWORD
 from reference_server.testing import Upstream
-from sdk_session import SessionClient
 
 REPO = Path(__file__).resolve().parents[2]
 

@@ -14,7 +14,8 @@ import pytest
 from attrs import define, field
 
 import generated_sdk as sdk
-from generated_sdk.errors import error_for_response, parse_retry_after
+from generated_sdk.errors import error_for_response
+from sdk_session import parse_retry_after
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -42,7 +43,7 @@ def test_import_is_lazy() -> None:
         [sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True
     )
     before, after = completed.stdout.splitlines()
-    assert before == "['generated_sdk', 'generated_sdk._lazy']"
+    assert before == "['generated_sdk']"
     assert after == (
         "['generated_sdk.api', 'generated_sdk.api.items', 'generated_sdk.api.items._list']"
     )
@@ -162,7 +163,7 @@ def test_retry_after() -> None:
     assert parse_retry_after(None) is None
     assert parse_retry_after("3") == 3.0
     assert parse_retry_after(" 1.5 ") == 1.5
-    assert parse_retry_after("-4") == 0.0
+    assert parse_retry_after("-4") is None  # not delta-seconds (RFC 9110 10.2.3)
     assert parse_retry_after("nan") is None
     assert parse_retry_after("soon") is None
     later = email.utils.format_datetime(datetime.now(UTC) + timedelta(seconds=60), usegmt=True)

@@ -12,12 +12,13 @@ import threading
 
 import httpx
 
+from generated_sdk.session import Binding as ItemsBinding
 from sdk_session import FileTokenStore, SessionAuth
 
 
 def main() -> None:
     store_path, url, threads = sys.argv[1], sys.argv[2], int(sys.argv[3])
-    auth = SessionAuth(url, store=FileTokenStore(store_path))
+    auth = SessionAuth(url, store=FileTokenStore(store_path), binding=ItemsBinding())
     statuses: list[int] = []
     errors: list[str] = []
     lock = threading.Lock()

@@ -9,9 +9,9 @@ from typing import Any
 import httpx
 import pytest
 
+from generated_sdk.session import Binding as ItemsBinding
 from sdk_session import (
     Credentials,
-    ItemsApiBinding,
     LoginFailed,
     RefreshRejected,
     TokenEndpointUnavailable,
@@ -21,7 +21,7 @@ from sdk_session import (
 
 BASE = httpx.URL("https://api.example.com/v1")
 GOOD = {"access_token": "A", "token_type": "Bearer", "refresh_token": "R", "expires_in": 2.5}
-binding = ItemsApiBinding()
+binding = ItemsBinding()
 previous = TokenSet.issue(access_token="A0", refresh_token="R0", expires_in=1, now=0)
 
 

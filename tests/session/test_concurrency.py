@@ -11,8 +11,9 @@ import anyio
 import pytest
 
 import generated_sdk as sdk
+from generated_sdk import SessionClient
 from reference_server.testing import Upstream
-from sdk_session import MemoryTokenStore, SessionClient
+from sdk_session import MemoryTokenStore
 
 from .support import DEMO, POOL, WAIT, Clock, expire_session_on_server, run_threads
 

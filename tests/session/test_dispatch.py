@@ -21,6 +21,8 @@ import httpx
 import pytest
 
 import generated_sdk as sdk
+from generated_sdk import SessionClient
+from generated_sdk.session import Binding as ItemsBinding
 from reference_server.testing import Upstream
 from sdk_session import (
     AsyncDispatchTransport,
@@ -29,7 +31,6 @@ from sdk_session import (
     MemoryTokenStore,
     RefreshRejected,
     SessionAuth,
-    SessionClient,
     SessionExpired,
     StoreError,
     TokenRejected,
@@ -239,7 +240,7 @@ async def test_an_async_call_leaves_nothing_for_the_garbage_collector(upstream: 
 
 def test_plain_clients_resend_a_dropped_token_call_once(upstream: Upstream) -> None:
     """The plain-client setup the README documents: ``SessionAuth`` + ``DispatchTransport``."""
-    auth = SessionAuth(upstream.url)
+    auth = SessionAuth(upstream.url, binding=ItemsBinding())
     transport = DispatchTransport(limits=POOL)
     with httpx.Client(base_url=upstream.url, auth=auth, transport=transport) as client:
         expire_session_on_server(upstream.control, lambda: auth.login(client, *DEMO))
@@ -261,7 +262,7 @@ def test_plain_clients_resend_a_dropped_token_call_once(upstream: Upstream) -> N
 
 @pytest.mark.anyio
 async def test_async_plain_clients_resend_a_dropped_token_call_once(upstream: Upstream) -> None:
-    auth = SessionAuth(upstream.url)
+    auth = SessionAuth(upstream.url, binding=ItemsBinding())
     transport = AsyncDispatchTransport(limits=POOL)
     async with httpx.AsyncClient(base_url=upstream.url, auth=auth, transport=transport) as client:
         upstream.control.configure(access_ttl=0.3)
@@ -339,7 +340,7 @@ def test_misconfiguration_fails_at_construction_naming_the_argument(
     argument: str, value: object
 ) -> None:
     with pytest.raises(TypeError, match=f"{argument}="):
-        SessionAuth("https://api.example.com", **{argument: value})  # type: ignore[arg-type]
+        SessionAuth("https://api.example.com", **{argument: value}, binding=ItemsBinding())  # type: ignore[arg-type]
     with pytest.raises(TypeError, match=f"{argument}="):
         SessionClient(base_url="https://api.example.com", **{argument: value})  # type: ignore[arg-type]
 

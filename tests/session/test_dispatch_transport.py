@@ -11,7 +11,9 @@ import httpx
 import pytest
 
 import generated_sdk as sdk
-from sdk_session import DispatchTransport, MemoryTokenStore, SessionAuth, SessionClient, TokenSet
+from generated_sdk import SessionClient
+from generated_sdk.session import Binding as ItemsBinding
+from sdk_session import DispatchTransport, MemoryTokenStore, SessionAuth, TokenSet
 
 URL = "http://127.0.0.1:9"
 USER = {"id": 1, "email": "demo@example.com", "name": "Demo", "created_at": "2024-01-01T00:00:00Z"}
@@ -118,7 +120,7 @@ def test_a_plain_client_does_not_re_sign_a_redirect_to_another_origin() -> None:
     # with newer tokens. The redirect keeps the request's extensions, not its header: newer
     # tokens seen in between must not be written onto a request for another origin.
     store = _store()
-    auth = SessionAuth(URL, store=store)
+    auth = SessionAuth(URL, store=store, binding=ItemsBinding())
     now = time.time()
     newer = TokenSet(access_token="b", refresh_token="r2", expires_at=now + 900, obtained_at=now)
 

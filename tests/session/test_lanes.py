@@ -15,14 +15,10 @@ import httpx
 import pytest
 from httpcore._async import connection_pool
 
+from generated_sdk import SessionClient
+from generated_sdk.session import Binding as ItemsBinding
 from reference_server.testing import Upstream
-from sdk_session import (
-    AsyncDispatchTransport,
-    AsyncLaneTransport,
-    DispatchTransport,
-    SessionAuth,
-    SessionClient,
-)
+from sdk_session import AsyncDispatchTransport, AsyncLaneTransport, DispatchTransport, SessionAuth
 
 from .support import DEMO
 
@@ -180,7 +176,7 @@ def test_token_calls_go_through_their_own_transport() -> None:
     tokens: list[str] = []
     inner, token = _Recording(api), _Recording(tokens)
     url = "https://api.example"
-    auth = SessionAuth(url)
+    auth = SessionAuth(url, binding=ItemsBinding())
     transport = DispatchTransport(inner, token_transport=token)
     with httpx.Client(base_url=url, auth=auth, transport=transport) as client:
         auth.login(client, *DEMO)
@@ -197,7 +193,7 @@ async def test_async_token_calls_go_through_their_own_transport() -> None:
     tokens: list[str] = []
     inner, token = _Recording(api), _Recording(tokens)
     url = "https://api.example"
-    auth = SessionAuth(url)
+    auth = SessionAuth(url, binding=ItemsBinding())
     transport = AsyncDispatchTransport(inner, token_transport=token)
     async with httpx.AsyncClient(base_url=url, auth=auth, transport=transport) as client:
         await auth.alogin(client, *DEMO)
@@ -211,7 +207,7 @@ async def test_async_token_calls_go_through_their_own_transport() -> None:
 def test_a_transport_given_without_token_transport_carries_the_token_calls_too() -> None:
     paths: list[str] = []
     inner = _Recording(paths)
-    auth = SessionAuth("https://api.example")
+    auth = SessionAuth("https://api.example", binding=ItemsBinding())
     transport = DispatchTransport(inner)
     with httpx.Client(base_url="https://api.example", auth=auth, transport=transport) as client:
         auth.login(client, *DEMO)

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import httpx
 
+from generated_sdk.session import Binding as ItemsBinding
 from reference_server.testing import Upstream
 from sdk_session import FileTokenStore, SessionAuth
 
@@ -23,7 +24,7 @@ ROOT = Path(__file__).resolve().parents[2]
 def test_two_processes_one_refresh(upstream: Upstream, tmp_path: Path) -> None:
     store_path = tmp_path / "session.json"
     upstream.control.configure(access_ttl=0.3)
-    auth = SessionAuth(upstream.url, store=FileTokenStore(store_path))
+    auth = SessionAuth(upstream.url, store=FileTokenStore(store_path), binding=ItemsBinding())
     with httpx.Client(base_url=upstream.url, auth=auth) as client:
         auth.login(client, "demo@example.com", "demo-password")
     upstream.control.configure(access_ttl=60)

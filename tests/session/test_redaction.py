@@ -8,13 +8,13 @@ import traceback
 import pytest
 
 import generated_sdk as sdk
+from generated_sdk import SessionClient
 from reference_server.testing import Upstream
 from sdk_session import (
     FileTokenStore,
     LoginFailed,
     MemoryTokenStore,
     RedactingFilter,
-    SessionClient,
     SessionExpired,
     TokenSet,
 )

@@ -6,6 +6,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
+from generated_sdk.session import Binding as ItemsBinding
 from sdk_session import InsecureTransport, MemoryTokenStore, SessionAuth, SimpleJwtBinding, TokenSet
 
 from .drf_upstream import PASSWORD, USER, StandIn
@@ -55,7 +56,7 @@ def test_per_request_opt_out_sends_no_credentials(drf: StandIn) -> None:
 )
 def test_plain_http_to_a_remote_host_is_refused_before_sending(kwargs: dict[str, object]) -> None:
     with pytest.raises(InsecureTransport, match="plain http"):
-        SessionAuth(**kwargs)  # type: ignore[arg-type]
+        SessionAuth(**kwargs, binding=ItemsBinding())  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize(
@@ -63,7 +64,7 @@ def test_plain_http_to_a_remote_host_is_refused_before_sending(kwargs: dict[str,
     ["http://127.0.0.1:8000", "http://localhost:8000", "http://[::1]:8000", "http://127.9.9.9"],
 )
 def test_plain_http_to_loopback_is_allowed(url: str) -> None:
-    SessionAuth(url)
+    SessionAuth(url, binding=ItemsBinding())
 
 
 def test_opting_in_to_insecure_http_and_origin_scoping_without_traffic() -> None:
@@ -75,7 +76,11 @@ def test_opting_in_to_insecure_http_and_origin_scoping_without_traffic() -> None
 
     store = MemoryTokenStore(TokenSet.issue(access_token="tok", expires_in=600, now=0))
     auth = SessionAuth(
-        "http://api.example.com", store=store, allow_insecure_http=True, clock=lambda: 1.0
+        "http://api.example.com",
+        store=store,
+        allow_insecure_http=True,
+        clock=lambda: 1.0,
+        binding=ItemsBinding(),
     )
     with httpx.Client(auth=auth, transport=httpx.MockTransport(record)) as client:
         client.get("http://api.example.com/items")
@@ -92,7 +97,7 @@ def test_token_endpoints_through_a_signed_client_are_left_alone() -> None:
         return httpx.Response(401, headers={"WWW-Authenticate": 'Bearer error="invalid_token"'})
 
     store = MemoryTokenStore(TokenSet.issue(access_token="tok", refresh_token="r", now=0))
-    auth = SessionAuth("https://api.example.com", store=store)
+    auth = SessionAuth("https://api.example.com", store=store, binding=ItemsBinding())
     with httpx.Client(
         base_url="https://api.example.com", auth=auth, transport=httpx.MockTransport(handler)
     ) as client:
@@ -102,7 +107,7 @@ def test_token_endpoints_through_a_signed_client_are_left_alone() -> None:
 
 
 def test_session_client_refuses_plain_http_to_a_remote_host() -> None:
-    from sdk_session import SessionClient
+    from generated_sdk import SessionClient
 
     with pytest.raises(InsecureTransport):
         SessionClient(base_url="http://api.example.com")

@@ -11,8 +11,9 @@ import httpx
 import pytest
 
 import generated_sdk as sdk
-from generated_sdk import errors
+from generated_sdk import SessionClient, errors
 from generated_sdk.models import ItemCreate
+from generated_sdk.session import Binding as ItemsBinding
 from reference_server.testing import Upstream
 from sdk_session import (
     Credentials,
@@ -20,7 +21,6 @@ from sdk_session import (
     MemoryTokenStore,
     NotLoggedIn,
     SessionAuth,
-    SessionClient,
     SessionExpired,
     StoreUnavailable,
     TokenRejected,
@@ -246,7 +246,7 @@ def test_401_with_another_error_code_is_not_refreshed() -> None:
         return httpx.Response(401, headers={"WWW-Authenticate": challenge})
 
     store = MemoryTokenStore(TokenSet.issue(access_token="a", refresh_token="r", now=0))
-    auth = SessionAuth("https://api.example.com", store=store)
+    auth = SessionAuth("https://api.example.com", store=store, binding=ItemsBinding())
     with httpx.Client(auth=auth, transport=httpx.MockTransport(handler)) as client:
         assert client.get("https://api.example.com/items").status_code == 401
     assert calls == ["/items"]
@@ -291,7 +291,7 @@ async def test_async_401_for_a_replaced_token_is_resent_without_refreshing(
             done.set()
             await sdk.users.me.asyncio(other)
 
-    auth = SessionAuth(upstream.url, store=store, clock=Clock(frozen=True))
+    auth = SessionAuth(upstream.url, store=store, clock=Clock(frozen=True), binding=ItemsBinding())
     hooks = {"request": [refresh_elsewhere_first]}
     async with httpx.AsyncClient(base_url=upstream.url, auth=auth, event_hooks=hooks) as c:
         upstream.control.configure(access_ttl=0.3)
@@ -533,7 +533,7 @@ def test_token_events_follow_login_and_refresh(upstream: Upstream) -> None:
 
 
 def test_session_auth_with_a_plain_httpx_client(upstream: Upstream) -> None:
-    auth = SessionAuth(upstream.url)
+    auth = SessionAuth(upstream.url, binding=ItemsBinding())
     with httpx.Client(base_url=upstream.url, auth=auth) as http:
         expire_session_on_server(upstream.control, lambda: auth.login(http, *DEMO))
         assert http.get("/items").status_code == 200
@@ -544,7 +544,7 @@ def test_session_auth_with_a_plain_httpx_client(upstream: Upstream) -> None:
 
 @pytest.mark.anyio
 async def test_session_auth_with_a_plain_async_httpx_client(upstream: Upstream) -> None:
-    auth = SessionAuth(upstream.url, clock=Clock(frozen=True))
+    auth = SessionAuth(upstream.url, clock=Clock(frozen=True), binding=ItemsBinding())
     async with httpx.AsyncClient(base_url=upstream.url, auth=auth) as http:
         upstream.control.configure(access_ttl=0.3)
         await auth.alogin(http, *DEMO)
@@ -636,7 +636,9 @@ def test_401_whose_replacement_is_expiring_too_renews_before_the_resend() -> Non
             return httpx.Response(200, json={})
         return httpx.Response(401, headers={"WWW-Authenticate": 'Bearer error="invalid_token"'})
 
-    auth = SessionAuth("https://api.example.com", store=store, clock=lambda: clock[0])
+    auth = SessionAuth(
+        "https://api.example.com", store=store, clock=lambda: clock[0], binding=ItemsBinding()
+    )
     with httpx.Client(auth=auth, transport=httpx.MockTransport(handler)) as client:
         assert client.get("https://api.example.com/items").status_code == 200
     assert seen == ["Bearer a1", "Bearer a3"]
@@ -687,7 +689,9 @@ async def test_a_renewal_that_expired_while_it_was_saved_is_renewed_again(mode: 
             return httpx.Response(200, json={})
         return httpx.Response(401, headers={"WWW-Authenticate": 'Bearer error="invalid_token"'})
 
-    auth = SessionAuth("https://api.example.com", store=store, clock=lambda: 1000.0)
+    auth = SessionAuth(
+        "https://api.example.com", store=store, clock=lambda: 1000.0, binding=ItemsBinding()
+    )
     transport = httpx.MockTransport(handler)
     if mode == "sync":
         with httpx.Client(auth=auth, transport=transport) as client:
@@ -735,7 +739,9 @@ async def test_a_renewal_whose_save_failed_is_saved_later_not_spent_again(mode: 
         seen.append(request.headers["Authorization"])
         return httpx.Response(200, json={})
 
-    auth = SessionAuth("https://api.example.com", store=store, clock=lambda: 1000.0)
+    auth = SessionAuth(
+        "https://api.example.com", store=store, clock=lambda: 1000.0, binding=ItemsBinding()
+    )
     transport = httpx.MockTransport(handler)
     url = "https://api.example.com/items"
     if mode == "sync":

@@ -19,12 +19,13 @@ import httpx
 import pytest
 
 import generated_sdk as sdk
+from generated_sdk import SessionClient
 from generated_sdk.client import default_timeout
 from generated_sdk.errors import ApiTimeoutError
+from generated_sdk.session import Binding as ItemsBinding
 from sdk_session import (
     MemoryTokenStore,
     SessionAuth,
-    SessionClient,
     SessionExpired,
     TokenCallTimeout,
     TokenSet,
@@ -255,8 +256,12 @@ def test_the_token_timeout_of_session_clients(
 
 
 def test_session_auth_keeps_its_default_and_takes_token_timeout_as_given() -> None:
-    assert SessionAuth("http://127.0.0.1:1").token_timeout == httpx.Timeout(10.0)
-    assert SessionAuth("http://127.0.0.1:1", token_timeout=0.5).token_timeout == httpx.Timeout(0.5)
+    assert SessionAuth("http://127.0.0.1:1", binding=ItemsBinding()).token_timeout == httpx.Timeout(
+        10.0
+    )
+    assert SessionAuth(
+        "http://127.0.0.1:1", token_timeout=0.5, binding=ItemsBinding()
+    ).token_timeout == httpx.Timeout(0.5)
     assert resolve_token_timeout(DEFAULT_TOKEN_TIMEOUT, None, None) == httpx.Timeout(10.0)
     assert DEFAULT_TOKEN_TIMEOUT == 10.0 and repr(DEFAULT_TOKEN_TIMEOUT) == "10.0"
 

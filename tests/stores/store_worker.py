@@ -24,7 +24,8 @@ from typing import Any
 import httpx
 
 from benchmarks.redis_fleet.servers import open_store
-from sdk_session import FileTokenStore, SessionClient, SessionExpired, TokenStore
+from generated_sdk import SessionClient
+from sdk_session import FileTokenStore, SessionExpired, TokenStore
 
 DEMO = ("demo@example.com", "demo-password")
 

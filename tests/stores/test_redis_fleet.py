@@ -29,6 +29,7 @@ from benchmarks.redis_fleet.servers import (
     wait_until,
 )
 from benchmarks.redis_fleet.trials import failover_trial, soak
+from generated_sdk.session import Binding as ItemsBinding
 from reference_server.testing import Upstream
 from sdk_session import SessionAuth, StoreError, StoreLockTimeout, StoreUnavailable, TokenSet
 from sdk_session.stores import RedisTokenStore
@@ -49,7 +50,7 @@ def fleet_of(kind: str, request: pytest.FixtureRequest) -> Any:
 
 def log_in(upstream: Upstream, store: RedisTokenStore, *, access_ttl: float) -> None:
     upstream.control.configure(access_ttl=access_ttl)
-    auth = SessionAuth(upstream.url, store=store)
+    auth = SessionAuth(upstream.url, store=store, binding=ItemsBinding())
     with httpx.Client(base_url=upstream.url, auth=auth) as client:
         auth.login(client, *DEMO)
     store.close()
@@ -181,7 +182,7 @@ async def test_async_tasks_share_one_refresh(
     events: list[ReplicationUnconfirmed] = []
     store.on_unreplicated = events.append
     upstream.control.configure(access_ttl=0.3, reuse_detection=True)
-    auth = SessionAuth(upstream.url, store=store)
+    auth = SessionAuth(upstream.url, store=store, binding=ItemsBinding())
     async with httpx.AsyncClient(base_url=upstream.url, auth=auth) as client:
         await auth.alogin(client, *DEMO)
         upstream.control.configure(access_ttl=60)

@@ -11,6 +11,7 @@ import httpx
 import pytest
 import redis
 
+from generated_sdk.session import Binding as ItemsBinding
 from reference_server.testing import Upstream
 from sdk_session import SessionAuth, StoreError, StoreLockTimeout, TokenSet, TokenStore
 from sdk_session.stores import RedisTokenStore, StoreUnavailable
@@ -115,7 +116,7 @@ def test_redis_unreachable_is_a_typed_error_and_the_session_resumes(
     private_redis: RedisServer, prefix: str, upstream: Upstream
 ) -> None:
     store = RedisTokenStore(private_redis.url, prefix=prefix, socket_timeout=0.5)
-    auth = SessionAuth(upstream.url, store=store)
+    auth = SessionAuth(upstream.url, store=store, binding=ItemsBinding())
     with httpx.Client(base_url=upstream.url, auth=auth) as client:
         auth.login(client, *DEMO)
         assert client.get("/items").status_code == 200
@@ -136,7 +137,7 @@ def test_redis_restarted_mid_run(
 ) -> None:
     """Restarted without persistence: a typed error while down, one re-login after."""
     store = RedisTokenStore(private_redis.url, prefix=prefix, socket_timeout=0.5)
-    auth = SessionAuth(upstream.url, store=store, credentials=lambda: DEMO)
+    auth = SessionAuth(upstream.url, store=store, credentials=lambda: DEMO, binding=ItemsBinding())
     with httpx.Client(base_url=upstream.url, auth=auth) as client:
         assert client.get("/items").status_code == 200  # logs in through the provider
         private_redis.stop()
@@ -154,7 +155,7 @@ async def test_async_clients_share_one_refresh(
 ) -> None:
     store = RedisTokenStore(redis_server.url, prefix=prefix)
     upstream.control.configure(access_ttl=0.3)
-    auth = SessionAuth(upstream.url, store=store)
+    auth = SessionAuth(upstream.url, store=store, binding=ItemsBinding())
     async with httpx.AsyncClient(base_url=upstream.url, auth=auth) as client:
         await auth.alogin(client, *DEMO)
         upstream.control.configure(access_ttl=60)
@@ -178,7 +179,7 @@ def test_threads_of_one_process_and_a_second_store_share_one_refresh(
 ) -> None:
     stores = [RedisTokenStore(redis_server.url, prefix=prefix) for _ in range(2)]
     upstream.control.configure(access_ttl=0.3)
-    auths = [SessionAuth(upstream.url, store=store) for store in stores]
+    auths = [SessionAuth(upstream.url, store=store, binding=ItemsBinding()) for store in stores]
     clients = [httpx.Client(base_url=upstream.url, auth=auth) for auth in auths]
     auths[0].login(clients[0], *DEMO)
     upstream.control.configure(access_ttl=60)

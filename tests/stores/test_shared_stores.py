@@ -16,6 +16,7 @@ import pytest
 import redis
 
 from benchmarks.redis_fleet.servers import open_store as redis_store
+from generated_sdk.session import Binding as ItemsBinding
 from reference_server.testing import Upstream
 from sdk_session import FileTokenStore, SessionAuth, SessionExpired, TokenStore
 from sdk_session.stores import RedisTokenStore
@@ -43,7 +44,7 @@ def open_store(spec: dict[str, Any]) -> TokenStore:
 
 def log_in(upstream: Upstream, store: TokenStore, *, access_ttl: float) -> None:
     upstream.control.configure(access_ttl=access_ttl)
-    auth = SessionAuth(upstream.url, store=store)
+    auth = SessionAuth(upstream.url, store=store, binding=ItemsBinding())
     with httpx.Client(base_url=upstream.url, auth=auth) as client:
         auth.login(client, *DEMO)
 
@@ -233,7 +234,7 @@ def test_no_provider_caller_gets_session_expired_in_process(
     log_in(upstream, store, access_ttl=0.2)
     upstream.control.forget_sessions()
     time.sleep(0.3)
-    auth = SessionAuth(upstream.url, store=store)
+    auth = SessionAuth(upstream.url, store=store, binding=ItemsBinding())
     with httpx.Client(base_url=upstream.url, auth=auth) as client, pytest.raises(SessionExpired):
         client.get("/items")
     assert store.load() is None
