@@ -16,9 +16,10 @@ import anyio
 import httpx
 
 import generated_sdk as sdk
+from generated_sdk import SessionClient
 from generated_sdk.models import ItemCreate, ItemPage
 from reference_server.testing import Upstream
-from sdk_session import TOKEN_RETRY, Credentials, RetryPolicy, SessionClient, TokenSet
+from sdk_session import TOKEN_RETRY, Credentials, RetryPolicy, TokenSet
 
 DEMO = ("demo@example.com", "demo-password")
 POOL = httpx.Limits(max_connections=50, max_keepalive_connections=50)

@@ -90,7 +90,8 @@ def test_calls_with_the_still_valid_token_do_not_wait_for_a_proactive_refresh(
 _EXITS_UNCLOSED = """
 import sys, time
 import generated_sdk as sdk
-from sdk_session import FileTokenStore, SessionClient
+from generated_sdk import SessionClient
+from sdk_session import FileTokenStore
 offset = [0.0]
 client = SessionClient(
     base_url=sys.argv[1], store=FileTokenStore(sys.argv[2]), clock=lambda: time.time() + offset[0]
@@ -340,7 +341,7 @@ def test_misconfiguration_fails_at_construction_naming_the_argument(
     argument: str, value: object
 ) -> None:
     with pytest.raises(TypeError, match=f"{argument}="):
-        SessionAuth("https://api.example.com", **{argument: value}, binding=ItemsBinding())  # type: ignore[arg-type]
+        SessionAuth("https://api.example.com", **{"binding": ItemsBinding(), argument: value})  # type: ignore[arg-type]
     with pytest.raises(TypeError, match=f"{argument}="):
         SessionClient(base_url="https://api.example.com", **{argument: value})  # type: ignore[arg-type]
 
