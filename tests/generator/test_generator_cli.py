@@ -490,6 +490,7 @@ def test_kitchen_sink_spec_generates_verified_code(tmp_path: Path) -> None:
     default responses, typed additionalProperties, int enums, oneOf: all import and pass mypy."""
     config = yaml.safe_load((REPO / "generator" / "config.yaml").read_text(encoding="utf-8"))
     config["pagination"]["expect"] = []
+    del config["session"]  # the Items API's token operations are not in this document
     config["error_model"]["name"] = "Problem"
     config_path = tmp_path / "config.yaml"
     config_path.write_text(yaml.safe_dump(config), encoding="utf-8")
