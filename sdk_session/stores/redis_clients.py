@@ -2,7 +2,8 @@
 
 The sync client and the asyncio clients (one per event loop: redis.asyncio
 connections belong to the loop that opened them) share socket timeouts and a
-retry policy.
+retry policy, but each gets a ``Retry`` of its own flavour: redis-py 8 warns
+about, and converts, a ``redis.retry.Retry`` handed to an asyncio client.
 Errors become ``StoreUnavailable`` or ``StoreError`` naming only the
 exception's type, so a store error can never echo a token.
 """
@@ -28,10 +29,11 @@ def client_options(
 ) -> dict[str, Any]:
     """Timeouts and retry policy of the clients the store builds itself."""
     redis = redis_modules()
+    flavour = redis.asyncio if asynchronous else redis
     # One quick reconnect attempt (Redis restarted: the pooled socket is dead; a cluster
     # re-reads its slot map once), never a retry loop that would hide an outage behind long
     # waits. Through the untyped module: redis-py annotates Retry in some releases only.
-    retry, no_backoff = redis.retry.Retry, redis.backoff.NoBackoff
+    retry, no_backoff = flavour.retry.Retry, redis.backoff.NoBackoff
     options: dict[str, Any] = {
         "socket_timeout": socket_timeout,
         "socket_connect_timeout": socket_timeout,

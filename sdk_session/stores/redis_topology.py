@@ -34,6 +34,7 @@ def redis_modules() -> Any:
         import redis
         import redis.asyncio
         import redis.asyncio.cluster
+        import redis.asyncio.retry
         import redis.asyncio.sentinel
         import redis.backoff
         import redis.cluster

@@ -10,11 +10,13 @@ import anyio
 import httpx
 import pytest
 import redis
+import redis.asyncio.retry
 
 from reference_server.testing import Upstream
 from sdk_session import SessionAuth, StoreError, StoreLockTimeout, TokenSet, TokenStore
 from sdk_session.stores import RedisTokenStore, StoreUnavailable
-from sdk_session.stores.redis_topology import cluster_replicas
+from sdk_session.stores.redis_clients import build_client, client_options
+from sdk_session.stores.redis_topology import Topology, cluster_replicas
 
 from .conftest import RedisServer
 
@@ -220,3 +222,23 @@ def test_cluster_replicas_counts_what_the_primary_lists_parsed_or_raw() -> None:
     replica_view = raw.replace("myself,master", "master").replace("slave ccc", "myself,slave ccc")
     assert cluster_replicas(replica_view) == 0  # asked a replica: it has none of its own
     assert cluster_replicas("") == 0
+
+
+@pytest.mark.anyio
+@pytest.mark.filterwarnings("error")
+async def test_async_clients_get_an_asyncio_retry(redis_server: RedisServer, prefix: str) -> None:
+    """redis-py 8 warns when an asyncio client is handed a ``redis.retry.Retry`` (and
+    converts it, dropping any custom ``call_with_retry``): every warning fails here."""
+    store = RedisTokenStore(redis_server.url, prefix=prefix)
+    async with store.arefresh_lock(5):
+        saved = await store.asave(TOKENS)
+    assert saved is not None and await store.aload() == saved
+    await store.aclose()
+    store.close()
+    sentinel = Topology("sentinel", sentinels=(("127.0.0.1", 1),), service_name="primary")
+    cluster = Topology("cluster", url=redis_server.url)
+    for topology in (sentinel, cluster):  # built without connecting: redis-py converts then
+        options = client_options(topology, 1.0, asynchronous=True)
+        assert isinstance(options["retry"], redis.asyncio.retry.Retry)
+        client = build_client(topology, 1.0, asynchronous=True)
+        await client.aclose()
