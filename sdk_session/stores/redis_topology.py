@@ -6,7 +6,7 @@ itself) and, for a save, *one connection to the primary that owns the session
 key*, because ``WAIT`` counts the replicas that acknowledged the writes of the
 connection it is sent on. A cluster client would send a keyless ``WAIT`` to
 every primary and add up the answers, so for a cluster the save goes to the
-key's node directly.
+key's node directly. The clients themselves are built in ``redis_clients``.
 """
 
 from __future__ import annotations
@@ -18,7 +18,14 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
-__all__ = ["Topology", "cluster_replicas", "redis_modules", "where"]
+__all__ = [
+    "Topology",
+    "cluster_replicas",
+    "redis_modules",
+    "sentinel_addresses",
+    "topology_of",
+    "where",
+]
 
 
 def redis_modules() -> Any:
@@ -27,6 +34,7 @@ def redis_modules() -> Any:
         import redis
         import redis.asyncio
         import redis.asyncio.cluster
+        import redis.asyncio.retry
         import redis.asyncio.sentinel
         import redis.backoff
         import redis.cluster
@@ -58,7 +66,6 @@ class Topology:
     """One deployment: ``kind`` is ``single``, ``cluster`` or ``sentinel``."""
 
     kind: str
-    options: dict[str, Any]
     url: str | None = None
     sentinels: tuple[tuple[str, int], ...] = ()
     service_name: str | None = None
@@ -68,17 +75,17 @@ class Topology:
     )
 
     @classmethod
-    def of_client(cls, client: object, options: dict[str, Any]) -> Topology:
+    def of_client(cls, client: object) -> Topology:
         redis = redis_modules()
         clusters = (redis.cluster.RedisCluster, redis.asyncio.cluster.RedisCluster)
         if isinstance(client, clusters):
-            return cls("cluster", options)
+            return cls("cluster")
         pool = getattr(client, "connection_pool", None)
         sentinel_pools = (
             redis.sentinel.SentinelConnectionPool,
             redis.asyncio.sentinel.SentinelConnectionPool,
         )
-        return cls("sentinel" if isinstance(pool, sentinel_pools) else "single", options)
+        return cls("sentinel" if isinstance(pool, sentinel_pools) else "single")
 
     def describe(self) -> str:
         if self.kind == "sentinel" and self.sentinels:
@@ -86,34 +93,6 @@ class Topology:
             return f"sentinel://{hosts}/{self.service_name}"
         text = where(self.url)
         return f"cluster {text}" if self.kind == "cluster" and self.url else text
-
-    # -- building clients -----------------------------------------------------------
-
-    def sync_client(self) -> Any:
-        redis = redis_modules()
-        if self.kind == "sentinel":
-            sentinel = redis.sentinel.Sentinel(
-                list(self.sentinels), sentinel_kwargs=self._sentinel_kwargs(), **self.options
-            )
-            return sentinel.master_for(self.service_name, **self.options)
-        if self.kind == "cluster":
-            return redis.cluster.RedisCluster.from_url(self.url, **self.options)
-        return redis.Redis.from_url(self.url, **self.options)
-
-    def async_client(self) -> Any:
-        redis = redis_modules()
-        if self.kind == "sentinel":
-            sentinel = redis.asyncio.sentinel.Sentinel(
-                list(self.sentinels), sentinel_kwargs=self._sentinel_kwargs(), **self.options
-            )
-            return sentinel.master_for(self.service_name, **self.options)
-        if self.kind == "cluster":
-            return redis.asyncio.cluster.RedisCluster.from_url(self.url, **self.options)
-        return redis.asyncio.Redis.from_url(self.url, **self.options)
-
-    def _sentinel_kwargs(self) -> dict[str, Any]:
-        timeouts = {k: v for k, v in self.options.items() if k.startswith("socket_")}
-        return {**timeouts, **self.sentinel_options}
 
     # -- the primary connection that owns a key -------------------------------------
 
@@ -169,6 +148,40 @@ class Topology:
         nodes = self._async_nodes.pop(asyncio.get_running_loop(), {})
         for node in nodes.values():
             await node.aclose()
+
+
+def topology_of(
+    url: str | None,
+    cluster: bool,
+    sentinels: Sequence[tuple[str, int] | str] | None,
+    service_name: str | None,
+    sentinel_kwargs: dict[str, Any] | None,
+    client: object,
+    async_client: object,
+) -> Topology:
+    """The deployment the store's arguments name; exactly one way must be given."""
+    given = [
+        url is not None,
+        sentinels is not None,
+        client is not None or async_client is not None,
+    ]
+    if sum(given) != 1:
+        raise ValueError(
+            "RedisTokenStore needs exactly one of: a url, sentinels + service_name, "
+            "or client/async_client"
+        )
+    if sentinels is not None:
+        if not service_name:
+            raise ValueError("RedisTokenStore with sentinels needs the service_name")
+        return Topology(
+            "sentinel",
+            sentinels=sentinel_addresses(sentinels),
+            service_name=service_name,
+            sentinel_options=dict(sentinel_kwargs or {}),
+        )
+    if url is not None:
+        return Topology("cluster" if cluster else "single", url=url)
+    return Topology.of_client(client if client is not None else async_client)
 
 
 def cluster_replicas(reply: Any) -> int:

@@ -6,20 +6,18 @@ the ``dev`` extra installs (no root needed); with neither they are skipped with
 a visible reason. Every server runs on free loopback ports in a temporary
 folder, without persistence, and is stopped afterwards: one Redis for the
 session, private ones for tests that stop it, a Sentinel group (primary,
-replica, 3 Sentinels) and a 3 x 2 Redis Cluster (see benchmarks/redis_fleet).
+replica, 3 Sentinels) and a 3 x 2 Redis Cluster. Each is a
+``benchmarks.redis_fleet.processes.Node``, the wrapper the fleet benchmark uses
+too (its docstring says why it lives there).
 """
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
-import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -27,100 +25,26 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import redis
 
 ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:  # the fleet harness lives in benchmarks/ (plain ``pytest`` too)
     sys.path.insert(0, str(ROOT))
 
-from benchmarks.redis_fleet.servers import (  # noqa: E402
+from benchmarks.redis_fleet.processes import (  # noqa: E402
     Binaries,
+    Node,
+    find_binaries,
+    single_redis,
+)
+from benchmarks.redis_fleet.servers import (  # noqa: E402
     Cluster,
     SentinelGroup,
-    find_binaries,
     redis_cluster,
     sentinel_group,
 )
 
 WORKER = Path(__file__).with_name("store_worker.py")
 REPORT_FILE = Path(tempfile.gettempdir()) / "sdk_store_counts.json"
-START_TIMEOUT = 10.0
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-class RedisServer:
-    """A ``redis-server`` process on 127.0.0.1 that tests can stop, pause and restart."""
-
-    def __init__(self, binary: str, folder: Path) -> None:
-        self.binary = binary
-        self.folder = folder
-        self.port = free_port()
-        self.process: subprocess.Popen[bytes] | None = None
-
-    @property
-    def url(self) -> str:
-        return f"redis://127.0.0.1:{self.port}/0"
-
-    def start(self) -> None:
-        self.process = subprocess.Popen(
-            [
-                self.binary,
-                "--port",
-                str(self.port),
-                "--bind",
-                "127.0.0.1",
-                "--save",
-                "",
-                "--appendonly",
-                "no",
-                "--dir",
-                str(self.folder),
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        deadline = time.monotonic() + START_TIMEOUT
-        client = redis.Redis(host="127.0.0.1", port=self.port, socket_timeout=1)
-        try:
-            while True:
-                if self.process.poll() is not None:
-                    raise RuntimeError(f"redis-server exited with {self.process.returncode}")
-                with contextlib.suppress(redis.RedisError):
-                    if client.ping():
-                        return
-                if time.monotonic() > deadline:
-                    self.stop()
-                    raise RuntimeError(f"redis-server did not answer PING in {START_TIMEOUT} s")
-                time.sleep(0.02)
-        finally:
-            client.close()
-
-    def stop(self) -> None:
-        if self.process is None:
-            return
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGCONT)  # in case a test paused it
-            self.process.terminate()
-            try:
-                self.process.wait(5)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(5)
-        self.process = None
-
-    def pause(self) -> None:
-        assert self.process is not None
-        self.process.send_signal(signal.SIGSTOP)
-
-    def resume(self) -> None:
-        assert self.process is not None
-        self.process.send_signal(signal.SIGCONT)
 
 
 def _binaries() -> Binaries:
@@ -131,10 +55,6 @@ def _binaries() -> Binaries:
             "or apt-get install redis-server, or run .ci/run): skipping the Redis store tests"
         )
     return binaries
-
-
-def _binary() -> str:
-    return _binaries().server
 
 
 @pytest.fixture(scope="session")
@@ -152,25 +72,17 @@ def cluster_fleet(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]
 
 
 @pytest.fixture(scope="session")
-def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RedisServer]:
+def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Node]:
     """One redis-server for the test session (tests use their own key prefix)."""
-    server = RedisServer(_binary(), tmp_path_factory.mktemp("redis"))
-    server.start()
-    try:
+    with single_redis(_binaries(), tmp_path_factory.mktemp("redis")) as server:
         yield server
-    finally:
-        server.stop()
 
 
 @pytest.fixture
-def private_redis(tmp_path: Path) -> Iterator[RedisServer]:
+def private_redis(tmp_path: Path) -> Iterator[Node]:
     """A redis-server of this test alone, for tests that stop or pause it."""
-    server = RedisServer(_binary(), tmp_path)
-    server.start()
-    try:
+    with single_redis(_binaries(), tmp_path) as server:
         yield server
-    finally:
-        server.stop()
 
 
 @pytest.fixture

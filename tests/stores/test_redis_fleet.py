@@ -20,6 +20,7 @@ import redis.cluster
 import redis.sentinel
 from redis.crc import key_slot
 
+from benchmarks.redis_fleet.processes import Node
 from benchmarks.redis_fleet.servers import (
     SERVICE,
     Cluster,
@@ -35,7 +36,7 @@ from sdk_session import SessionAuth, StoreError, StoreLockTimeout, StoreUnavaila
 from sdk_session.stores import RedisTokenStore
 from sdk_session.stores.redis import ReplicationUnconfirmed
 
-from .conftest import RedisServer, Workers, total
+from .conftest import Workers, total
 
 DEMO = ("demo@example.com", "demo-password")
 TOKENS = TokenSet.issue(
@@ -297,7 +298,7 @@ def test_a_lock_whose_release_failed_in_a_failover_is_released_when_the_store_an
 
 
 def test_an_unconfirmed_wait_is_reported_once_waited_then_without_waiting(
-    redis_server: RedisServer, prefix: str, caplog: pytest.LogCaptureFixture
+    redis_server: Node, prefix: str, caplog: pytest.LogCaptureFixture
 ) -> None:
     """A single Redis has no replica: asked for one, the store says so (event and log)."""
     events: list[ReplicationUnconfirmed] = []
@@ -326,7 +327,7 @@ def test_an_unconfirmed_wait_is_reported_once_waited_then_without_waiting(
 
 
 def test_a_holder_whose_lock_vanished_cannot_overwrite_a_newer_session(
-    redis_server: RedisServer, prefix: str
+    redis_server: Node, prefix: str
 ) -> None:
     """A failover can lose the lock key: the generation fence still stops the stale saver."""
     stale = RedisTokenStore(redis_server.url, prefix=prefix)

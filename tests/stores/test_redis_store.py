@@ -10,14 +10,15 @@ import anyio
 import httpx
 import pytest
 import redis
+import redis.asyncio.retry
 
+from benchmarks.redis_fleet.processes import Node
 from generated_sdk.session import Binding as ItemsBinding
 from reference_server.testing import Upstream
 from sdk_session import SessionAuth, StoreError, StoreLockTimeout, TokenSet, TokenStore
 from sdk_session.stores import RedisTokenStore, StoreUnavailable
-from sdk_session.stores.redis_topology import cluster_replicas
-
-from .conftest import RedisServer
+from sdk_session.stores.redis_clients import build_client, client_options
+from sdk_session.stores.redis_topology import Topology, cluster_replicas
 
 TOKENS = TokenSet.issue(
     access_token="ACCESS-SECRET", refresh_token="REFRESH-SECRET", expires_in=60, now=1000.0
@@ -26,7 +27,7 @@ DEMO = ("demo@example.com", "demo-password")
 
 
 def test_records_are_atomic_with_generations_increasing_across_stores(
-    redis_server: RedisServer, prefix: str
+    redis_server: Node, prefix: str
 ) -> None:
     first, second = (RedisTokenStore(redis_server.url, prefix=prefix) for _ in range(2))
     assert isinstance(first, TokenStore)
@@ -45,9 +46,7 @@ def test_records_are_atomic_with_generations_increasing_across_stores(
     raw.close()
 
 
-def test_lock_times_out_while_another_process_holds_it(
-    redis_server: RedisServer, prefix: str
-) -> None:
+def test_lock_times_out_while_another_process_holds_it(redis_server: Node, prefix: str) -> None:
     holder = RedisTokenStore(redis_server.url, prefix=prefix, lease=0.3)
     waiter = RedisTokenStore(redis_server.url, prefix=prefix)
     with holder.refresh_lock(5):
@@ -63,7 +62,7 @@ def test_lock_times_out_while_another_process_holds_it(
         pass
 
 
-def test_a_dead_holders_lease_expires(redis_server: RedisServer, prefix: str) -> None:
+def test_a_dead_holders_lease_expires(redis_server: Node, prefix: str) -> None:
     raw = redis.Redis.from_url(redis_server.url)
     raw.set(f"{{{prefix}}}:lock", "a-holder-that-died", px=400)
     store = RedisTokenStore(redis_server.url, prefix=prefix)
@@ -75,9 +74,7 @@ def test_a_dead_holders_lease_expires(redis_server: RedisServer, prefix: str) ->
     raw.close()
 
 
-def test_a_save_never_overwrites_another_holders_session(
-    redis_server: RedisServer, prefix: str
-) -> None:
+def test_a_save_never_overwrites_another_holders_session(redis_server: Node, prefix: str) -> None:
     holder = RedisTokenStore(redis_server.url, prefix=prefix)
     late = RedisTokenStore(redis_server.url, prefix=prefix)
     with holder.refresh_lock(5):
@@ -86,9 +83,7 @@ def test_a_save_never_overwrites_another_holders_session(
         assert holder.save(TOKENS) is not None
 
 
-def test_errors_and_repr_never_show_tokens_or_passwords(
-    redis_server: RedisServer, prefix: str
-) -> None:
+def test_errors_and_repr_never_show_tokens_or_passwords(redis_server: Node, prefix: str) -> None:
     store = RedisTokenStore(redis_server.url, prefix=prefix)
     with store.refresh_lock(5):
         store.save(TOKENS)
@@ -113,7 +108,7 @@ def test_missing_redis_package_names_the_extra(monkeypatch: pytest.MonkeyPatch) 
 
 
 def test_redis_unreachable_is_a_typed_error_and_the_session_resumes(
-    private_redis: RedisServer, prefix: str, upstream: Upstream
+    private_redis: Node, prefix: str, upstream: Upstream
 ) -> None:
     store = RedisTokenStore(private_redis.url, prefix=prefix, socket_timeout=0.5)
     auth = SessionAuth(upstream.url, store=store, binding=ItemsBinding())
@@ -132,9 +127,7 @@ def test_redis_unreachable_is_a_typed_error_and_the_session_resumes(
     assert upstream.control.counters().logins == 1, "resumed the same session"
 
 
-def test_redis_restarted_mid_run(
-    private_redis: RedisServer, prefix: str, upstream: Upstream
-) -> None:
+def test_redis_restarted_mid_run(private_redis: Node, prefix: str, upstream: Upstream) -> None:
     """Restarted without persistence: a typed error while down, one re-login after."""
     store = RedisTokenStore(private_redis.url, prefix=prefix, socket_timeout=0.5)
     auth = SessionAuth(upstream.url, store=store, credentials=lambda: DEMO, binding=ItemsBinding())
@@ -151,7 +144,7 @@ def test_redis_restarted_mid_run(
 
 @pytest.mark.anyio
 async def test_async_clients_share_one_refresh(
-    redis_server: RedisServer, prefix: str, upstream: Upstream
+    redis_server: Node, prefix: str, upstream: Upstream
 ) -> None:
     store = RedisTokenStore(redis_server.url, prefix=prefix)
     upstream.control.configure(access_ttl=0.3)
@@ -175,7 +168,7 @@ async def test_async_clients_share_one_refresh(
 
 
 def test_threads_of_one_process_and_a_second_store_share_one_refresh(
-    redis_server: RedisServer, prefix: str, upstream: Upstream
+    redis_server: Node, prefix: str, upstream: Upstream
 ) -> None:
     stores = [RedisTokenStore(redis_server.url, prefix=prefix) for _ in range(2)]
     upstream.control.configure(access_ttl=0.3)
@@ -221,3 +214,23 @@ def test_cluster_replicas_counts_what_the_primary_lists_parsed_or_raw() -> None:
     replica_view = raw.replace("myself,master", "master").replace("slave ccc", "myself,slave ccc")
     assert cluster_replicas(replica_view) == 0  # asked a replica: it has none of its own
     assert cluster_replicas("") == 0
+
+
+@pytest.mark.anyio
+@pytest.mark.filterwarnings("error")
+async def test_async_clients_get_an_asyncio_retry(redis_server: Node, prefix: str) -> None:
+    """redis-py 8 warns when an asyncio client is handed a ``redis.retry.Retry`` (and
+    converts it, dropping any custom ``call_with_retry``): every warning fails here."""
+    store = RedisTokenStore(redis_server.url, prefix=prefix)
+    async with store.arefresh_lock(5):
+        saved = await store.asave(TOKENS)
+    assert saved is not None and await store.aload() == saved
+    await store.aclose()
+    store.close()
+    sentinel = Topology("sentinel", sentinels=(("127.0.0.1", 1),), service_name="primary")
+    cluster = Topology("cluster", url=redis_server.url)
+    for topology in (sentinel, cluster):  # built without connecting: redis-py converts then
+        options = client_options(topology, 1.0, asynchronous=True)
+        assert isinstance(options["retry"], redis.asyncio.retry.Retry)
+        client = build_client(topology, 1.0, asynchronous=True)
+        await client.aclose()

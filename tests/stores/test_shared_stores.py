@@ -15,13 +15,14 @@ import httpx
 import pytest
 import redis
 
+from benchmarks.redis_fleet.processes import Node
 from benchmarks.redis_fleet.servers import open_store as redis_store
 from generated_sdk.session import Binding as ItemsBinding
 from reference_server.testing import Upstream
 from sdk_session import FileTokenStore, SessionAuth, SessionExpired, TokenStore
 from sdk_session.stores import RedisTokenStore
 
-from .conftest import RedisServer, Workers, total
+from .conftest import Workers, total
 
 KINDS = ["file", "redis"]
 PROCESSES = 8
@@ -31,7 +32,7 @@ DEMO = ("demo@example.com", "demo-password")
 def store_spec(kind: str, request: pytest.FixtureRequest, tmp_path: Path, **extra: Any) -> Any:
     if kind == "file":
         return {"kind": "file", "path": str(tmp_path / "session.json")}
-    server: RedisServer = request.getfixturevalue("redis_server")
+    server: Node = request.getfixturevalue("redis_server")
     prefix: str = request.getfixturevalue("prefix")
     return {"kind": "redis", "url": server.url, "prefix": prefix, **extra}
 
@@ -137,7 +138,7 @@ def _wait_for(condition: Any, timeout: float, what: str) -> None:
 def test_kill_9_of_the_lock_holder_during_a_slow_refresh(
     with_credentials: bool,
     upstream: Upstream,
-    redis_server: RedisServer,
+    redis_server: Node,
     prefix: str,
     workers: Workers,
     report: dict[str, Any],
@@ -227,7 +228,7 @@ def test_kill_9_of_a_holder_that_spent_the_refresh_token(
 
 
 def test_no_provider_caller_gets_session_expired_in_process(
-    upstream: Upstream, redis_server: RedisServer, prefix: str
+    upstream: Upstream, redis_server: Node, prefix: str
 ) -> None:
     """A refused refresh without a provider: SessionExpired, and the store is cleared."""
     store = RedisTokenStore(redis_server.url, prefix=prefix)
