@@ -284,14 +284,11 @@ def _guess_config(source: Source, package: str) -> tuple[dict[str, Any], list[st
             "SessionClient (session.py)"
         )
     else:
+        config.pop("session", None)  # the template's (the Items API's) is not this document's
         notes.append("session: no login + refresh operations recognised (no SessionClient)")
-    # Hand-written code of this project imports generated_sdk, not this package; a generated
-    # session.py imports the session layer (built on generated_sdk), which `update` then
-    # type-checks it against.
-    config["update"] = {
-        "typecheck": [],
-        "importable": ["sdk_session", "generated_sdk"] if "session" in config else [],
-    }
+    # Hand-written code of this project imports generated_sdk, not this package. The package
+    # imports the runtime (sdk_session), which `update` then type-checks it against.
+    config["update"] = {"typecheck": [], "importable": ["sdk_session"]}
     return config, notes
 
 

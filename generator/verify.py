@@ -85,9 +85,9 @@ def verify_imports(package_dir: Path, settings: Settings) -> None:
     )
 
 
-def _session_layer_path() -> dict[str, str]:
-    """MYPYPATH holding ``sdk_session`` (a generated session.py imports it; an editable install's
-    import hook is invisible to mypy)."""
+def _runtime_path() -> dict[str, str]:
+    """MYPYPATH holding the runtime ``sdk_session``, which every generated package imports (an
+    editable install's import hook is invisible to mypy)."""
     spec = importlib.util.find_spec("sdk_session")
     if spec is None or spec.origin is None:
         return {}
@@ -95,7 +95,7 @@ def _session_layer_path() -> dict[str, str]:
 
 
 def verify_types(package_dir: Path, settings: Settings) -> None:
-    extra = _session_layer_path() if (package_dir / "session.py").is_file() else {}
+    extra = _runtime_path()
     _run(
         [
             sys.executable,
