@@ -8,9 +8,10 @@ copy: the real project is never touched.
 
 The hand-written code is chosen on purpose: v2 renames ``users.me`` to ``users.current_user``,
 which examples/demo.py and several tests of the real project call, so those are NOT copied
-(with them, even --allow-breaking is refused: that is the point of the check). sdk_session only
-uses the auth operations and their models, which v2 keeps, so the realistic v2 passes.
-The breaking variant renames ``refresh``, which sdk_session/binding.py uses (``_auth.refresh``).
+(with them, even --allow-breaking is refused: that is the point of the check). sdk_session, the
+runtime, imports no generated package, so only the SDK's own session.py follows the operations
+it uses (regenerated with it). The breaking variant renames ``refresh``, which the hand-written
+``tests/token_calls.py`` of that project calls (``sdk.auth.refresh``).
 
 Every full run (regenerate + ruff + mypy) is done once per module and shared by the tests that
 inspect it; mypy's incremental cache lives outside the copies, so only the first run is cold.
@@ -58,6 +59,20 @@ def test_models_round_trip() -> None:
     body = ItemCreate(name="pen", price=1.5)
     assert ItemCreate.from_dict(body.to_dict()) == body
     assert "secret" not in repr(LoginRequest(email="a@example.com", password="secret"))
+'''
+
+#: Hand-written code calling the refresh operation directly (the breaking variant renames it).
+TOKEN_CALLS = '''\
+"""Hand-written use of the token operations (type-checked by `update`, never run here)."""
+
+from __future__ import annotations
+
+import generated_sdk as sdk
+from generated_sdk.models import RefreshRequest, TokenResponse
+
+
+def renew(client: sdk.Client, refresh_token: str) -> TokenResponse:
+    return sdk.auth.refresh(client, body=RefreshRequest(refresh_token=refresh_token))
 '''
 
 #: The exact breaking findings v1 -> v2 (kind, operation, location).
@@ -124,7 +139,7 @@ def leftovers(project: Path) -> list[str]:
 
 
 def breaking_variant(path: Path) -> Path:
-    """v2, plus the refresh operation renamed (sdk_session's binding uses ``_auth.refresh``)."""
+    """v2, plus the refresh operation renamed (code calling ``sdk.auth.refresh`` breaks)."""
     spec: dict[str, Any] = yaml.safe_load(V2.read_text(encoding="utf-8"))
     spec["paths"]["/refreshToken"]["post"]["operationId"] = "renew"
     path.write_text(yaml.safe_dump(spec, sort_keys=False), encoding="utf-8")
@@ -337,6 +352,7 @@ def test_non_breaking_update_needs_no_flag(tmp_path: Path) -> None:
 @pytest.fixture(scope="module")
 def refused(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, bytes], Run, Run]:
     project = make_project(tmp_path_factory.mktemp("refused"))
+    (project / "tests" / "token_calls.py").write_text(TOKEN_CALLS, encoding="utf-8")
     new = breaking_variant(tmp_path_factory.mktemp("spec") / "v2-renew.yaml")
     before = snapshot(project)
     table = update(project, new, "--allow-breaking")
@@ -354,11 +370,11 @@ def test_breaking_the_hand_written_code_refuses_the_update(
     assert "BREAKING  auth.refresh" in table.out and "refresh -> renew" in table.out
     assert "  FAILED  mypy --strict: generated_sdk, sdk_session, tests" in table.out
     assert re.search(
-        r'^ +sdk_session/binding\.py:\d+: error: Module has no attribute "refresh"', table.out, re.M
+        r'^ +tests/token_calls\.py:\d+: error: Module has no attribute "refresh"', table.out, re.M
     )
     last = table.out.splitlines()[-1]
     assert last.startswith("update: FAILED at verify: mypy --strict failed on the new")
-    assert "(in sdk_session/binding.py)" in last and "nothing was replaced" in last
+    assert "(in tests/token_calls.py)" in last and "nothing was replaced" in last
 
 
 def test_breaking_the_hand_written_code_as_json(
@@ -380,7 +396,7 @@ def test_breaking_the_hand_written_code_as_json(
         "ruff format --check",
     ]
     mypy = checks["mypy --strict"]
-    assert mypy["files"] == ["sdk_session/binding.py"]
+    assert mypy["files"] == ["tests/token_calls.py"]
     assert any('Module has no attribute "refresh"' in line for line in mypy["details"])
 
 
