@@ -7,7 +7,6 @@ import importlib
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -61,30 +60,16 @@ def redis_available() -> str | None:
     return None
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
 @contextlib.contextmanager
 def redis_server(folder: str) -> Iterator[str]:
-    port = _free_port()
-    command = [
-        "redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",
-        "--appendonly", "no", "--dir", folder,
-    ]  # fmt: skip
-    proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        deadline = time.monotonic() + 10.0
-        while time.monotonic() < deadline:
-            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 0.2):
-                break
-            time.sleep(0.05)
-        yield f"redis://127.0.0.1:{port}/0"
-    finally:
-        stop(proc)
+    """A throwaway redis-server on 127.0.0.1 (the fleet benchmark's and the tests' own wrapper)."""
+    from ..redis_fleet.processes import find_binaries, single_redis
+
+    binaries = find_binaries()
+    if binaries is None:
+        raise RuntimeError("no redis-server binary")
+    with single_redis(binaries, Path(folder)) as node:
+        yield node.url
 
 
 def run_one(
