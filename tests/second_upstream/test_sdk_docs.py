@@ -44,7 +44,9 @@ def test_the_drf_sdk_pages_name_its_own_inputs_and_session_client(page: str) -> 
     assert "AuthenticatedClient" not in text
     # sdk_session.SessionClient is the runtime's client every SDK's SessionClient subclasses: a
     # page may name it as such, never as the client to construct.
-    assert "sdk_session.SessionClient(" not in text and "from sdk_session import Session" not in text
+    assert (
+        "sdk_session.SessionClient(" not in text and "from sdk_session import Session" not in text
+    )
     assert str(ROOT) not in text
 
 
