@@ -17,6 +17,7 @@ import importlib.util
 import os
 import subprocess
 import sys
+import sysconfig
 import tempfile
 from pathlib import Path
 
@@ -86,12 +87,15 @@ def verify_imports(package_dir: Path, settings: Settings) -> None:
 
 
 def _runtime_path() -> dict[str, str]:
-    """MYPYPATH holding the runtime ``sdk_session``, which every generated package imports (an
-    editable install's import hook is invisible to mypy)."""
+    """MYPYPATH holding the runtime ``sdk_session``, which every generated package imports, when
+    it is an editable install (its import hook is invisible to mypy). An installed one is in
+    site-packages, where mypy finds it, and which mypy refuses on MYPYPATH."""
     spec = importlib.util.find_spec("sdk_session")
     if spec is None or spec.origin is None:
         return {}
-    return {"MYPYPATH": str(Path(spec.origin).resolve().parent.parent)}
+    folder = Path(spec.origin).resolve().parent.parent
+    installed = {Path(sysconfig.get_path(name)).resolve() for name in ("purelib", "platlib")}
+    return {} if folder in installed else {"MYPYPATH": str(folder)}
 
 
 def verify_types(package_dir: Path, settings: Settings) -> None:
