@@ -59,19 +59,18 @@ class SessionCore(Renewal):
         request: httpx.Request,
         carries: bool | None = None,
         first: FirstSend | None = None,
-    ) -> Step[None]:
+    ) -> Step[httpx.Response]:
         """One request (rules 1-4). ``carries``: the caller's verdict of
         ``policy.carries_credentials(request.url)``, if it already has one. ``first``:
         the driver's fast path already signed and sent the request (``sign_fast``) and
-        got a 401 to handle; the flow goes on from there."""
+        got a 401 to handle; the flow goes on from there. Returns the final answer."""
         state = self.state
         response: httpx.Response | None = None
         if first is None:
             if carries is None:
                 carries = self.policy.carries_credentials(request.url)
             if not carries or self.binding.is_token_endpoint(self.base_url, request):
-                yield from send(request)
-                return
+                return (yield from send(request))
             # An origin that carries credentials passed the insecure-transport check at
             # construction (OriginPolicy.check would be a no-op here).
             started = self.clock()
@@ -92,7 +91,7 @@ class SessionCore(Renewal):
             if not mark.dispatched:  # no dispatch transport: learn from what we saw
                 self.observe(response, mark.at, received)
             if not (should_renew_on(response) and self.policy.carries_credentials(response.url)):
-                return
+                return response
             sent = mark.tokens
             yield Release(response)
             response = None
