@@ -1,17 +1,18 @@
 """Drivers: perform the operations a core flow yields, with blocking calls or awaits.
 
 How a flow is driven is decided once, in ``driving``: a failed operation is
-thrown into the core, and a token call that produced no response (httpx closed
-the auth flow during it, or the call raised) reaches the core as
-``TokenCallInterrupted``, so a renewal records the interruption for the requests
-waiting on it before the failure goes on. ``SyncDriver`` and ``AsyncDriver`` are
-its two I/O edges, the same lines with and without ``await``; each runs a flow
-in one of two ways:
+thrown into the core, and a token call that produced no response (the flow was
+closed during it: by httpx, or by ``run`` when the call raised) reaches the core
+as ``TokenCallInterrupted``, so a renewal records the interruption for the
+requests waiting on it before the failure goes on. ``SyncDriver`` and
+``AsyncDriver`` are its two I/O edges, the same lines with and without ``await``:
 
-- ``flow`` yields each request to httpx's auth loop (``SessionAuth`` on a plain
-  client), which sends it through hooks, redirects and transports;
-- ``run`` sends each request with the callables it is given: at dispatch, below
-  httpx (``Dispatcher``), and for the explicit login/renew/logout calls.
+- ``flow`` performs the operations and yields each request to httpx's auth loop
+  (``SessionAuth`` on a plain client), which sends it through hooks, redirects
+  and transports;
+- ``run`` drives ``flow`` itself, sending each request with the callables it is
+  given: at dispatch, below httpx (``Dispatcher``), and for the explicit
+  login/renew/logout calls.
 
 A store's lock is held only while the core holds it, and released however the
 flow ends (exception, cancellation, httpx closing the generator).
@@ -29,6 +30,7 @@ import anyio
 import httpx
 
 from .core import (
+    RENEWAL_EXTENSION,
     AskCredentials,
     Load,
     Lock,
@@ -62,10 +64,12 @@ class Settings(Protocol):
     credentials: CredentialsProvider | None
 
 
-class _Unanswered(Exception):
-    """Thrown by an edge into ``driving`` when a ``Send`` produced no response: httpx closed
-    the auth flow (a ``GeneratorExit``) or the send raised ``failure``. Raised back out of
-    ``driving`` once the core has been told; the edge then raises ``failure``."""
+class _Closed(Exception):
+    """Thrown by the ``flow`` edge into ``driving`` when its generator was closed during a
+    ``Send`` (``failure``: the ``GeneratorExit``); raised back out of ``driving`` once the
+    core has been told, and the edge then raises ``failure``. A plain ``GeneratorExit``
+    would not do: ``driving`` gets one too when it is itself closed, and that must only
+    close the core."""
 
     def __init__(self, failure: BaseException) -> None:
         super().__init__()
@@ -73,11 +77,11 @@ class _Unanswered(Exception):
 
 
 def driving(core: Step[T]) -> Generator[Op, object, T]:
-    """The one body of every driver: yields the core's operations and forwards what each
-    edge sends back (a result, an exception, or ``_Unanswered``)."""
+    """The one body of every driver: yields the core's operations and forwards what the
+    edge sends back (a result, an exception, or ``_Closed``)."""
     value: object = None
     error: BaseException | None = None
-    closing: _Unanswered | None = None
+    closing: _Closed | None = None
     try:
         while True:
             try:
@@ -93,10 +97,10 @@ def driving(core: Step[T]) -> Generator[Op, object, T]:
             value, error = None, None
             try:
                 value = yield op
-            except _Unanswered as unanswered:
+            except _Closed as closed_during:
                 if not (isinstance(op, Send) and op.token_endpoint):
                     raise
-                closing, error = unanswered, TokenCallInterrupted()
+                closing, error = closed_during, TokenCallInterrupted()
             except Exception as exc:
                 error = exc
     finally:
@@ -128,7 +132,7 @@ class SyncDriver:
                         try:
                             response = yield op.request
                         except GeneratorExit as exc:
-                            error = _Unanswered(exc)
+                            error = _Closed(exc)
                         else:
                             if op.token_endpoint:
                                 response.read()
@@ -154,40 +158,30 @@ class SyncDriver:
         token_call: Callable[[httpx.Request], httpx.Response],
         failed: Failed | None = None,
     ) -> T:
-        """Run ``core`` here: its requests are sent with ``send``, its token calls with
-        ``token_call``; a token call's error is raised as ``failed`` makes it."""
-        body = driving(core)
-        locks: ExitStack | None = None
+        """Run ``core`` here, sending its requests with ``send`` and a renewal's token calls
+        with ``token_call``. A token call that raises closes the flow first (the core
+        records the interrupted renewal for its waiters); its error is then raised as
+        ``failed`` makes it."""
+        flow = self.flow(core)
         try:
-            op = next(body)
+            request = next(flow)
             while True:
-                value: object = None
-                error: BaseException | None = None
-                try:
-                    if isinstance(op, Send):
-                        request = op.request
-                        try:
-                            response = (token_call if op.token_endpoint else send)(request)
-                        except BaseException as exc:
-                            error = _Unanswered(_failure(exc, op, failed))
-                        else:
-                            response.request = request
-                            if op.token_endpoint:
-                                response.read()
-                            value = response
-                    else:
-                        if locks is None and isinstance(op, _LOCKING):
-                            locks = ExitStack()
-                        value = self._perform(op, locks)
-                except Exception as exc:
-                    error = exc
-                op = _advance(body, value, error)
+                if request.extensions.get(RENEWAL_EXTENSION):
+                    try:
+                        response = token_call(request)
+                    except Exception as exc:
+                        flow.close()
+                        if failed is None:
+                            raise
+                        raise failed(exc, request)  # noqa: B904 - failed() chains it
+                else:
+                    response = send(request)
+                response.request = request  # (what httpx sets above the transports)
+                request = flow.send(response)
         except StopIteration as stop:
             return cast(T, stop.value)
         finally:
-            if locks is not None:
-                locks.close()
-            body.close()
+            flow.close()
 
     def _perform(self, op: Op, locks: ExitStack | None) -> object:
         """The blocking I/O of one operation other than ``Send``."""
@@ -252,7 +246,7 @@ class AsyncDriver:
                         try:
                             response = yield op.request
                         except GeneratorExit as exc:
-                            error = _Unanswered(exc)
+                            error = _Closed(exc)
                         else:
                             if op.token_endpoint:
                                 await response.aread()
@@ -279,38 +273,27 @@ class AsyncDriver:
         failed: Failed | None = None,
     ) -> T:
         """``SyncDriver.run``."""
-        body = driving(core)
-        locks: AsyncExitStack | None = None
+        result: list[T] = []
+        flow = self.flow(core, result)
         try:
-            op = next(body)
+            request = await flow.__anext__()
             while True:
-                value: object = None
-                error: BaseException | None = None
-                try:
-                    if isinstance(op, Send):
-                        request = op.request
-                        try:
-                            response = await (token_call if op.token_endpoint else send)(request)
-                        except BaseException as exc:
-                            error = _Unanswered(_failure(exc, op, failed))
-                        else:
-                            response.request = request
-                            if op.token_endpoint:
-                                await response.aread()
-                            value = response
-                    else:
-                        if locks is None and isinstance(op, _LOCKING):
-                            locks = AsyncExitStack()
-                        value = await self._perform(op, locks)
-                except Exception as exc:
-                    error = exc
-                op = _advance(body, value, error)
-        except StopIteration as stop:
-            return cast(T, stop.value)
+                if request.extensions.get(RENEWAL_EXTENSION):
+                    try:
+                        response = await token_call(request)
+                    except Exception as exc:
+                        await flow.aclose()
+                        if failed is None:
+                            raise
+                        raise failed(exc, request)  # noqa: B904 - failed() chains it
+                else:
+                    response = await send(request)
+                response.request = request
+                request = await flow.asend(response)
+        except StopAsyncIteration:
+            return result[0]
         finally:
-            if locks is not None:
-                await locks.aclose()
-            body.close()
+            await flow.aclose()
 
     async def _perform(self, op: Op, locks: AsyncExitStack | None) -> object:
         if isinstance(op, Load):
@@ -354,17 +337,9 @@ def _advance(body: Generator[Op, object, T], value: object, error: BaseException
     produced no response is raised as its own failure once the core has been told."""
     try:
         return body.send(value) if error is None else body.throw(error)
-    except _Unanswered as unanswered:
-        failure = unanswered.failure
+    except _Closed as closed_during:
+        failure = closed_during.failure
     raise failure
-
-
-def _failure(exc: BaseException, op: Send, failed: Failed | None) -> BaseException:
-    """What a send that raised ``exc`` raises: a token call's error as ``failed`` makes it
-    (``BaseException``s such as a cancellation go on as they are)."""
-    if failed is None or not op.token_endpoint or not isinstance(exc, Exception):
-        return exc
-    return failed(exc, op.request)
 
 
 def _close_awaitable(value: Awaitable[object]) -> None:
