@@ -216,18 +216,19 @@ class SessionAuth(httpx.Auth):
             mark = core.sign_fast(request, self.store.load())
             if mark is not None:
                 return self._fast(request, mark)
-        flow = self._sync.flow(core.request_flow(request, carries))
-        return cast("Generator[httpx.Request, httpx.Response, None]", flow)  # (answer unused)
+            flow = self._sync.flow(core.request_flow(request, True))
+            return cast("Generator[httpx.Request, httpx.Response, None]", flow)  # (answer unused)
+        return _through(request)
 
     def async_auth_flow(
         self, request: httpx.Request
     ) -> AsyncGenerator[httpx.Request, httpx.Response]:
         core = self._core
-        if core.policy.carries_credentials(request.url):
-            if not core.binding.is_token_endpoint(core.base_url, request):
-                return self._afast(request)
-            return self._async.flow(core.request_flow(request, True), [])
-        return self._async.flow(core.request_flow(request, False), [])
+        if core.policy.carries_credentials(request.url) and not core.binding.is_token_endpoint(
+            core.base_url, request
+        ):
+            return self._afast(request)
+        return _athrough(request)
 
     def _fast(
         self, request: httpx.Request, mark: Sent
@@ -332,6 +333,16 @@ class SessionAuth(httpx.Auth):
                 "timeout": self._core.token_timeout.as_dict(),
             }
         return request
+
+
+def _through(request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+    """A request that is none of the session's business (another origin, a token call):
+    what the core's ``request_flow`` would do with it, without a driver."""
+    yield request
+
+
+async def _athrough(request: httpx.Request) -> AsyncGenerator[httpx.Request, httpx.Response]:
+    yield request
 
 
 def _check_logout(response: httpx.Response) -> None:
