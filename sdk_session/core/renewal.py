@@ -58,7 +58,7 @@ class Renewal(TokenCalls):
     def _ready(
         self, tokens: TokenSet | None, now: float, why: str, ticket: int | None = None
     ) -> Step[TokenSet]:
-        """Tokens fit to sign with now (see rule 2 of the module docstring)."""
+        """Tokens fit to sign with now (rule 2 of ``sdk_session.core``)."""
         state = self.state
         if tokens is None:
             if not self.has_credentials:
