@@ -6,10 +6,10 @@ transports wrap the real one with a concurrency limit equal to the pool's
 ``max_connections``: a request that holds a slot gets a connection at once.
 After taking the slot (waiting at most the request's ``pool`` timeout, then
 ``httpx.PoolTimeout`` as httpx would), the session checks the token again and
-signs with the newest one (``SessionAuth.dispatcher``); the slot is released
-when the response is closed (and the response let go of by its stream, see
-``slots.OnClose``: each call's objects are then freed without the cyclic
-garbage collector). A request marked by ``SessionAuth.at_dispatch`` (what
+signs with the newest one (``SessionAuth.dispatcher``: ``sdk_session.dispatcher``);
+the slot is released when the response is closed (and the response let go of by
+its stream, see ``slots.OnClose``: each call's objects are then freed without
+the cyclic garbage collector). A request marked by ``SessionAuth.at_dispatch`` (what
 ``SessionClient``'s own clients send) is run here whole, 401 handling included
 (``Dispatcher.send``); one signed by ``SessionAuth``'s auth flow is re-signed if
 its token changed meanwhile. The latency from dispatch to the answer and the
@@ -59,7 +59,7 @@ from .lanes import AsyncLaneTransport
 from .slots import DEFAULT_LIMITS, AsyncOnClose, OnClose, Slots, aacquire
 
 if TYPE_CHECKING:
-    from .flow import Dispatcher
+    from .dispatcher import Dispatcher
 
 __all__ = ["DISPATCH_EXTENSION", "AsyncDispatchTransport", "DispatchTransport"]
 
@@ -88,46 +88,39 @@ def _resending(request: httpx.Request, exc: Exception) -> None:
     )
 
 
-def resend_dropped(
-    send: Callable[[httpx.Request], httpx.Response], request: httpx.Request
-) -> httpx.Response:
-    """Send a token call, once more after a dropped connection."""
-    try:
-        return send(request)
-    except _DROPPED as exc:
-        _resending(request, exc)
-    return send(request)
-
-
 def send_token_call(
-    send: Callable[[httpx.Request], httpx.Response], request: httpx.Request
+    send: Callable[[httpx.Request], httpx.Response], request: httpx.Request, renewal: bool = True
 ) -> httpx.Response:
-    """``resend_dropped`` for a renewal: ``SessionExpired`` ("interrupted") when it
-    cannot be completed, the error its waiters get too."""
+    """Send a token call, once more after a dropped connection. A renewal's call that
+    cannot be completed raises ``SessionExpired`` ("interrupted"), the error its waiters
+    get too; a login's raises httpx's error."""
     try:
-        return resend_dropped(send, request)
+        try:
+            return send(request)
+        except _DROPPED as exc:
+            _resending(request, exc)
+        return send(request)
     except httpx.TransportError as exc:
+        if not renewal:
+            raise
         raise interrupted_error(exc, request) from exc
 
 
-async def aresend_dropped(
-    send: Callable[[httpx.Request], Awaitable[httpx.Response]], request: httpx.Request
-) -> httpx.Response:
-    """``resend_dropped`` for async transports."""
-    try:
-        return await send(request)
-    except _DROPPED as exc:
-        _resending(request, exc)
-    return await send(request)
-
-
 async def asend_token_call(
-    send: Callable[[httpx.Request], Awaitable[httpx.Response]], request: httpx.Request
+    send: Callable[[httpx.Request], Awaitable[httpx.Response]],
+    request: httpx.Request,
+    renewal: bool = True,
 ) -> httpx.Response:
-    """``send_token_call`` for async transports."""
+    """``send_token_call`` with awaits."""
     try:
-        return await aresend_dropped(send, request)
+        try:
+            return await send(request)
+        except _DROPPED as exc:
+            _resending(request, exc)
+        return await send(request)
     except httpx.TransportError as exc:
+        if not renewal:
+            raise
         raise interrupted_error(exc, request) from exc
 
 
@@ -177,10 +170,8 @@ class DispatchTransport(httpx.BaseTransport):
         session: tuple[Dispatcher, httpx.URL] | None = extensions.get(SESSION_EXTENSION)
         if session is None:  # (a token call is never a session request)
             renewal = extensions.get(RENEWAL_EXTENSION)
-            if renewal is not None:  # a token call: never limited
-                if renewal:
-                    return self._token_call(request)
-                return resend_dropped(self.token_transport.handle_request, request)  # login
+            if renewal is not None:  # a token call (refresh, or login): never limited
+                return send_token_call(self.token_transport.handle_request, request, renewal)
         slots = self._slots
         if slots is not None:
             try:
@@ -278,9 +269,8 @@ class AsyncDispatchTransport(httpx.AsyncBaseTransport):
         if session is None:
             renewal = extensions.get(RENEWAL_EXTENSION)
             if renewal is not None:
-                if renewal:
-                    return await self._token_call(request)
-                return await aresend_dropped(self.token_transport.handle_async_request, request)
+                send = self.token_transport.handle_async_request
+                return await asend_token_call(send, request, renewal)
         slots = self._slots
         if slots is not None:
             try:

@@ -5,7 +5,7 @@ default transport (``verify``, ``cert``, ``trust_env``, ``http1``, ``http2``,
 ``limits``, ``proxy``). Token calls get a pool of their own built from the same
 options (see ``sdk_session.dispatch``); with your own ``transport`` they share it.
 Async API calls run on lanes (see ``sdk_session.lanes``). The outermost transport
-runs the session itself (``SessionAuth.at_dispatch``; see ``sdk_session.flow``).
+runs the session itself (``SessionAuth.at_dispatch``; see ``sdk_session.dispatcher``).
 """
 
 from __future__ import annotations
