@@ -8,7 +8,9 @@ the document is composed once more into YAML nodes, which keep their positions.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
+from json.decoder import scanstring  # type: ignore[attr-defined]
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +48,56 @@ def excerpt(value: Any, limit: int = EXCERPT) -> str:
     return text if len(text) <= limit else f"{text[: limit - 1]}…"
 
 
+#: Lookups done on a JSON document's text before composing its nodes once pays off.
+_JSON_LOOKUPS = 25
+_SPACE = re.compile(r"[ \t\n\r]*")
+_DECODER = json.JSONDecoder()
+
+
+def json_line(text: str, location: str) -> int | None:
+    """The line of ``location`` in a JSON text (of its nearest parent when absent), found by
+    skipping sibling values with the json module; None when ``text`` is not JSON."""
+    if not text.lstrip().startswith(("{", "[")):
+        return None
+    try:
+        pos = _SPACE.match(text, 0).end()  # type: ignore[union-attr]
+        for part in split_pointer(location):
+            child = _child(text, pos, part)
+            if child is None:
+                break
+            pos = child
+    except (ValueError, IndexError):
+        return None
+    return text.count("\n", 0, pos) + 1
+
+
+def _child(text: str, pos: int, part: str) -> int | None:
+    """Where the value under key or index ``part`` of the container at ``pos`` starts."""
+    opening = text[pos]
+    if opening not in "{[":
+        return None
+    closing = "}" if opening == "{" else "]"
+    pos = _SPACE.match(text, pos + 1).end()  # type: ignore[union-attr]
+    index = 0
+    while text[pos] != closing:
+        if opening == "{":
+            key, pos = scanstring(text, pos + 1)
+            pos = _SPACE.match(text, pos).end()  # type: ignore[union-attr]
+            if text[pos] != ":":
+                raise ValueError("not JSON")
+            pos = _SPACE.match(text, pos + 1).end()  # type: ignore[union-attr]
+            if key == part:
+                return pos
+        elif part == str(index):
+            return pos
+        _value, pos = _DECODER.raw_decode(text, pos)
+        pos = _SPACE.match(text, pos).end()  # type: ignore[union-attr]
+        if text[pos] == ",":
+            pos = _SPACE.match(text, pos + 1).end()  # type: ignore[union-attr]
+        index += 1
+    return None
+
+
 @dataclass
 class Source:
     """A loaded document: its bytes, its data, and (lazily) the line of each location."""
@@ -54,12 +106,27 @@ class Source:
     raw: bytes
     data: Any
     _nodes: Any = field(default=None, repr=False)
+    _json_lookups: int = field(default=0, repr=False)
+    _text: str | None = field(default=None, repr=False)
+
+    @property
+    def text(self) -> str:
+        if self._text is None:
+            self._text = self.raw.decode("utf-8", "replace")
+        return self._text
 
     def line(self, location: str) -> int | None:
         """1-based line of the value at JSON pointer ``location`` (else of its nearest parent)."""
+        if self._nodes is None and self._json_lookups < _JSON_LOOKUPS:
+            # Composing YAML nodes of a 13 MB JSON document takes 20 s; a few lookups that skip
+            # siblings at the json module's speed take well under one each.
+            self._json_lookups += 1
+            found = json_line(self.text, location)
+            if found is not None:
+                return found
         if self._nodes is None:
             try:
-                self._nodes = yaml.compose(self.raw.decode("utf-8", "replace"), Loader=_LOADER)
+                self._nodes = yaml.compose(self.text, Loader=_LOADER)
             except yaml.YAMLError:
                 self._nodes = False
         node = self._nodes
