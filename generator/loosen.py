@@ -85,7 +85,7 @@ def parse_adapted(
         if components_only:
             errors = _component_errors(adapted.spec, config)
             if errors:
-                _fix_components(adapted, settings, errors, state)
+                _fix_components(adapted, settings, source, errors, state)
                 if state.changed:
                     continue
             components_only = False
@@ -101,7 +101,7 @@ def parse_adapted(
         if not data.errors and not _endpoint_errors(data):
             return data
         if data.errors:
-            _fix_components(adapted, settings, data.errors, state)
+            _fix_components(adapted, settings, source, data.errors, state)
             components_only = state.changed
         if not state.changed:
             _fix_endpoints(adapted, settings, data, state)
@@ -294,10 +294,10 @@ def _schemas_with_enum(node: Any, location: tuple[str | int, ...]) -> Any:
             stack.extend((value, (*where, index)) for index, value in enumerate(current))
 
 
-def _subject(spec: dict[str, Any], where: tuple[str | int, ...]) -> str:
+def _subject(spec: dict[str, Any], where: tuple[str | int, ...], source: Source) -> str:
     """How a report names the schema or operation a location belongs to."""
     if where[:2] == ("components", "schemas") and len(where) > 2:
-        return f"schema {where[2]!r}"
+        return _schema_subject(str(where[2]), source)
     if where[:1] == ("paths",) and len(where) > 2:
         operation = (spec.get("paths") or {}).get(where[1], {})
         if isinstance(operation, dict) and isinstance(operation.get(where[2]), dict):
@@ -317,7 +317,7 @@ def _fix_enums(adapted: Adapted, settings: Settings, source: Source) -> None:
         if adapted.note(
             settings,
             "unrepresentable_schema",
-            _subject(adapted.spec, where),
+            _subject(adapted.spec, where, source),
             f"enum values {excerpt(first, 30)!r} and {excerpt(second, 30)!r} both make the Python "
             f"name {name} ({location}); typed as str",
         ):
@@ -356,8 +356,17 @@ def _component_name(text: str, schemas: dict[str, Any]) -> str | None:
     return max(candidates, key=len) if candidates else None
 
 
+def _schema_subject(name: str, source: Source) -> str:
+    """``schema 'Name' (file:line /components/schemas/Name)``."""
+    return f"schema {name!r} ({source.where(pointer('components', 'schemas', name))})"
+
+
 def _fix_components(
-    adapted: Adapted, settings: Settings, errors: list[ParseError], state: _Round
+    adapted: Adapted,
+    settings: Settings,
+    source: Source,
+    errors: list[ParseError],
+    state: _Round,
 ) -> None:
     """Rename the schemas whose model names collide; loosen the ones that fail on their own.
 
@@ -389,7 +398,7 @@ def _fix_components(
             if adapted.note(
                 settings,
                 "model_name",
-                f"schema {name!r}",
+                _schema_subject(name, source),
                 f"its inline model {duplicate['name']!r} is named like another schema's; its "
                 f"inline models are named after it ('{pascal_case(name)}…')",
             ):
@@ -404,7 +413,7 @@ def _fix_components(
         if adapted.note(
             settings,
             "model_name",
-            f"schema {name!r}",
+            _schema_subject(name, source),
             f"its model name {own!r} is taken by another schema; named {candidate!r}",
         ):
             schema["title"] = candidate
@@ -420,7 +429,7 @@ def _fix_components(
         if adapted.note(
             settings,
             "unrepresentable_schema",
-            f"schema {name!r}",
+            _schema_subject(name, source),
             f"openapi-python-client cannot model it ({brief(why)}); typed as {kind}",
         ):
             if isinstance(original, dict) and isinstance(original.get("description"), str):

@@ -12,7 +12,21 @@ from typing import Any
 
 _UNTRUSTED = re.compile(r"<[\w.]*UntrustedString object at 0x[0-9a-fA-F]+>")
 _STATUS = re.compile(r"status code <[\w.]*UntrustedString object at 0x[0-9a-fA-F]+>")
+_NOISE = "Unable to parse this part of your OpenAPI document: : "
 _REMOVAL = re.compile(r"\s*Failure to process schema has resulted in the removal of:.*$")
+
+
+_UNION = re.compile(r"Invalid property in union <[\w.]*UntrustedString object at 0x[0-9a-fA-F]+>")
+
+
+def _describe(schema: Any) -> str:
+    """A union member schema in a few words: its title or type."""
+    title = getattr(schema, "title", None)
+    if title:
+        return repr(str(title))
+    kind = getattr(schema, "type", None)
+    kind = getattr(kind, "value", kind)
+    return f"of type {kind}" if kind else "an inline schema"
 
 
 def _text(value: Any) -> str:
@@ -22,10 +36,14 @@ def _text(value: Any) -> str:
 
 def readable(text: str, error: Any = None) -> str:
     """``text`` on one line, with names instead of reprs and without the removal list."""
-    text = " ".join(text.split())
+    text = " ".join(text.split()).replace(_NOISE, "")
     text = _REMOVAL.sub("", text)
-    ref = getattr(getattr(error, "data", None), "ref", None)
-    if ref is not None:
+    data = getattr(error, "data", None)
+    ref = getattr(data, "ref", None)
+    if _UNION.search(text):  # the repr is the union's own name; the error's data is the member
+        member = f"$ref '{_text(ref)}'" if ref is not None else _describe(data)
+        text = _UNION.sub(f"Invalid property in union (member {member})", text, count=1)
+    elif ref is not None:
         text = _UNTRUSTED.sub(f"'{_text(ref)}'", text, count=1)
     text = _STATUS.sub("status code (one of its responses)", text)
     return _UNTRUSTED.sub("(a name)", text)
