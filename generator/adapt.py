@@ -17,7 +17,7 @@ from typing import Any
 from .errors import GenerationError
 from .preprocess import choose_content_type
 from .settings import POLICY_CHOICES, Settings
-from .source import pointer
+from .source import excerpt, pointer
 from .validate import (
     HTTP_METHODS,
     operation_label,
@@ -400,6 +400,29 @@ def _bodies(adapted: Adapted, settings: Settings) -> None:
         ):
             adapted.content_type_overrides[chosen] = "application/octet-stream"
             body["content"][chosen] = {"schema": dict(_BINARY)}
+        elif (
+            _is_octet_stream(chosen)
+            and isinstance(media, dict)
+            and not _is_binary(resolve_ref(adapted.spec, media.get("schema")))
+            and adapted.note(
+                settings,
+                "non_json_body",
+                subject,
+                f"{chosen} request body of schema {excerpt(media.get('schema'))} is sent as "
+                "bytes (a types.File)",
+            )
+        ):
+            # openapi-python-client sends an octet-stream body as a File's payload, whatever its
+            # schema says (``format: byte`` made a ``str`` body that has no ``.payload``).
+            body["content"][chosen] = {**media, "schema": dict(_BINARY)}
+
+
+def _is_binary(schema: Any) -> bool:
+    return isinstance(schema, dict) and schema.get("format") == "binary"
+
+
+def _is_octet_stream(content_type: str) -> bool:
+    return content_type.split(";", 1)[0].strip().lower() == "application/octet-stream"
 
 
 def _response_body(

@@ -78,6 +78,7 @@ def parse_adapted(
     document.
     """
     _fix_enums(adapted, settings, source)
+    _fix_union_titles(adapted, settings, source)
     components_only = True
     last: GeneratorData | None = None
     for _ in range(MAX_ROUNDS * 2):
@@ -325,6 +326,95 @@ def _fix_enums(adapted: Adapted, settings: Settings, source: Source) -> None:
             schema.pop("x-enum-varnames", None)
             if "type" not in schema:
                 schema["type"] = "string"
+
+
+# -- union members with the same title --------------------------------------------------------
+
+
+def _fix_union_titles(adapted: Adapted, settings: Settings, source: Source) -> None:
+    """Union members titled alike get distinct titles.
+
+    openapi-python-client names a union member's variables after its title: two members titled
+    ``array`` (a list of strings, a list of integers) share a variable of two types, which mypy
+    rejects.
+    """
+    stack: list[tuple[Any, tuple[str | int, ...]]] = [(adapted.spec, ())]
+    while stack:
+        node, where = stack.pop()
+        parent = str(where[-1]) if where else ""
+        if isinstance(node, dict):
+            for key in ("oneOf", "anyOf"):
+                members = node.get(key)
+                if isinstance(members, list) and parent not in NAME_MAPS:
+                    _merge_arrays(adapted, settings, source, members, (*where, key))
+                    _distinct_titles(adapted, settings, source, members, (*where, key))
+            for key, value in node.items():
+                if isinstance(value, dict | list) and not is_opaque(parent, str(key), value):
+                    stack.append((value, (*where, str(key))))
+        elif isinstance(node, list):
+            stack.extend((value, (*where, index)) for index, value in enumerate(node))
+
+
+def _merge_arrays(
+    adapted: Adapted,
+    settings: Settings,
+    source: Source,
+    members: list[Any],
+    where: tuple[str | int, ...],
+) -> None:
+    """Several array members of one union become one array of any of their item types.
+
+    openapi-python-client tells union members apart with ``isinstance``: every array is a
+    ``list``, so the first array member takes any list (its code does not even type-check).
+    """
+    arrays = [
+        index
+        for index, member in enumerate(members)
+        if isinstance(resolved := resolve_ref(adapted.spec, member), dict)
+        and resolved.get("type") == "array"
+    ]
+    if len(arrays) < 2:
+        return
+    if not adapted.note(
+        settings,
+        "unrepresentable_schema",
+        _subject(adapted.spec, where, source),
+        f"union at {source.where(pointer(*where))} has {len(arrays)} array members, which "
+        "openapi-python-client cannot tell apart; one array of any of their item types",
+    ):
+        return
+    items = []
+    for index in arrays:
+        item = resolve_ref(adapted.spec, members[index]).get("items", {})
+        if item not in items:
+            items.append(copy.deepcopy(item))
+    merged = {"type": "array", "items": {"anyOf": items} if len(items) > 1 else items[0]}
+    first = arrays[0]
+    members[:] = [m for i, m in enumerate(members) if i not in arrays[1:]]
+    members[first] = merged
+
+
+def _distinct_titles(
+    adapted: Adapted,
+    settings: Settings,
+    source: Source,
+    members: list[Any],
+    where: tuple[str | int, ...],
+) -> None:
+    seen: dict[str, int] = {}
+    for member in members:
+        if not isinstance(member, dict) or not isinstance(member.get("title"), str):
+            continue
+        name = pascal_case(member["title"])
+        seen[name] = seen.get(name, 0) + 1
+        if seen[name] > 1 and adapted.note(
+            settings,
+            "model_name",
+            _subject(adapted.spec, where, source),
+            f"union members at {source.where(pointer(*where))} share the title "
+            f"{member['title']!r}; this one is titled '{member['title']} {seen[name]}'",
+        ):
+            member["title"] = f"{member['title']} {seen[name]}"
 
 
 # -- component schemas ------------------------------------------------------------------------

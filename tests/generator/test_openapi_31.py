@@ -38,7 +38,11 @@ def _run(*args: str | Path) -> tuple[int, str, str]:
 
 
 def _generate(
-    tmp_path: Path, document: dict[str, Any], *, config: dict[str, Any] | None = None
+    tmp_path: Path,
+    document: dict[str, Any],
+    *,
+    config: dict[str, Any] | None = None,
+    mypy: bool = False,
 ) -> tuple[int, str, str]:
     """init + generate (no mypy) of ``document`` as package ``doc_sdk``; ``--report json``.
 
@@ -67,7 +71,7 @@ def _generate(
         tmp_path / "doc_sdk",
         "--report",
         "json",
-        "--no-mypy",
+        "--mypy" if mypy else "--no-mypy",
     )
 
 
@@ -301,3 +305,52 @@ def test_a_crash_inside_openapi_python_client_is_a_located_bug(
     assert "schema 'Order'" in err or "schema 'Pet'" in err
     assert '`exclude: ["#/components/schemas/' in err
     assert "Traceback" not in err
+
+
+def test_union_members_titled_alike_and_octet_stream_strings_type_check(tmp_path: Path) -> None:
+    lists = [
+        {"type": "array", "title": "array", "items": {"type": "string"}},
+        {"type": "array", "title": "array", "items": {"type": "integer"}},
+    ]
+    choices = [
+        {"type": "object", "title": "Choice", "properties": {"a": {"type": "string"}}},
+        {"type": "object", "title": "Choice", "properties": {"b": {"type": "integer"}}},
+    ]
+    embedding = {
+        "type": "object",
+        "properties": {
+            "input": {"oneOf": [{"type": "string"}, *lists]},
+            "choice": {"anyOf": choices},
+        },
+    }
+    document = _document(
+        paths={
+            "/embeddings": {
+                "post": {
+                    "operationId": "embed",
+                    "tags": ["embeddings"],
+                    "requestBody": {"content": {"application/json": {"schema": embedding}}},
+                    "responses": {"204": {"description": "ok"}},
+                }
+            },
+            "/files": {
+                "post": {
+                    "operationId": "upload",
+                    "tags": ["files"],
+                    "requestBody": {
+                        "content": {
+                            "application/octet-stream": {
+                                "schema": {"type": "string", "format": "byte"}
+                            }
+                        }
+                    },
+                    "responses": {"204": {"description": "ok"}},
+                }
+            },
+        }
+    )
+    code, out, err = _generate(tmp_path, document, mypy=True)
+    assert code == 0, err  # mypy --strict included
+    policies = json.loads(out)["adaptations_by_policy"]
+    # the two arrays merge into one list[str | int]; the second "Choice" is "Choice 2"
+    assert policies == {"model_name": 1, "non_json_body": 1, "unrepresentable_schema": 1}
