@@ -2,6 +2,10 @@
 
 Each document gets the config ``python -m generator init`` writes for it and nothing else, so the
 outcome is what a new user gets with default policies.
+
+``SDK_CORPUS=full`` selects every document (``make test-corpus``); by default only those the
+manifest marks ``representative: true``, a subset that keeps ``make test`` short while covering
+each kind of document (3.0 and 3.1, webhooks only, vendor, framework output, refusals).
 """
 
 from __future__ import annotations
@@ -9,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+import os
 import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -27,6 +32,7 @@ class Entry:
     origin: str
     expect: str
     because: str | None
+    representative: bool = False
 
     @property
     def package(self) -> str:
@@ -48,7 +54,21 @@ class Outcome:
 
 def manifest() -> list[Entry]:
     data = yaml.safe_load((CORPUS / "manifest.yaml").read_text(encoding="utf-8"))
-    return [Entry(d["file"], d["origin"], d["expect"], d.get("because")) for d in data["documents"]]
+    return [
+        Entry(d["file"], d["origin"], d["expect"], d.get("because"), bool(d.get("representative")))
+        for d in data["documents"]
+    ]
+
+
+def full_corpus() -> bool:
+    """``SDK_CORPUS=full``: every document, not only the representative subset."""
+    return os.environ.get("SDK_CORPUS", "").strip().lower() == "full"
+
+
+def selected() -> list[Entry]:
+    """The documents a run covers: all with ``SDK_CORPUS=full``, else the representative ones."""
+    entries = manifest()
+    return entries if full_corpus() else [e for e in entries if e.representative]
 
 
 def generate(entry: Entry, root: Path, *, run_mypy: bool = False) -> Outcome:

@@ -1,5 +1,5 @@
 # Generated from spec/openapi.yaml by `python -m generator`; do not edit by hand.
-# ruff: noqa: E501, B008, RUF001, RUF002, RUF003, RUF100
+# ruff: noqa: E501, E741, B008, RUF001, RUF002, RUF003, RUF009, RUF034, RUF100, SIM102
 # mypy: disable-error-code="redundant-cast"
 """Types shared by models and operations: the runtime's (``sdk_session.types``), and which
 property names this SDK treats as secret. Free of httpx, so models import cheaply."""

@@ -16,8 +16,8 @@ from typing import Any
 
 from .errors import GenerationError
 from .preprocess import choose_content_type
-from .settings import Settings
-from .source import pointer
+from .settings import POLICY_CHOICES, Settings
+from .source import excerpt, pointer
 from .validate import (
     HTTP_METHODS,
     operation_label,
@@ -52,6 +52,8 @@ class Adapted:
     spec: dict[str, Any]
     adaptations: list[Adaptation] = field(default_factory=list)
     excluded: list[str] = field(default_factory=list)
+    #: Component schemas left out by ``exclude:`` (``#/components/schemas/Name``): typed Any.
+    excluded_schemas: list[str] = field(default_factory=list)
     #: (METHOD, path, location, name in the adapted document) -> (wire name, Python name).
     wire_names: dict[tuple[str, str, str, str], tuple[str, str]] = field(default_factory=dict)
     #: Content type -> the one openapi-python-client parses it as.
@@ -60,13 +62,19 @@ class Adapted:
     refusals: list[str] = field(default_factory=list)
     #: Oddities that do not change what is generated.
     warnings: list[str] = field(default_factory=list)
+    #: Operation label -> the parts of it already loosened (``body``, ``parameters``).
+    loosened: dict[str, set[str]] = field(default_factory=dict)
 
     def note(self, settings: Settings, policy: str, subject: str, detail: str) -> bool:
         """Record an adaptation, or a refusal when the policy says so; True when adapting."""
         if settings.adapts(policy):
             self.adaptations.append(Adaptation(policy, subject, detail))
             return True
-        self.refusals.append(f"{subject}: {detail} (policy {policy}: refuse)")
+        choice = POLICY_CHOICES[policy][0]
+        self.refusals.append(
+            f"{subject}: {detail} (policy {policy}: refuse; to adapt instead: "
+            f"`policies: {{{policy}: {choice}}}` in the config)"
+        )
         return False
 
 
@@ -102,6 +110,17 @@ def _exclude(adapted: Adapted, settings: Settings) -> None:
         return
     wanted = set(settings.exclude)
     matched: set[str] = set()
+    schemas = (adapted.spec.get("components") or {}).get("schemas") or {}
+    for entry in sorted(wanted):
+        name = entry.removeprefix(SCHEMA_POINTER)
+        if entry.startswith(SCHEMA_POINTER) and name in schemas:
+            # Its uses stay (a $ref must still resolve): they become Any.
+            description = (
+                schemas[name].get("description") if isinstance(schemas[name], dict) else None
+            )
+            schemas[name] = {"description": description} if isinstance(description, str) else {}
+            adapted.excluded_schemas.append(name)
+            matched.add(entry)
     for path, method, operation in _operations(adapted.spec):
         keys = {f"{method.upper()} {path}", str(operation.get("operationId") or "")}
         hit = wanted & keys
@@ -114,7 +133,8 @@ def _exclude(adapted: Adapted, settings: Settings) -> None:
         raise GenerationError(
             "refusing to generate: `exclude` (generator config) names no operation of the spec",
             [
-                f"{entry!r} is neither an operationId nor `METHOD /path` of the document"
+                f"{entry!r} is neither an operationId, `METHOD /path` nor "
+                f"`{SCHEMA_POINTER}Name` of the document"
                 for entry in unknown
             ],
         )
@@ -328,6 +348,8 @@ def _is_supported_response(content_type: str) -> bool:
 
 
 _BINARY = {"type": "string", "format": "binary"}
+#: How ``exclude:`` names a component schema.
+SCHEMA_POINTER = "#/components/schemas/"
 
 
 def _bodies(adapted: Adapted, settings: Settings) -> None:
@@ -378,6 +400,29 @@ def _bodies(adapted: Adapted, settings: Settings) -> None:
         ):
             adapted.content_type_overrides[chosen] = "application/octet-stream"
             body["content"][chosen] = {"schema": dict(_BINARY)}
+        elif (
+            _is_octet_stream(chosen)
+            and isinstance(media, dict)
+            and not _is_binary(resolve_ref(adapted.spec, media.get("schema")))
+            and adapted.note(
+                settings,
+                "non_json_body",
+                subject,
+                f"{chosen} request body of schema {excerpt(media.get('schema'))} is sent as "
+                "bytes (a types.File)",
+            )
+        ):
+            # openapi-python-client sends an octet-stream body as a File's payload, whatever its
+            # schema says (``format: byte`` made a ``str`` body that has no ``.payload``).
+            body["content"][chosen] = {**media, "schema": dict(_BINARY)}
+
+
+def _is_binary(schema: Any) -> bool:
+    return isinstance(schema, dict) and schema.get("format") == "binary"
+
+
+def _is_octet_stream(content_type: str) -> bool:
+    return content_type.split(";", 1)[0].strip().lower() == "application/octet-stream"
 
 
 def _response_body(
@@ -402,6 +447,7 @@ def _response_body(
 def adapt_spec(spec: dict[str, Any], settings: Settings) -> Adapted:
     """Apply every pre-parse policy to a deep copy of ``spec``."""
     adapted = Adapted(spec=copy.deepcopy(spec))
+    _optional_fields(adapted)
     _exclude(adapted, settings)
     _inline_response_refs(adapted)
     _tags(adapted, settings)
@@ -414,6 +460,18 @@ def adapt_spec(spec: dict[str, Any], settings: Settings) -> Adapted:
             adapted.refusals,
         )
     return adapted
+
+
+def _optional_fields(adapted: Adapted) -> None:
+    """OpenAPI 3.1 made ``paths`` and an operation's ``responses`` optional; openapi-python-client
+    0.29.1 still requires both, so the copy it reads gets empty ones (a webhooks-only document
+    makes an SDK of models; an operation without responses returns its ``httpx.Response``)."""
+    spec = adapted.spec
+    if spec.get("paths") is None:
+        spec["paths"] = {}
+    for _path, _method, operation in _operations(spec):
+        if operation.get("responses") is None:
+            operation["responses"] = {}
 
 
 def _inline_response_refs(adapted: Adapted) -> None:

@@ -19,17 +19,30 @@ from typing import Any
 
 from openapi_python_client.config import Config
 from openapi_python_client.parser import GeneratorData
-from openapi_python_client.parser.errors import GeneratorError, ParseError
-from openapi_python_client.parser.openapi import Endpoint
-from openapi_python_client.schema.openapi_schema_pydantic import OpenAPI
-from openapi_python_client.strings import pascal_case
+from openapi_python_client.parser.errors import ParseError
+from openapi_python_client.parser.openapi import Endpoint, EndpointCollection
+from openapi_python_client.parser.properties import (
+    EnumProperty,
+    LiteralEnumProperty,
+    ModelProperty,
+    Parameters,
+    Schemas,
+    build_parameters,
+    build_schemas,
+)
+from openapi_python_client.schema.openapi_schema_pydantic import Components, OpenAPI
+from openapi_python_client.strings import pascal_case, snake_case
 from pydantic import ValidationError
 
 from .adapt import Adapted
 from .errors import GenerationError
 from .fastparse import cheap_endpoint_copies
+from .guard import reported_as_bug
+from .messages import brief, readable
+from .plan import with_remedy
 from .settings import Settings
 from .source import Source, excerpt, pointer
+from .structure import NAME_MAPS, is_opaque
 from .validate import operation_label, resolve_ref
 
 MAX_ROUNDS = 8
@@ -45,9 +58,8 @@ _SCHEMA_KEYS = {
     "not",
     "prefixItems",
 }
-_COMPONENT = re.compile(r"/components/schemas/(?P<name>[^\s:]+)")
+_SCHEMAS_PREFIX = "/components/schemas/"
 _WHERE = re.compile(r"parsing (?P<method>[A-Z]+) (?P<path>\S+) within")
-_DUPLICATE = "Attempted to generate duplicate models with name"
 _LOOSE_OBJECT: dict[str, Any] = {"type": "object", "additionalProperties": {}}
 
 
@@ -59,25 +71,39 @@ class _Round:
 def parse_adapted(
     adapted: Adapted, config: Config, settings: Settings, source: Source
 ) -> GeneratorData:
-    """Parse ``adapted.spec``, adapting it further in place, until nothing is left out."""
-    for _ in range(MAX_ROUNDS):
+    """Parse ``adapted.spec``, adapting it further in place, until nothing is left out.
+
+    While component schemas fail, a round parses only ``components`` (validation and models):
+    operations are parsed once the models are settled, which saves seconds per round on a large
+    document.
+    """
+    _fix_enums(adapted, settings, source)
+    _fix_union_titles(adapted, settings, source)
+    components_only = True
+    last: GeneratorData | None = None
+    for _ in range(MAX_ROUNDS * 2):
         state = _Round()
+        if components_only:
+            errors = _component_errors(adapted.spec, config)
+            if errors:
+                _fix_components(adapted, settings, source, errors, state)
+                if state.changed:
+                    continue
+            components_only = False
         try:
-            OpenAPI.model_validate(adapted.spec)
+            openapi = OpenAPI.model_validate(adapted.spec)
         except ValidationError as exc:
             _fix_keywords(adapted, settings, source, exc, state)
             if not state.changed:  # pragma: no cover - _fix_keywords refuses instead
                 break
+            components_only = True
             continue
-        captured = io.StringIO()
-        with redirect_stdout(captured), redirect_stderr(captured), cheap_endpoint_copies():
-            data = GeneratorData.from_dict(adapted.spec, config=config)
-        if isinstance(data, GeneratorError):  # pragma: no cover - validated just above
-            raise GenerationError("openapi-python-client cannot read the spec", [data.header])
+        data = last = parse_quietly(openapi, config)
         if not data.errors and not _endpoint_errors(data):
             return data
         if data.errors:
-            _fix_components(adapted, settings, data.errors, state)
+            _fix_components(adapted, settings, source, data.errors, state)
+            components_only = state.changed
         if not state.changed:
             _fix_endpoints(adapted, settings, data, state)
         if not state.changed:
@@ -87,7 +113,7 @@ def parse_adapted(
             "refusing to generate: the spec needs adaptations that the policies refuse",
             adapted.refusals,
         )
-    problems = _leftovers(adapted, config)
+    problems = _leftovers(adapted, last) if last is not None else []
     raise GenerationError(
         "refusing to generate: openapi-python-client cannot represent parts of the spec, even "
         "loosely typed",
@@ -95,20 +121,81 @@ def parse_adapted(
     )
 
 
+def _component_errors(spec: dict[str, Any], config: Config) -> list[ParseError]:
+    """openapi-python-client's errors for the component schemas alone ([] when they do not
+    validate: the whole-document round that follows locates that)."""
+    try:
+        components = Components.model_validate(spec.get("components") or {})
+    except ValidationError:
+        return []
+    if not components.schemas:
+        return []
+    captured = io.StringIO()
+    with (
+        reported_as_bug("openapi-python-client parsed the component schemas"),
+        redirect_stdout(captured),
+        redirect_stderr(captured),
+    ):
+        schemas = build_schemas(components=components.schemas, schemas=Schemas(), config=config)
+    return list(schemas.errors)
+
+
 def _endpoint_errors(data: GeneratorData) -> list[ParseError]:
     return [e for c in data.endpoint_collections_by_tag.values() for e in c.parse_errors]
 
 
-def _leftovers(adapted: Adapted, config: Config) -> list[str]:
+def parse_quietly(openapi: OpenAPI, config: Config) -> GeneratorData:
+    """openapi-python-client's parse of a validated document, its console output swallowed, its
+    crashes located. Mirrors ``GeneratorData.from_dict`` of 0.29.1 after its validation (which
+    would otherwise run twice: we validate first, to fix what pydantic rejects)."""
     captured = io.StringIO()
-    with redirect_stdout(captured), redirect_stderr(captured), cheap_endpoint_copies():
-        data = GeneratorData.from_dict(adapted.spec, config=config)
-    if isinstance(data, GeneratorError):
-        return [data.header]
-    found = [f"{e.header.strip()} {(e.detail or '').strip()}"[:300] for e in data.errors]
-    found += [
-        f"{e.header.strip()} {(e.detail or '').strip()}"[:300] for e in _endpoint_errors(data)
-    ]
+    with (
+        reported_as_bug("openapi-python-client parsed the document"),
+        redirect_stdout(captured),
+        redirect_stderr(captured),
+        cheap_endpoint_copies(),
+    ):
+        schemas = Schemas()
+        parameters = Parameters()
+        components = openapi.components
+        if components and components.schemas:
+            schemas = build_schemas(components=components.schemas, schemas=schemas, config=config)
+        if components and components.parameters:
+            parameters = build_parameters(
+                components=components.parameters, parameters=parameters, config=config
+            )
+        collections, schemas, parameters = EndpointCollection.from_data(
+            data=openapi.paths,
+            schemas=schemas,
+            parameters=parameters,
+            request_bodies=(components and components.requestBodies) or {},
+            responses=(components and components.responses) or {},
+            config=config,
+        )
+    classes = schemas.classes_by_name.values()
+    return GeneratorData(
+        title=openapi.info.title,
+        description=openapi.info.description,
+        version=openapi.info.version,
+        endpoint_collections_by_tag=collections,
+        models=[prop for prop in classes if isinstance(prop, ModelProperty)],
+        errors=[*schemas.errors, *parameters.errors],
+        enums=[prop for prop in classes if isinstance(prop, EnumProperty | LiteralEnumProperty)],
+    )
+
+
+def _leftovers(adapted: Adapted, data: GeneratorData) -> list[str]:
+    schemas = (adapted.spec.get("components") or {}).get("schemas") or {}
+    found = []
+    for error in data.errors:
+        text = brief(readable(f"{error.header} {error.detail or ''}", error), 300)
+        name = _component_name(f"{error.header} {error.detail or ''}", schemas)
+        found.append(with_remedy(f"schema {name!r}: {text}" if name else text))
+    for error in _endpoint_errors(data):
+        match = _WHERE.search(error.header)
+        text = brief(readable(error.detail or error.header, error), 300)
+        where = f"operation {match['method']} {match['path']}" if match else "an operation"
+        found.append(with_remedy(f"{where}: {text}"))
     return found
 
 
@@ -161,6 +248,175 @@ def _fix_keywords(
         )
 
 
+# -- enums whose values make the same Python name ---------------------------------------------
+
+
+def _enum_clash(schema: dict[str, Any]) -> tuple[str, str, str] | None:
+    """Two values of ``schema['enum']`` that openapi-python-client 0.29.1 names alike, and the name.
+
+    It names a string value by upper-casing it (``VALUE_<i>`` when it does not start with a
+    letter) or by ``x-enum-varnames``, then snake-cases the name: ``asc`` and ``ASC`` both make
+    ``ASC`` (it raises ValueError), ``a-b`` and ``a_b`` both make ``A_B`` (one is silently lost).
+    """
+    values = [v for v in schema["enum"] if v is not None]
+    if not values or not all(isinstance(v, str) for v in values):
+        return None
+    var_names = schema.get("x-enum-varnames")
+    use_var_names = isinstance(var_names, list) and len(var_names) == len(values)
+    taken: dict[str, str] = {}
+    for index, value in enumerate(values):
+        if use_var_names:
+            assert isinstance(var_names, list)
+            key = str(var_names[index])
+        elif value and value[0].isalpha():
+            key = value.upper()
+        else:
+            key = f"VALUE_{index}"
+        for name in (key, snake_case(key).upper()):
+            if name in taken and taken[name] != value:
+                return taken[name], value, name
+        taken[snake_case(key).upper()] = value
+    return None
+
+
+def _schemas_with_enum(node: Any, location: tuple[str | int, ...]) -> Any:
+    """``(location, schema)`` of each mapping with an ``enum`` list (extensions, data skipped)."""
+    stack: list[tuple[Any, tuple[str | int, ...]]] = [(node, location)]
+    while stack:
+        current, where = stack.pop()
+        parent = str(where[-1]) if where else ""
+        if isinstance(current, dict):
+            if isinstance(current.get("enum"), list) and parent not in NAME_MAPS:
+                yield where, current
+            for key, value in current.items():
+                if isinstance(value, dict | list) and not is_opaque(parent, str(key), value):
+                    stack.append((value, (*where, str(key))))
+        elif isinstance(current, list):
+            stack.extend((value, (*where, index)) for index, value in enumerate(current))
+
+
+def _subject(spec: dict[str, Any], where: tuple[str | int, ...], source: Source) -> str:
+    """How a report names the schema or operation a location belongs to."""
+    if where[:2] == ("components", "schemas") and len(where) > 2:
+        return _schema_subject(str(where[2]), source)
+    if where[:1] == ("paths",) and len(where) > 2:
+        operation = (spec.get("paths") or {}).get(where[1], {})
+        if isinstance(operation, dict) and isinstance(operation.get(where[2]), dict):
+            return operation_label(str(where[1]), str(where[2]), operation[where[2]])
+    return pointer(*where)
+
+
+def _fix_enums(adapted: Adapted, settings: Settings, source: Source) -> None:
+    """Enums whose values would make the same member name become plain strings (no value lost)."""
+    found = [
+        (where, schema, clash)
+        for where, schema in _schemas_with_enum(adapted.spec, ())
+        if (clash := _enum_clash(schema)) is not None
+    ]
+    for where, schema, (first, second, name) in sorted(found, key=lambda f: [str(p) for p in f[0]]):
+        location = source.where(pointer(*where, "enum"))
+        if adapted.note(
+            settings,
+            "unrepresentable_schema",
+            _subject(adapted.spec, where, source),
+            f"enum values {excerpt(first, 30)!r} and {excerpt(second, 30)!r} both make the Python "
+            f"name {name} ({location}); typed as str",
+        ):
+            del schema["enum"]
+            schema.pop("x-enum-varnames", None)
+            if "type" not in schema:
+                schema["type"] = "string"
+
+
+# -- union members with the same title --------------------------------------------------------
+
+
+def _fix_union_titles(adapted: Adapted, settings: Settings, source: Source) -> None:
+    """Union members titled alike get distinct titles.
+
+    openapi-python-client names a union member's variables after its title: two members titled
+    ``array`` (a list of strings, a list of integers) share a variable of two types, which mypy
+    rejects.
+    """
+    stack: list[tuple[Any, tuple[str | int, ...]]] = [(adapted.spec, ())]
+    while stack:
+        node, where = stack.pop()
+        parent = str(where[-1]) if where else ""
+        if isinstance(node, dict):
+            for key in ("oneOf", "anyOf"):
+                members = node.get(key)
+                if isinstance(members, list) and parent not in NAME_MAPS:
+                    _merge_arrays(adapted, settings, source, members, (*where, key))
+                    _distinct_titles(adapted, settings, source, members, (*where, key))
+            for key, value in node.items():
+                if isinstance(value, dict | list) and not is_opaque(parent, str(key), value):
+                    stack.append((value, (*where, str(key))))
+        elif isinstance(node, list):
+            stack.extend((value, (*where, index)) for index, value in enumerate(node))
+
+
+def _merge_arrays(
+    adapted: Adapted,
+    settings: Settings,
+    source: Source,
+    members: list[Any],
+    where: tuple[str | int, ...],
+) -> None:
+    """Several array members of one union become one array of any of their item types.
+
+    openapi-python-client tells union members apart with ``isinstance``: every array is a
+    ``list``, so the first array member takes any list (its code does not even type-check).
+    """
+    arrays = [
+        index
+        for index, member in enumerate(members)
+        if isinstance(resolved := resolve_ref(adapted.spec, member), dict)
+        and resolved.get("type") == "array"
+    ]
+    if len(arrays) < 2:
+        return
+    if not adapted.note(
+        settings,
+        "unrepresentable_schema",
+        _subject(adapted.spec, where, source),
+        f"union at {source.where(pointer(*where))} has {len(arrays)} array members, which "
+        "openapi-python-client cannot tell apart; one array of any of their item types",
+    ):
+        return
+    items = []
+    for index in arrays:
+        item = resolve_ref(adapted.spec, members[index]).get("items", {})
+        if item not in items:
+            items.append(copy.deepcopy(item))
+    merged = {"type": "array", "items": {"anyOf": items} if len(items) > 1 else items[0]}
+    first = arrays[0]
+    members[:] = [m for i, m in enumerate(members) if i not in arrays[1:]]
+    members[first] = merged
+
+
+def _distinct_titles(
+    adapted: Adapted,
+    settings: Settings,
+    source: Source,
+    members: list[Any],
+    where: tuple[str | int, ...],
+) -> None:
+    seen: dict[str, int] = {}
+    for member in members:
+        if not isinstance(member, dict) or not isinstance(member.get("title"), str):
+            continue
+        name = pascal_case(member["title"])
+        seen[name] = seen.get(name, 0) + 1
+        if seen[name] > 1 and adapted.note(
+            settings,
+            "model_name",
+            _subject(adapted.spec, where, source),
+            f"union members at {source.where(pointer(*where))} share the title "
+            f"{member['title']!r}; this one is titled '{member['title']} {seen[name]}'",
+        ):
+            member["title"] = f"{member['title']} {seen[name]}"
+
+
 # -- component schemas ------------------------------------------------------------------------
 
 
@@ -179,71 +435,127 @@ def _refs(node: Any) -> set[str]:
     return found
 
 
-def _component_name(found: str, schemas: dict[str, Any]) -> str | None:
-    """The component a message names: exactly, or the longest one its (inline) name starts with."""
-    if found in schemas:
-        return found
-    prefixes = [name for name in schemas if found.startswith(name)]
-    return max(prefixes, key=len) if prefixes else None
+def _component_name(text: str, schemas: dict[str, Any]) -> str | None:
+    """The component schema a message names: the longest name its ``/components/schemas/`` text
+    starts with (openapi-python-client appends inline parts, and names may contain spaces)."""
+    at = text.find(_SCHEMAS_PREFIX)
+    if at < 0:
+        return None
+    rest = text[at + len(_SCHEMAS_PREFIX) :]
+    candidates = [name for name in schemas if rest.startswith(name)]
+    return max(candidates, key=len) if candidates else None
+
+
+def _schema_subject(name: str, source: Source) -> str:
+    """``schema 'Name' (file:line /components/schemas/Name)``."""
+    return f"schema {name!r} ({source.where(pointer('components', 'schemas', name))})"
 
 
 def _fix_components(
-    adapted: Adapted, settings: Settings, errors: list[ParseError], state: _Round
+    adapted: Adapted,
+    settings: Settings,
+    source: Source,
+    errors: list[ParseError],
+    state: _Round,
 ) -> None:
+    """Rename the schemas whose model names collide; loosen the ones that fail on their own.
+
+    Both in one round (a schema that fails because a schema it uses fails waits for the next):
+    each round is a whole parse, which takes seconds on a large document.
+    """
     schemas: dict[str, Any] = adapted.spec.get("components", {}).get("schemas", {})
     failing: dict[str, str] = {}
     for error in errors:
-        text = f"{error.header} {error.detail or ''}"
-        match = _COMPONENT.search(text)
-        if match is None:
-            continue
-        name = _component_name(match["name"], schemas)
+        name = _component_name(f"{error.header} {error.detail or ''}", schemas)
         if name is not None:
-            failing.setdefault(name, " ".join((error.detail or error.header).split()))
-    duplicates = {name: why for name, why in failing.items() if _DUPLICATE in why}
-    if duplicates:
-        taken = {
-            pascal_case(str(s.get("title") or k)) for k, s in schemas.items() if isinstance(s, dict)
-        }
-        for name in sorted(duplicates):
-            schema = schemas[name]
-            base = pascal_case(name)
-            candidate, counter = base, 1
-            while candidate in taken:
-                counter += 1
-                candidate = f"{base}{counter}"
-            old = str(schema.get("title") or name)
+            failing.setdefault(name, readable(error.detail or error.header, error))
+    taken = {
+        pascal_case(str(s.get("title") or k)) for k, s in schemas.items() if isinstance(s, dict)
+    }
+    renamed = adapted.loosened.setdefault("(model names)", set())
+    just_renamed: set[str] = set()
+    for name in sorted(failing):
+        duplicate = _DUPLICATE_NAME.search(failing[name])
+        if duplicate is None or name in renamed:
+            continue  # a schema renamed once and still colliding is loosened below
+        renamed.add(name)
+        just_renamed.add(name)
+        schema = schemas[name]
+        if not isinstance(schema, dict):
+            continue
+        own = pascal_case(str(schema.get("title") or name))
+        if duplicate["name"] != own:  # an inline model of this schema collides
             if adapted.note(
                 settings,
                 "model_name",
-                f"schema {name!r}",
-                f"its model name {pascal_case(old)!r} is taken by another schema; "
-                f"named {candidate!r}",
+                _schema_subject(name, source),
+                f"its inline model {duplicate['name']!r} is named like another schema's; its "
+                f"inline models are named after it ('{pascal_case(name)}…')",
             ):
-                schema["title"] = candidate
-                taken.add(candidate)
+                _prefix_inline_titles(schema, pascal_case(name))
                 state.changed = True
-        return
+            continue
+        base = pascal_case(name)
+        candidate, counter = base, 1
+        while candidate in taken:
+            counter += 1
+            candidate = f"{base}{counter}"
+        if adapted.note(
+            settings,
+            "model_name",
+            _schema_subject(name, source),
+            f"its model name {own!r} is taken by another schema; named {candidate!r}",
+        ):
+            schema["title"] = candidate
+            taken.add(candidate)
+            state.changed = True
     for name in sorted(failing):
-        if _refs(schemas[name]) & (set(failing) - {name}):
+        if _refs(schemas[name]) & (set(failing) - {name}) or name in just_renamed:
             continue  # fails because a schema it uses fails: fixing that one may be enough
-        why = _UNTRUSTED.sub("…", failing[name])
+        why = failing[name]
+        original = schemas[name]
+        loose = _loose_schema(original)
+        kind = "dict[str, Any]" if loose else "Any"
         if adapted.note(
             settings,
             "unrepresentable_schema",
-            f"schema {name!r}",
-            f"openapi-python-client cannot model it ({excerpt(why, 120)}); typed as Any",
+            _schema_subject(name, source),
+            f"openapi-python-client cannot model it ({brief(why)}); typed as {kind}",
         ):
-            original = schemas[name]
-            schemas[name] = (
-                {"description": original["description"]}
-                if isinstance(original, dict) and isinstance(original.get("description"), str)
-                else {}
-            )
+            if isinstance(original, dict) and isinstance(original.get("description"), str):
+                loose["description"] = original["description"]
+            schemas[name] = loose
             state.changed = True
 
 
-_UNTRUSTED = re.compile(r"<[\w.]*UntrustedString object at 0x[0-9a-fA-F]+>")
+def _loose_schema(original: Any) -> dict[str, Any]:
+    """What replaces a schema openapi-python-client cannot model: an object stays an object (a
+    free-form one), so schemas that take it in ``allOf`` still can; anything else is Any."""
+    if isinstance(original, dict) and (
+        original.get("type") == "object" or "properties" in original or "allOf" in original
+    ):
+        return copy.deepcopy(_LOOSE_OBJECT)
+    return {}
+
+
+_DUPLICATE_NAME = re.compile(r'duplicate models with name "?(?P<name>[A-Za-z0-9_]+)')
+
+
+def _prefix_inline_titles(schema: dict[str, Any], prefix: str) -> None:
+    """Every titled inline schema below ``schema`` gets its title prefixed (its model's name)."""
+    stack: list[tuple[Any, str]] = [(value, str(key)) for key, value in schema.items()]
+    while stack:
+        node, key = stack.pop()
+        if isinstance(node, dict):
+            if key not in NAME_MAPS and isinstance(node.get("title"), str):
+                node["title"] = f"{prefix} {node['title']}"
+            stack.extend(
+                (value, str(k))
+                for k, value in node.items()
+                if isinstance(value, dict | list) and not is_opaque(key, str(k), value)
+            )
+        elif isinstance(node, list):
+            stack.extend((value, "") for value in node)
 
 
 # -- operations -------------------------------------------------------------------------------
@@ -276,6 +588,19 @@ def _is_simple(spec: dict[str, Any], schema: Any, depth: int = 0) -> bool:
     return False
 
 
+#: openapi-python-client's "X is not allowed in header" (its types for dates, files, models).
+_NOT_ALLOWED_IN = re.compile(r"is not allowed in (?P<location>query|header|path|cookie)\b")
+_PLAIN_FORMATS = {None, "uuid", "int32", "int64", "float", "double"}
+
+
+def _is_plain(spec: dict[str, Any], schema: Any) -> bool:
+    """A scalar openapi-python-client accepts in any parameter location (str, int, float, bool)."""
+    schema = resolve_ref(spec, schema)
+    if not _is_scalar(spec, schema):
+        return False
+    return isinstance(schema, dict) and schema.get("format") in _PLAIN_FORMATS
+
+
 def _is_scalar(spec: dict[str, Any], schema: Any) -> bool:
     schema = resolve_ref(spec, schema)
     return _is_simple(spec, schema) and isinstance(schema, dict) and schema.get("type") != "array"
@@ -284,6 +609,13 @@ def _is_scalar(spec: dict[str, Any], schema: Any) -> bool:
 def _fix_endpoints(
     adapted: Adapted, settings: Settings, data: GeneratorData, state: _Round
 ) -> None:
+    """Loosen the part of each dropped operation that fails, or the next suspect part.
+
+    openapi-python-client replaces the header of an endpoint's error, so a message often does not
+    say whether a parameter or the body failed. Each round loosens one more part of an operation
+    that still fails, most likely first: parameters for "not allowed in <location>", else the
+    body when there is one, then the parameters; responses are loosened one by one as they fail.
+    """
     spec = adapted.spec
     for error in _endpoint_errors(data):
         match = _WHERE.search(error.header)
@@ -294,16 +626,49 @@ def _fix_endpoints(
         if not isinstance(operation, dict):
             continue
         label = operation_label(path, method.lower(), operation)
-        detail = _UNTRUSTED.sub("…", " ".join((error.detail or error.header).split()))
+        detail = readable(error.detail or error.header, error)
         whole = "will not be generated" in error.header
         if "Cannot parse response" in detail or not whole:
             _loosen_responses(
                 adapted, settings, data, method, path, operation, label, detail, state
             )
-        elif "body" in detail.lower():
-            _loosen_body(adapted, settings, operation, label, detail, state)
-        else:
-            _loosen_parameters(adapted, settings, operation, label, detail, state)
+            continue
+        tried = adapted.loosened.setdefault(label, set())
+        suspects = ["parameters", "body"]
+        if operation.get("requestBody") is not None and not _NOT_ALLOWED_IN.search(detail):
+            suspects = ["body", "parameters"]
+        for part in suspects:
+            if part in tried:
+                continue
+            tried.add(part)
+            before = len(adapted.adaptations)
+            if part == "body":
+                _loosen_body(adapted, settings, operation, label, detail, state)
+            else:
+                _loosen_parameters(adapted, settings, path, operation, label, detail, state)
+            if len(adapted.adaptations) > before or adapted.refusals:
+                break
+
+
+def _own_parameters(spec: dict[str, Any], path: str, operation: dict[str, Any]) -> None:
+    """Copy the path item's parameters into the operation, so loosening one touches it alone."""
+    shared = (spec.get("paths") or {}).get(path, {}).get("parameters")
+    if not isinstance(shared, list) or not shared:
+        return
+    own: list[Any] = operation.get("parameters") or []
+    if not isinstance(own, list):
+        return
+    keys = set()
+    for raw in own:
+        resolved = resolve_ref(spec, raw)
+        if isinstance(resolved, dict):
+            keys.add((resolved.get("name"), resolved.get("in")))
+    inherited = []
+    for raw in shared:
+        resolved = resolve_ref(spec, raw)
+        if isinstance(resolved, dict) and (resolved.get("name"), resolved.get("in")) not in keys:
+            inherited.append(copy.deepcopy(raw))
+    operation["parameters"] = [*inherited, *own]
 
 
 def _loosen_responses(
@@ -335,7 +700,7 @@ def _loosen_responses(
             settings,
             "unrepresentable_schema",
             label,
-            f"response {code}: openapi-python-client cannot model it ({excerpt(detail, 100)}); "
+            f"response {code}: openapi-python-client cannot model it ({brief(detail)}); "
             "typed as Any",
         ):
             response["content"] = {ct: {"schema": {}} for ct in response["content"]}
@@ -359,7 +724,7 @@ def _loosen_body(
         settings,
         "unrepresentable_schema",
         label,
-        f"request body: openapi-python-client cannot model it ({excerpt(detail, 100)}); "
+        f"request body: openapi-python-client cannot model it ({brief(detail)}); "
         "typed as dict[str, Any]",
     ):
         body["content"] = {ct: {"schema": copy.deepcopy(_LOOSE_OBJECT)} for ct in body["content"]}
@@ -370,22 +735,34 @@ def _loosen_body(
 def _loosen_parameters(
     adapted: Adapted,
     settings: Settings,
+    path: str,
     operation: dict[str, Any],
     label: str,
     detail: str,
     state: _Round,
 ) -> None:
     spec = adapted.spec
+    _own_parameters(spec, path, operation)
     parameters = operation.get("parameters")
     if not isinstance(parameters, list):
         return
     loosened = False
     resolved = [resolve_ref(spec, raw) for raw in parameters]
-    complex_ones = {
-        i
-        for i, p in enumerate(resolved)
-        if isinstance(p, dict) and not _is_simple(spec, p.get("schema"))
-    }
+    refused_in = _NOT_ALLOWED_IN.search(detail)
+    if refused_in:  # e.g. a date-time or a list in a header: only plain scalars can go there
+        complex_ones = {
+            i
+            for i, p in enumerate(resolved)
+            if isinstance(p, dict)
+            and p.get("in") == refused_in["location"]
+            and not _is_plain(spec, p.get("schema"))
+        }
+    else:
+        complex_ones = {
+            i
+            for i, p in enumerate(resolved)
+            if isinstance(p, dict) and not _is_simple(spec, p.get("schema"))
+        }
     if not complex_ones:  # e.g. an array in a header: only scalars are sure to be sendable
         complex_ones = {
             i
@@ -404,7 +781,7 @@ def _loosen_parameters(
             "unrepresentable_schema",
             label,
             f"{parameter.get('in')} parameter {parameter.get('name')!r}: openapi-python-client "
-            f"cannot send it ({excerpt(detail, 100)}); typed as str",
+            f"cannot send it ({brief(detail)}); typed as str",
         ):
             return
         parameter["schema"] = {"type": "string"}

@@ -18,10 +18,11 @@ from openapi_python_client.parser import GeneratorData
 from .adapt import Adapted, adapt_spec
 from .check import Drift, compare_trees
 from .errors import GenerationError
+from .guard import reported_as_bug
 from .inputs import Inputs
 from .lockfile import write_lock
 from .loosen import parse_adapted
-from .plan import SdkPlan
+from .plan import SdkPlan, with_remedy
 from .postprocess import format_package
 from .preprocess import preprocess_spec
 from .report import Report, build_report
@@ -85,10 +86,11 @@ def validate_document(source: Source, settings: Settings) -> list[str]:
     if settings.strict_mode:
         validate_spec(source.data, settings)  # today's rules: every oddity is a refusal
         return []
-    findings = check_structure(source)
+    findings = check_structure(source, settings.exclude)
     if findings.refusals:
         raise GenerationError(
-            "refusing to generate: the spec is not a valid OpenAPI document", findings.refusals
+            "refusing to generate: the spec is not a valid OpenAPI document",
+            [with_remedy(refusal) for refusal in findings.refusals],
         )
     return findings.warnings
 
@@ -101,7 +103,8 @@ def prepare(source: Source, settings: Settings, output: Path) -> Prepared:
         adapted = Adapted(spec=rewritten)
         config = make_config(settings, source.path, output)
         return Prepared(source, adapted, parse_strict(rewritten, config), config, warnings, notes)
-    adapted = adapt_spec(source.data, settings)
+    with reported_as_bug("adapting the document"):
+        adapted = adapt_spec(source.data, settings)
     config = make_config(settings, source.path, output, adapted.content_type_overrides)
     data = parse_adapted(adapted, config, settings, source)
     notes = []  # the report names every adaptation

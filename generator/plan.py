@@ -7,6 +7,7 @@ the spec and the parsed result, becomes an error naming the operation and the re
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -27,6 +28,7 @@ from openapi_python_client.strings import (
 )
 
 from .errors import GenerationError
+from .messages import brief, readable
 from .settings import Settings
 from .validate import (
     iter_operations,
@@ -40,9 +42,14 @@ from .validate import (
 #: Lines after the header of every generated module. Text copied from the document (titles,
 #: descriptions, names, defaults) is not held to line length or typography, and casts that
 #: openapi-python-client's templates write for some unions may be redundant; the code is held to
-#: what matters for correctness: it imports and passes mypy --strict otherwise.
+#: what matters for correctness: it imports and passes mypy --strict otherwise. Names come from the
+#: document too: an enum value ``I`` makes a member ``I`` (E741); a ``format: uuid`` default
+#: makes an attrs default ``UUID("...")`` (RUF009: immutable, so harmless). Some shapes make
+#: openapi-python-client's templates write nested ``if``s (SIM102: array query parameters that
+#: are also nullable) or ``x if c else x`` (RUF034: a union of two identical types), both
+#: behaviour-preserving.
 LINT_WAIVER = (
-    "# ruff: noqa: E501, B008, RUF001, RUF002, RUF003, RUF100\n"
+    "# ruff: noqa: E501, E741, B008, RUF001, RUF002, RUF003, RUF009, RUF034, RUF100, SIM102\n"
     '# mypy: disable-error-code="redundant-cast"'
 )
 
@@ -50,8 +57,6 @@ LINT_WAIVER = (
 MODELS_PREFIX = "..."
 
 _WARNING_WHERE = re.compile(r"parsing (?P<method>[A-Z]+) (?P<path>\S+) within")
-# openapi-python-client 0.29.1 formats some status codes as the repr of its UntrustedString.
-_UNTRUSTED_REPR = re.compile(r"<[\w.]*UntrustedString object at 0x[0-9a-fA-F]+>")
 
 
 @dataclass(frozen=True)
@@ -155,6 +160,38 @@ class SdkPlan:
         return python_name in self.secret_fields.get(class_name, frozenset())
 
 
+def exclude_line(what: str) -> str:
+    """The config line that leaves ``what`` (``METHOD /path`` or a ``#/components/schemas/``
+    pointer) out of the SDK, for refusals to suggest."""
+    return f"`exclude: [{json.dumps(what)}]` in the config"
+
+
+#: Where a message is: ``operation 'id' (GET /x): ...``, ``file:12 /paths/~1x/get...`` or a schema.
+_AT_OPERATION = re.compile(r"^operation (?:'[^']*' \()?(?P<where>[A-Z]+ /[^):]*)\)?:")
+_AT_POINTER = re.compile(
+    r"^\S+ /paths/(?P<path>[^/\s]+)/(?P<method>get|put|post|delete|options|head|patch|trace)\b"
+)
+_AT_SCHEMA = re.compile(
+    r"(?:^schema '|^\S+ /components/schemas/|schema /components/schemas/)(?P<name>[^'/\s:]+)"
+)
+
+
+def with_remedy(problem: str) -> str:
+    """``problem`` plus the config line that would get past it, when one can: an ``exclude:`` of
+    the operation or schema it is located in."""
+    where = None
+    if match := _AT_OPERATION.match(problem):
+        where = match["where"]
+    elif match := _AT_POINTER.match(problem):
+        path = match["path"].replace("~1", "/").replace("~0", "~")
+        where = f"{match['method'].upper()} {path}"
+    elif match := _AT_SCHEMA.search(problem):
+        where = f"#/components/schemas/{match['name']}"
+    if where is None:
+        return problem
+    return f"{problem} (to leave it out: {exclude_line(where)})"
+
+
 def _raw(value: Any) -> str:
     """The plain text of an openapi-python-client UntrustedString (or anything else)."""
     getter = getattr(value, "get_untrusted_value", None)
@@ -170,11 +207,9 @@ def _type_parts(prop: PropertyProtocol) -> set[str]:
 
 
 def _describe_error(error: GeneratorError) -> str:
-    parts = [error.header.strip()]
-    if error.detail:
-        parts.append(error.detail.strip())
+    parts = [readable(f"{error.header} {error.detail or ''}", error)]
     if isinstance(error, ParseError) and error.data is not None:
-        parts.append(error.data.model_dump_json(exclude_unset=True, by_alias=True)[:300])
+        parts.append(brief(error.data.model_dump_json(exclude_unset=True, by_alias=True), 300))
     return " ".join(part for part in parts if part)
 
 
@@ -308,8 +343,7 @@ def build_plan(
             where = "an operation"
             if match:
                 where = by_location.get((match["method"], match["path"]), where)
-            detail = (error.detail or "").strip() or error.header.strip()
-            detail = _UNTRUSTED_REPR.sub("<status>", detail)
+            detail = readable((error.detail or "").strip() or error.header, error)
             flagged.add(where)
             problems.append(f"{where}: openapi-python-client cannot represent it: {detail}")
 
@@ -383,7 +417,8 @@ def build_plan(
     error_model = _error_model(data, settings, problems)
     if problems:
         raise GenerationError(
-            "refusing to generate: some operations cannot be represented", problems
+            "refusing to generate: some operations cannot be represented",
+            [with_remedy(problem) for problem in problems],
         )
 
     for tag in tags.values():

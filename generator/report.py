@@ -13,7 +13,7 @@ from typing import Any
 
 from .adapt import Adaptation, Adapted, count_operations
 from .errors import GenerationError
-from .plan import SdkPlan
+from .plan import SdkPlan, exclude_line
 from .source import Source
 
 #: How adaptations name operations: ``operation 'id' (GET /x)`` or ``operation GET /x``.
@@ -35,6 +35,10 @@ class Report:
     pagination_style: str = "cursor"
     #: One line per ``session:`` key: its value and whether it was configured or inferred.
     session: list[str] = field(default_factory=list)
+    #: Webhooks the document describes (OpenAPI 3.1): requests the API sends, not operations.
+    webhooks: int = 0
+    #: Component schemas left out by ``exclude:`` (typed Any wherever they are used).
+    excluded_schemas: list[str] = field(default_factory=list)
 
     @property
     def lost(self) -> int:
@@ -66,6 +70,8 @@ class Report:
                 "lost": self.lost,
             },
             "excluded": self.excluded,
+            "excluded_schemas": self.excluded_schemas,
+            "webhooks": self.webhooks,
             "adaptations": [
                 {"policy": a.policy, "subject": a.subject, "detail": a.detail}
                 for a in self.adaptations
@@ -90,6 +96,12 @@ class Report:
             f"{data['excluded']} excluded by config, {data['adapted']} adapted, "
             f"{data['lost']} lost",
         ]
+        if self.operations_in_document == 0:
+            described = f"{self.webhooks} webhook(s) and " if self.webhooks else ""
+            lines.append(
+                f"no operations: the document describes {described}no paths; the package holds "
+                f"its {self.models} model(s) only"
+            )
         if self.session:
             lines.append("session module (session.py; `session:` in the config):")
             lines += [f"  {line}" for line in self.session]
@@ -105,9 +117,10 @@ class Report:
                 lines.append(
                     f"  ... and {len(self.adaptations) - limit} more (all of them: --report json)"
                 )
-        if self.excluded:
+        if self.excluded or self.excluded_schemas:
             lines.append("excluded by config:")
             lines += [f"  {label}" for label in self.excluded[:limit]]
+            lines += [f"  schema {name!r} (typed Any)" for name in self.excluded_schemas[:limit]]
         if self.warnings:
             lines.append(f"warnings ({len(self.warnings)}; they do not affect generation):")
             lines += [f"  {w}" for w in self.warnings[:limit]]
@@ -140,6 +153,8 @@ def build_report(source: Source, adapted: Adapted, plan: SdkPlan, warnings: list
         paginated=[op.qualified for op in plan.operations if op.page],
         pagination_style=next((op.page.style for op in plan.operations if op.page), "cursor"),
         session=list(plan.session.notes) if plan.session is not None else [],
+        webhooks=len(source.data.get("webhooks") or {}),
+        excluded_schemas=list(adapted.excluded_schemas),
     )
     if report.lost:
         generated = {(op.method, op.path) for op in plan.operations}
@@ -154,6 +169,6 @@ def build_report(source: Source, adapted: Adapted, plan: SdkPlan, warnings: list
         ]
         raise GenerationError(
             f"refusing to write a partial SDK: {report.lost} operation(s) would be lost",
-            missing[:40],
+            [f"{where} (to leave it out: {exclude_line(where)})" for where in missing[:40]],
         )
     return report

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import io
-from contextlib import redirect_stderr, redirect_stdout
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any
@@ -19,13 +18,15 @@ from openapi_python_client import Project
 from openapi_python_client.config import Config, ConfigFile, MetaType
 from openapi_python_client.parser import GeneratorData
 from openapi_python_client.parser.errors import GeneratorError
+from openapi_python_client.schema.openapi_schema_pydantic import OpenAPI
 from pydantic import ValidationError
 
 from . import REQUIRED_OPENAPI_PYTHON_CLIENT
 from .apidoc import write_reference
 from .errors import GenerationError
-from .fastparse import cheap_endpoint_copies
+from .guard import reported_as_bug
 from .inputs import Inputs
+from .loosen import parse_quietly
 from .plan import SdkPlan, build_plan, declare_field
 from .settings import TEMPLATES_DIR, Settings
 
@@ -119,12 +120,14 @@ def _errors(errors: list[GeneratorError] | tuple[GeneratorError, ...]) -> list[s
 
 def parse_strict(spec: dict[str, Any], config: Config) -> GeneratorData:
     """openapi-python-client's parse result as it is (``--strict``: build_plan refuses gaps)."""
-    captured = io.StringIO()
-    with redirect_stdout(captured), redirect_stderr(captured), cheap_endpoint_copies():
-        data = GeneratorData.from_dict(spec, config=config)
-    if isinstance(data, GeneratorError):
-        raise GenerationError("openapi-python-client cannot read the spec", _errors([data]))
-    return data
+    try:
+        openapi = OpenAPI.model_validate(spec)
+    except ValidationError as exc:
+        raise GenerationError(
+            "openapi-python-client cannot read the spec",
+            [" ".join(str(error["msg"]).split()) for error in exc.errors()][:40],
+        ) from exc
+    return parse_quietly(openapi, config)
 
 
 def write_package(data: GeneratorData, plan: SdkPlan, config: Config, inputs: Inputs) -> None:
@@ -133,7 +136,11 @@ def write_package(data: GeneratorData, plan: SdkPlan, config: Config, inputs: In
     check_generator_version()
     project = SdkProject(openapi=data, config=config, plan=plan, inputs=inputs)
     captured = io.StringIO()
-    with contextlib.redirect_stdout(captured), contextlib.redirect_stderr(captured):
+    with (
+        reported_as_bug("rendering the package"),
+        contextlib.redirect_stdout(captured),
+        contextlib.redirect_stderr(captured),
+    ):
         errors = project.build()
     if errors:
         raise GenerationError("openapi-python-client reported problems", _errors(list(errors)))
@@ -145,4 +152,5 @@ def plan_for(
     settings: Settings,
     wire_names: dict[tuple[str, str, str, str], tuple[str, str]] | None = None,
 ) -> SdkPlan:
-    return build_plan(data, spec, settings, wire_names)
+    with reported_as_bug("planning the SDK"):
+        return build_plan(data, spec, settings, wire_names)

@@ -19,6 +19,57 @@ from .validate import HTTP_METHODS
 _PATH_TEMPLATE = re.compile(r"{([^}/]+)}")
 _SCHEMA_TYPES = {"string", "number", "integer", "boolean", "array", "object", "null"}
 _PARAMETER_LOCATIONS = {"query", "header", "path", "cookie"}
+#: Maps whose keys are names chosen by the author (a header may be called ``x-rate-limit``), not
+#: fields of the specification: an ``x-`` key in them is not a specification extension.
+NAME_MAPS = frozenset(
+    {
+        "properties",
+        "patternProperties",
+        "dependentSchemas",
+        "$defs",
+        "definitions",
+        "schemas",
+        "responses",
+        "parameters",
+        "requestBodies",
+        "headers",
+        "securitySchemes",
+        "links",
+        "callbacks",
+        "examples",
+        "pathItems",
+        "webhooks",
+        "content",
+        "encoding",
+        "variables",
+        "mapping",
+        "scopes",
+    }
+)
+
+
+#: Fields whose values are data (an example may well contain a ``$ref`` key), not descriptions.
+_DATA_KEYS = frozenset({"example", "default", "enum", "const", "value"})
+
+
+def is_extension(parent_key: str, key: str) -> bool:
+    """Whether ``key`` (under ``parent_key``) is a specification extension (``x-...``).
+
+    Extensions are opaque (OpenAPI 3.1, section 4.9): nothing inside one is a reference to
+    resolve or a schema to check, whatever it looks like.
+    """
+    return key.startswith("x-") and parent_key not in NAME_MAPS
+
+
+def is_opaque(parent_key: str, key: str, value: Any) -> bool:
+    """An extension, or a field holding data: nothing in it is a ``$ref`` of the document."""
+    if parent_key in NAME_MAPS:
+        return False
+    return (
+        key.startswith("x-") or key in _DATA_KEYS or (key == "examples" and isinstance(value, list))
+    )
+
+
 _PYTHON_TYPES: dict[str, type | tuple[type, ...]] = {
     "string": str,
     "integer": int,
@@ -36,10 +87,31 @@ class Findings:
 
 
 class _Walker:
-    def __init__(self, source: Source) -> None:
+    def __init__(self, source: Source, exclude: tuple[str, ...] = ()) -> None:
         self.source = source
         self.spec: dict[str, Any] = source.data
         self.findings = Findings()
+        self.exclude = set(exclude)
+        #: JSON pointers of what ``exclude:`` leaves out: its problems do not matter.
+        self.skipped = self._excluded_pointers()
+
+    def _excluded_pointers(self) -> set[str]:
+        found = {
+            pointer("components", "schemas", entry.removeprefix("#/components/schemas/"))
+            for entry in self.exclude
+            if entry.startswith("#/components/schemas/")
+        }
+        paths = self.spec.get("paths")
+        if isinstance(paths, dict):
+            for path, item in paths.items():
+                for method in HTTP_METHODS:
+                    operation = item.get(method) if isinstance(item, dict) else None
+                    if isinstance(operation, dict) and self.excluded(str(path), method, operation):
+                        found.add(pointer("paths", str(path), method))
+        return found
+
+    def excluded(self, path: str, method: str, operation: dict[str, Any]) -> bool:
+        return bool({f"{method.upper()} {path}", str(operation.get("operationId"))} & self.exclude)
 
     def refuse(self, location: str, message: str) -> None:
         self.findings.refusals.append(f"{self.source.where(location)}: {message}")
@@ -103,10 +175,11 @@ class _Walker:
         return self.findings
 
     def refs(self, node: Any, location: str) -> None:
-        """Every ``$ref`` must point inside this document, at something that exists."""
-        stack: list[tuple[Any, str]] = [(node, location)]
+        """Every ``$ref`` must point inside this document, at something that exists (those inside
+        ``x-`` extensions or in examples and defaults are data: they are never followed)."""
+        stack: list[tuple[Any, str, str]] = [(node, location, "")]
         while stack:
-            current, where = stack.pop()
+            current, where, name = stack.pop()
             if isinstance(current, dict):
                 ref = current.get("$ref")
                 if isinstance(ref, str):
@@ -121,12 +194,14 @@ class _Walker:
                 else:
                     self.schema_hints(current, where)
                 for key, value in current.items():
-                    if isinstance(value, dict | list):
-                        stack.append((value, f"{where}/{_escape(str(key))}"))
+                    if isinstance(value, dict | list) and not is_opaque(name, str(key), value):
+                        below = f"{where}/{_escape(str(key))}"
+                        if below not in self.skipped:
+                            stack.append((value, below, str(key)))
             elif isinstance(current, list):
                 for index, value in enumerate(current):
                     if isinstance(value, dict | list):
-                        stack.append((value, f"{where}/{index}"))
+                        stack.append((value, f"{where}/{index}", ""))
 
     def schema_hints(self, node: dict[str, Any], where: str) -> None:
         """Warnings for schema oddities that generation copes with (reported, not refused)."""
@@ -163,7 +238,7 @@ class _Walker:
             return
         shared = self.parameters(item.get("parameters"), f"{where}/parameters")
         for method in HTTP_METHODS:
-            if method in item:
+            if method in item and pointer("paths", path, method) not in self.skipped:
                 self.operation(path, method, item[method], shared)
 
     def operation(
@@ -244,8 +319,9 @@ def _escape(part: str) -> str:
     return part.replace("~", "~0").replace("/", "~1")
 
 
-def check_structure(source: Source) -> Findings:
-    """Refusals (generation impossible) and warnings (generation unaffected) for ``source``."""
+def check_structure(source: Source, exclude: tuple[str, ...] = ()) -> Findings:
+    """Refusals (generation impossible) and warnings (generation unaffected) for ``source``;
+    what ``exclude`` (the config's ``exclude:``) leaves out is not checked."""
     if not isinstance(source.data, dict):
         return Findings(refusals=[f"{source.path.name}: the document is not a mapping"])
-    return _Walker(source).run()
+    return _Walker(source, exclude).run()

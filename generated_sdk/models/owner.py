@@ -1,5 +1,5 @@
 # Generated from spec/openapi.yaml by `python -m generator`; do not edit by hand.
-# ruff: noqa: E501, B008, RUF001, RUF002, RUF003, RUF100
+# ruff: noqa: E501, E741, B008, RUF001, RUF002, RUF003, RUF009, RUF034, RUF100, SIM102
 # mypy: disable-error-code="redundant-cast"
 from __future__ import annotations
 
