@@ -129,7 +129,7 @@ class ListOperation:
         headers: Mapping[str, str] | None = None,
     ) -> Response[ItemPage]:
         """Like calling the operation, but return the whole ``Response`` (status, headers, body)."""
-        response = _runtime.send(
+        _response = _runtime.send(
             client,
             _request(
                 limit=limit,
@@ -141,7 +141,7 @@ class ListOperation:
             headers=headers,
             anonymous=False,
         )
-        return _runtime.build(response, _parse)
+        return _runtime.build(_response, _parse)
 
     async def asyncio(
         self,
@@ -155,7 +155,7 @@ class ListOperation:
         headers: Mapping[str, str] | None = None,
     ) -> ItemPage:
         """Async twin of calling the operation."""
-        response = await self.asyncio_detailed(
+        _response = await self.asyncio_detailed(
             client,
             limit=limit,
             cursor=cursor,
@@ -164,7 +164,7 @@ class ListOperation:
             timeout=timeout,
             headers=headers,
         )
-        return response.parsed
+        return _response.parsed
 
     async def asyncio_detailed(
         self,
@@ -178,7 +178,7 @@ class ListOperation:
         headers: Mapping[str, str] | None = None,
     ) -> Response[ItemPage]:
         """Async twin of ``detailed``."""
-        response = await _runtime.send_async(
+        _response = await _runtime.send_async(
             client,
             _request(
                 limit=limit,
@@ -190,7 +190,7 @@ class ListOperation:
             headers=headers,
             anonymous=False,
         )
-        return _runtime.build(response, _parse)
+        return _runtime.build(_response, _parse)
 
     def iter(
         self,

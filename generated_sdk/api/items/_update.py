@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote as _quote
 
 import httpx
 
@@ -30,7 +30,7 @@ def _request(
     _kwargs: dict[str, Any] = {
         "method": "patch",
         "url": "/items/{item_id}".format(
-            item_id=quote(str(item_id), safe=""),
+            item_id=_quote(str(item_id), safe=""),
         ),
     }
     _kwargs["json"] = body.to_dict()
@@ -111,7 +111,7 @@ class UpdateOperation:
         headers: Mapping[str, str] | None = None,
     ) -> Response[Item]:
         """Like calling the operation, but return the whole ``Response`` (status, headers, body)."""
-        response = _runtime.send(
+        _response = _runtime.send(
             client,
             _request(
                 item_id=item_id,
@@ -121,7 +121,7 @@ class UpdateOperation:
             headers=headers,
             anonymous=False,
         )
-        return _runtime.build(response, _parse)
+        return _runtime.build(_response, _parse)
 
     async def asyncio(
         self,
@@ -133,14 +133,14 @@ class UpdateOperation:
         headers: Mapping[str, str] | None = None,
     ) -> Item:
         """Async twin of calling the operation."""
-        response = await self.asyncio_detailed(
+        _response = await self.asyncio_detailed(
             client,
             item_id=item_id,
             body=body,
             timeout=timeout,
             headers=headers,
         )
-        return response.parsed
+        return _response.parsed
 
     async def asyncio_detailed(
         self,
@@ -152,7 +152,7 @@ class UpdateOperation:
         headers: Mapping[str, str] | None = None,
     ) -> Response[Item]:
         """Async twin of ``detailed``."""
-        response = await _runtime.send_async(
+        _response = await _runtime.send_async(
             client,
             _request(
                 item_id=item_id,
@@ -162,7 +162,7 @@ class UpdateOperation:
             headers=headers,
             anonymous=False,
         )
-        return _runtime.build(response, _parse)
+        return _runtime.build(_response, _parse)
 
     def __repr__(self) -> str:
         return "<operation sdk.items.update: PATCH /items/{item_id}>"
