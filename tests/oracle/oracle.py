@@ -17,7 +17,9 @@ that both parse as the same ISO 8601 date or date-time, or as the same UUID, are
 compare by value (``1 == 1.0``). Schemas are translated to the JSON Schema draft
 hypothesis-jsonschema reads (OpenAPI 3.0 ``nullable`` and boolean exclusive bounds), formats
 other than date, date-time and uuid are dropped (they only narrow strings and numbers), and a
-schema that refers to itself is cut after two levels (the deeper reference may not occur).
+schema that refers to itself is cut there, as is any reference deeper than
+MAX_REF_DEPTH (the cut reference may not occur: an optional property is left out, a required
+one makes the branch unsatisfiable; a schema with no instance left is reported as skipped).
 Requests are validated without ``security`` (credentials are the client's business, tested
 elsewhere) and with one server, ``http://sdk.test``.
 """
@@ -69,6 +71,9 @@ BASE_URL = "http://sdk.test"
 #: Formats kept when generating: those the SDK turns into Python types and those openapi-core
 #: checks; every other format is dropped (it only narrows strings and numbers).
 KEPT_FORMATS = {"date", "date-time", "uuid", "email", "ipv4", "ipv6", "hostname", "uri", "byte"}
+#: References followed inside one another before the schema is cut (a schema that refers to
+#: itself is cut at once): inlining a large document's shared schemas grows exponentially.
+MAX_REF_DEPTH = 3
 #: Integer formats openapi-core checks: kept as bounds.
 INT_BOUNDS = {"int32": (-(2**31), 2**31 - 1), "int64": (-(2**63), 2**63 - 1)}
 #: Strategies for the formats hypothesis-jsonschema does not know (draft 7 has no uuid).
@@ -199,7 +204,7 @@ def json_schema(node: Any, spec: Mapping[str, Any], stack: tuple[str, ...] = ())
         return node
     if isinstance(node.get("$ref"), str):
         ref = node["$ref"]
-        if stack.count(ref) >= 2:
+        if ref in stack or len(stack) >= MAX_REF_DEPTH:
             return {"not": {}}
         target = json_schema(_resolve(spec, ref), spec, (*stack, ref))
         siblings = {k: v for k, v in node.items() if k != "$ref"}
