@@ -687,6 +687,10 @@ def _call(subject: Subject, op: OperationPlan, operation: Any, parameters: list[
         if python is None:
             continue
         properties[python] = json_schema(p.get("schema", {}), doc)
+        if p["in"] in ("header", "cookie"):
+            # A header or cookie value is a token on the wire (httpx refuses non-ASCII).
+            token = {"pattern": "^[A-Za-z0-9._~-]*$"}
+            properties[python] = {"allOf": [properties[python], token]}
         if p["in"] == "path" or (p["in"] == "query" and not p.get("allowEmptyValue")):
             # An empty path segment is no URL for the operation; an empty query value is
             # invalid unless allowEmptyValue says otherwise (openapi-core holds to that).
@@ -748,7 +752,11 @@ def _response_checker(call: _Call, method: str, status: int, ns: dict[str, Any])
 
     def check(value: Any) -> None:
         request = httpx.Request(method, BASE_URL)
-        parsed = call.module._parse(httpx.Response(status, json=value, request=request))
+        # Spelled out: httpx sends no body at all for json=None, and null is a valid body.
+        content = json.dumps(value).encode()
+        headers = {"content-type": "application/json"}
+        response = httpx.Response(status, content=content, headers=headers, request=request)
+        parsed = call.module._parse(response)
         if why := conforms(parsed, returns, ns):
             raise AssertionError(f"{status} parsed into the wrong types: {why}")
         back = json.loads(json.dumps(to_json(parsed)))
