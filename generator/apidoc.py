@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment
-from openapi_python_client.parser.properties import EnumProperty, ModelProperty
+from openapi_python_client.parser.properties import EnumProperty, LiteralEnumProperty, ModelProperty
 from openapi_python_client.parser.properties.boolean import BooleanProperty
 from openapi_python_client.parser.properties.date import DateProperty
 from openapi_python_client.parser.properties.datetime import DateTimeProperty
@@ -102,8 +102,10 @@ def model_fields(model: ModelProperty) -> str:
     return text.replace("|", "\\|")
 
 
-def enum_values(enum: EnumProperty) -> str:
-    return ", ".join(f"`{json.dumps(value)}`" for value in enum.values.values())
+def enum_values(enum: EnumProperty | LiteralEnumProperty) -> str:
+    # With literal_enums: true the values are a set (no member names).
+    values = enum.values.values() if isinstance(enum.values, dict) else sorted(enum.values, key=str)
+    return ", ".join(f"`{json.dumps(value)}`" for value in values)
 
 
 def example_call(op: OperationPlan) -> str:

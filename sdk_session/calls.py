@@ -133,7 +133,7 @@ def connection_error(exc: httpx.RequestError, options: Mapping[str, Any]) -> Api
 
 class _Model(Protocol):
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self: ...
+    def from_dict(cls, src: Mapping[str, Any], /) -> Self: ...
 
 
 def model_arg(kind: type[M], value: object, argument: str) -> M:

@@ -98,6 +98,17 @@ class File:
         """The ``(name, file, content type)`` tuple httpx expects."""
         return self.file_name, self.payload, self.mime_type
 
+    def to_text(self) -> str:
+        """The contents as a JSON string (a binary property of a JSON document): UTF-8, bytes
+        that are not kept as surrogates. The stream is rewound, so it can still be sent."""
+        data = self.payload.read()
+        if self.payload.seekable():
+            self.payload.seek(0)
+        try:
+            return data.decode("utf-8", "surrogatepass")
+        except UnicodeDecodeError:
+            return data.decode("utf-8", "surrogateescape")
+
 
 T = TypeVar("T")
 

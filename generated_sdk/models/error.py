@@ -42,9 +42,9 @@ class Error:
         details: list[dict[str, Any]] | Unset = UNSET
         if not isinstance(self.details, Unset):
             details = []
-            for details_item_data in self.details:
-                details_item = details_item_data.to_dict()
-                details.append(details_item)
+            for details__value in self.details:
+                details__json = details__value.to_dict()
+                details.append(details__json)
 
         _field_dict: dict[str, Any] = {}
         _field_dict.update(self.additional_properties)
@@ -55,41 +55,43 @@ class Error:
         return _field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+    def from_dict(_cls, _src: Mapping[str, Any]) -> Self:
         """Build an instance from JSON data; raises ``errors.InvalidData`` naming the bad field."""
         from ..models.field_error import FieldError
 
-        if not isinstance(src_dict, Mapping):
-            raise InvalidData(
-                cls.__name__, None, f"expected an object, got {type(src_dict).__name__}"
-            )
-        _data = dict(src_dict)
+        # Names here start with "_" and property temporaries hold "__" (see
+        # property_templates/property_macros.py.jinja): neither can be a property's own name.
+        if not isinstance(_src, Mapping):
+            raise InvalidData(_cls.__name__, None, f"expected an object, got {type(_src).__name__}")
+        _remaining = dict(_src)
         _field = ""
         try:
             _field = "error"
-            error = _data.pop("error")
+            error = _remaining.pop("error")
 
             _field = "message"
-            message = _data.pop("message")
+            message = _remaining.pop("message")
 
             _field = "details"
-            _details = _data.pop("details", UNSET)
+
+            def details__parse_item(details__value: Any) -> FieldError:
+                details_item = FieldError.from_dict(details__value)
+
+                return details_item
+
+            details__raw = _remaining.pop("details", UNSET)
             details: list[FieldError] | Unset = UNSET
-            if _details is not UNSET:
-                details = []
-                for details_item_data in _details:
-                    details_item = FieldError.from_dict(details_item_data)
+            if not isinstance(details__raw, Unset):
+                details = [details__parse_item(details__value) for details__value in details__raw]
 
-                    details.append(details_item)
-
-        except PARSE_ERRORS as exc:
-            raise InvalidData.wrap(cls.__name__, _field, exc) from exc
-        _instance = cls(
+        except PARSE_ERRORS as _exc:
+            raise InvalidData.wrap(_cls.__name__, _field, _exc) from _exc
+        _instance = _cls(
             error=error,
             message=message,
             details=details,
         )
-        _instance.additional_properties = _data
+        _instance.additional_properties = _remaining
         return _instance
 
     @property

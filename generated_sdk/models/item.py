@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Literal, NotRequired, Self, TypedDict, cast
+from typing import TYPE_CHECKING, Any, Literal, NotRequired, Self, TypedDict
+from typing import cast as _cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from sdk_session.calls import parse_datetime
+from sdk_session.calls import parse_datetime as _parse_datetime
 from sdk_session.errors import PARSE_ERRORS, InvalidData
 
 from ..models.item_status import ItemStatus
@@ -83,55 +84,59 @@ class Item:
         return _field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+    def from_dict(_cls, _src: Mapping[str, Any]) -> Self:
         """Build an instance from JSON data; raises ``errors.InvalidData`` naming the bad field."""
         from ..models.owner import Owner
 
-        if not isinstance(src_dict, Mapping):
-            raise InvalidData(
-                cls.__name__, None, f"expected an object, got {type(src_dict).__name__}"
-            )
-        _data = dict(src_dict)
+        # Names here start with "_" and property temporaries hold "__" (see
+        # property_templates/property_macros.py.jinja): neither can be a property's own name.
+        if not isinstance(_src, Mapping):
+            raise InvalidData(_cls.__name__, None, f"expected an object, got {type(_src).__name__}")
+        _remaining = dict(_src)
         _field = ""
         try:
             _field = "id"
-            id = _data.pop("id")
+            id = _remaining.pop("id")
 
             _field = "name"
-            name = _data.pop("name")
+            name = _remaining.pop("name")
 
             _field = "price"
-            price = _data.pop("price")
+            price = _remaining.pop("price")
 
             _field = "status"
-            status = ItemStatus(_data.pop("status"))
+            status = ItemStatus(_remaining.pop("status"))
 
             _field = "tags"
-            tags = cast(list[str], _data.pop("tags"))
+            tags = _cast(list[str], _remaining.pop("tags"))
 
             _field = "created_at"
-            created_at = parse_datetime(_data.pop("created_at"))
+            created_at = _parse_datetime(_remaining.pop("created_at"))
 
             _field = "updated_at"
-            updated_at = parse_datetime(_data.pop("updated_at"))
+            updated_at = _parse_datetime(_remaining.pop("updated_at"))
 
             _field = "owner"
-            owner = Owner.from_dict(_data.pop("owner"))
+            owner = Owner.from_dict(_remaining.pop("owner"))
 
             _field = "description"
 
-            def _parse_description(data: object) -> str | Unset | None:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                return cast(str | Unset | None, data)
+            def description__parse(description__value: object) -> str | Unset | None:
+                if description__value is None:
+                    return description__value
+                if isinstance(description__value, Unset):
+                    return description__value
+                if isinstance(description__value, str):
+                    return _cast(str | Unset | None, description__value)
+                raise TypeError(
+                    f"{description__value!r:.100} matches no alternative of None | str | Unset"
+                )
 
-            description = _parse_description(_data.pop("description", UNSET))
+            description = description__parse(_remaining.pop("description", UNSET))
 
-        except PARSE_ERRORS as exc:
-            raise InvalidData.wrap(cls.__name__, _field, exc) from exc
-        _instance = cls(
+        except PARSE_ERRORS as _exc:
+            raise InvalidData.wrap(_cls.__name__, _field, _exc) from _exc
+        _instance = _cls(
             id=id,
             name=name,
             price=price,
@@ -142,7 +147,7 @@ class Item:
             owner=owner,
             description=description,
         )
-        _instance.additional_properties = _data
+        _instance.additional_properties = _remaining
         return _instance
 
     @property

@@ -4,7 +4,8 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Literal, NotRequired, Self, TypedDict, cast
+from typing import Any, Literal, NotRequired, Self, TypedDict
+from typing import cast as _cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -64,50 +65,54 @@ class ItemCreate:
         return _field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+    def from_dict(_cls, _src: Mapping[str, Any]) -> Self:
         """Build an instance from JSON data; raises ``errors.InvalidData`` naming the bad field."""
-        if not isinstance(src_dict, Mapping):
-            raise InvalidData(
-                cls.__name__, None, f"expected an object, got {type(src_dict).__name__}"
-            )
-        _data = dict(src_dict)
+        # Names here start with "_" and property temporaries hold "__" (see
+        # property_templates/property_macros.py.jinja): neither can be a property's own name.
+        if not isinstance(_src, Mapping):
+            raise InvalidData(_cls.__name__, None, f"expected an object, got {type(_src).__name__}")
+        _remaining = dict(_src)
         _field = ""
         try:
             _field = "name"
-            name = _data.pop("name")
+            name = _remaining.pop("name")
 
             _field = "price"
-            price = _data.pop("price")
+            price = _remaining.pop("price")
 
             _field = "description"
 
-            def _parse_description(data: object) -> str | Unset | None:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                return cast(str | Unset | None, data)
+            def description__parse(description__value: object) -> str | Unset | None:
+                if description__value is None:
+                    return description__value
+                if isinstance(description__value, Unset):
+                    return description__value
+                if isinstance(description__value, str):
+                    return _cast(str | Unset | None, description__value)
+                raise TypeError(
+                    f"{description__value!r:.100} matches no alternative of None | str | Unset"
+                )
 
-            description = _parse_description(_data.pop("description", UNSET))
+            description = description__parse(_remaining.pop("description", UNSET))
 
             _field = "status"
-            _status = _data.pop("status", UNSET)
+            status__raw = _remaining.pop("status", UNSET)
             status: ItemStatus | Unset
-            status = UNSET if isinstance(_status, Unset) else ItemStatus(_status)
+            status = UNSET if isinstance(status__raw, Unset) else ItemStatus(status__raw)
 
             _field = "tags"
-            tags = cast(list[str], _data.pop("tags", UNSET))
+            tags = _cast(list[str], _remaining.pop("tags", UNSET))
 
-        except PARSE_ERRORS as exc:
-            raise InvalidData.wrap(cls.__name__, _field, exc) from exc
-        _instance = cls(
+        except PARSE_ERRORS as _exc:
+            raise InvalidData.wrap(_cls.__name__, _field, _exc) from _exc
+        _instance = _cls(
             name=name,
             price=price,
             description=description,
             status=status,
             tags=tags,
         )
-        _instance.additional_properties = _data
+        _instance.additional_properties = _remaining
         return _instance
 
     @property

@@ -4,7 +4,8 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypedDict, cast
+from typing import TYPE_CHECKING, Any, Self, TypedDict
+from typing import cast as _cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -34,9 +35,9 @@ class ItemPage:
     def to_dict(self) -> dict[str, Any]:
         """This object as JSON-compatible data."""
         items = []
-        for items_item_data in self.items:
-            items_item = items_item_data.to_dict()
-            items.append(items_item)
+        for items__value in self.items:
+            items__json = items__value.to_dict()
+            items.append(items__json)
 
         next_cursor: str | None
         next_cursor = self.next_cursor
@@ -48,41 +49,44 @@ class ItemPage:
         return _field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+    def from_dict(_cls, _src: Mapping[str, Any]) -> Self:
         """Build an instance from JSON data; raises ``errors.InvalidData`` naming the bad field."""
         from ..models.item import Item
 
-        if not isinstance(src_dict, Mapping):
-            raise InvalidData(
-                cls.__name__, None, f"expected an object, got {type(src_dict).__name__}"
-            )
-        _data = dict(src_dict)
+        # Names here start with "_" and property temporaries hold "__" (see
+        # property_templates/property_macros.py.jinja): neither can be a property's own name.
+        if not isinstance(_src, Mapping):
+            raise InvalidData(_cls.__name__, None, f"expected an object, got {type(_src).__name__}")
+        _remaining = dict(_src)
         _field = ""
         try:
             _field = "items"
-            items = []
-            _items = _data.pop("items")
-            for items_item_data in _items:
-                items_item = Item.from_dict(items_item_data)
 
-                items.append(items_item)
+            def items__parse_item(items__value: Any) -> Item:
+                items_item = Item.from_dict(items__value)
+
+                return items_item
+
+            items = [items__parse_item(items__value) for items__value in _remaining.pop("items")]
 
             _field = "next_cursor"
 
-            def _parse_next_cursor(data: object) -> str | None:
-                if data is None:
-                    return data
-                return cast(str | None, data)
+            def next_cursor__parse(next_cursor__value: object) -> str | None:
+                if next_cursor__value is None:
+                    return next_cursor__value
+                if isinstance(next_cursor__value, str):
+                    return _cast(str | None, next_cursor__value)
+                raise TypeError(f"{next_cursor__value!r:.100} matches no alternative of None | str")
 
-            next_cursor = _parse_next_cursor(_data.pop("next_cursor"))
+            next_cursor = next_cursor__parse(_remaining.pop("next_cursor"))
 
-        except PARSE_ERRORS as exc:
-            raise InvalidData.wrap(cls.__name__, _field, exc) from exc
-        _instance = cls(
+        except PARSE_ERRORS as _exc:
+            raise InvalidData.wrap(_cls.__name__, _field, _exc) from _exc
+        _instance = _cls(
             items=items,
             next_cursor=next_cursor,
         )
-        _instance.additional_properties = _data
+        _instance.additional_properties = _remaining
         return _instance
 
     @property

@@ -51,36 +51,36 @@ class TokenResponse:
         return _field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+    def from_dict(_cls, _src: Mapping[str, Any]) -> Self:
         """Build an instance from JSON data; raises ``errors.InvalidData`` naming the bad field."""
-        if not isinstance(src_dict, Mapping):
-            raise InvalidData(
-                cls.__name__, None, f"expected an object, got {type(src_dict).__name__}"
-            )
-        _data = dict(src_dict)
+        # Names here start with "_" and property temporaries hold "__" (see
+        # property_templates/property_macros.py.jinja): neither can be a property's own name.
+        if not isinstance(_src, Mapping):
+            raise InvalidData(_cls.__name__, None, f"expected an object, got {type(_src).__name__}")
+        _remaining = dict(_src)
         _field = ""
         try:
             _field = "access_token"
-            access_token = _data.pop("access_token")
+            access_token = _remaining.pop("access_token")
 
             _field = "token_type"
-            token_type = _data.pop("token_type")
+            token_type = _remaining.pop("token_type")
 
             _field = "refresh_token"
-            refresh_token = _data.pop("refresh_token")
+            refresh_token = _remaining.pop("refresh_token")
 
             _field = "expires_in"
-            expires_in = _data.pop("expires_in")
+            expires_in = _remaining.pop("expires_in")
 
-        except PARSE_ERRORS as exc:
-            raise InvalidData.wrap(cls.__name__, _field, exc) from exc
-        _instance = cls(
+        except PARSE_ERRORS as _exc:
+            raise InvalidData.wrap(_cls.__name__, _field, _exc) from _exc
+        _instance = _cls(
             access_token=access_token,
             token_type=token_type,
             refresh_token=refresh_token,
             expires_in=expires_in,
         )
-        _instance.additional_properties = _data
+        _instance.additional_properties = _remaining
         return _instance
 
     @property

@@ -10,7 +10,7 @@ from typing import Any, Self, TypedDict
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from sdk_session.calls import parse_datetime
+from sdk_session.calls import parse_datetime as _parse_datetime
 from sdk_session.errors import PARSE_ERRORS, InvalidData
 
 from ..types import extra_repr
@@ -52,36 +52,36 @@ class User:
         return _field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+    def from_dict(_cls, _src: Mapping[str, Any]) -> Self:
         """Build an instance from JSON data; raises ``errors.InvalidData`` naming the bad field."""
-        if not isinstance(src_dict, Mapping):
-            raise InvalidData(
-                cls.__name__, None, f"expected an object, got {type(src_dict).__name__}"
-            )
-        _data = dict(src_dict)
+        # Names here start with "_" and property temporaries hold "__" (see
+        # property_templates/property_macros.py.jinja): neither can be a property's own name.
+        if not isinstance(_src, Mapping):
+            raise InvalidData(_cls.__name__, None, f"expected an object, got {type(_src).__name__}")
+        _remaining = dict(_src)
         _field = ""
         try:
             _field = "id"
-            id = _data.pop("id")
+            id = _remaining.pop("id")
 
             _field = "email"
-            email = _data.pop("email")
+            email = _remaining.pop("email")
 
             _field = "name"
-            name = _data.pop("name")
+            name = _remaining.pop("name")
 
             _field = "created_at"
-            created_at = parse_datetime(_data.pop("created_at"))
+            created_at = _parse_datetime(_remaining.pop("created_at"))
 
-        except PARSE_ERRORS as exc:
-            raise InvalidData.wrap(cls.__name__, _field, exc) from exc
-        _instance = cls(
+        except PARSE_ERRORS as _exc:
+            raise InvalidData.wrap(_cls.__name__, _field, _exc) from _exc
+        _instance = _cls(
             id=id,
             email=email,
             name=name,
             created_at=created_at,
         )
-        _instance.additional_properties = _data
+        _instance.additional_properties = _remaining
         return _instance
 
     @property

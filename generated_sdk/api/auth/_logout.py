@@ -85,14 +85,14 @@ class LogoutOperation:
         headers: Mapping[str, str] | None = None,
     ) -> Response[None]:
         """Like calling the operation, but return the whole ``Response`` (status, headers, body)."""
-        response = _runtime.send(
+        _response = _runtime.send(
             client,
             _request(),
             timeout=timeout,
             headers=headers,
             anonymous=False,
         )
-        return _runtime.build(response, _parse)
+        return _runtime.build(_response, _parse)
 
     async def asyncio(
         self,
@@ -116,14 +116,14 @@ class LogoutOperation:
         headers: Mapping[str, str] | None = None,
     ) -> Response[None]:
         """Async twin of ``detailed``."""
-        response = await _runtime.send_async(
+        _response = await _runtime.send_async(
             client,
             _request(),
             timeout=timeout,
             headers=headers,
             anonymous=False,
         )
-        return _runtime.build(response, _parse)
+        return _runtime.build(_response, _parse)
 
     def __repr__(self) -> str:
         return "<operation sdk.auth.logout: POST /logout>"

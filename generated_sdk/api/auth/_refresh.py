@@ -109,7 +109,7 @@ class RefreshOperation:
         headers: Mapping[str, str] | None = None,
     ) -> Response[TokenResponse]:
         """Like calling the operation, but return the whole ``Response`` (status, headers, body)."""
-        response = _runtime.send(
+        _response = _runtime.send(
             client,
             _request(
                 body=body,
@@ -118,7 +118,7 @@ class RefreshOperation:
             headers=headers,
             anonymous=True,
         )
-        return _runtime.build(response, _parse)
+        return _runtime.build(_response, _parse)
 
     async def asyncio(
         self,
@@ -129,13 +129,13 @@ class RefreshOperation:
         headers: Mapping[str, str] | None = None,
     ) -> TokenResponse:
         """Async twin of calling the operation."""
-        response = await self.asyncio_detailed(
+        _response = await self.asyncio_detailed(
             client,
             body=body,
             timeout=timeout,
             headers=headers,
         )
-        return response.parsed
+        return _response.parsed
 
     async def asyncio_detailed(
         self,
@@ -146,7 +146,7 @@ class RefreshOperation:
         headers: Mapping[str, str] | None = None,
     ) -> Response[TokenResponse]:
         """Async twin of ``detailed``."""
-        response = await _runtime.send_async(
+        _response = await _runtime.send_async(
             client,
             _request(
                 body=body,
@@ -155,7 +155,7 @@ class RefreshOperation:
             headers=headers,
             anonymous=True,
         )
-        return _runtime.build(response, _parse)
+        return _runtime.build(_response, _parse)
 
     def __repr__(self) -> str:
         return "<operation sdk.auth.refresh: POST /refreshToken>"

@@ -105,7 +105,7 @@ class CreateOperation:
         headers: Mapping[str, str] | None = None,
     ) -> Response[Item]:
         """Like calling the operation, but return the whole ``Response`` (status, headers, body)."""
-        response = _runtime.send(
+        _response = _runtime.send(
             client,
             _request(
                 body=body,
@@ -114,7 +114,7 @@ class CreateOperation:
             headers=headers,
             anonymous=False,
         )
-        return _runtime.build(response, _parse)
+        return _runtime.build(_response, _parse)
 
     async def asyncio(
         self,
@@ -125,13 +125,13 @@ class CreateOperation:
         headers: Mapping[str, str] | None = None,
     ) -> Item:
         """Async twin of calling the operation."""
-        response = await self.asyncio_detailed(
+        _response = await self.asyncio_detailed(
             client,
             body=body,
             timeout=timeout,
             headers=headers,
         )
-        return response.parsed
+        return _response.parsed
 
     async def asyncio_detailed(
         self,
@@ -142,7 +142,7 @@ class CreateOperation:
         headers: Mapping[str, str] | None = None,
     ) -> Response[Item]:
         """Async twin of ``detailed``."""
-        response = await _runtime.send_async(
+        _response = await _runtime.send_async(
             client,
             _request(
                 body=body,
@@ -151,7 +151,7 @@ class CreateOperation:
             headers=headers,
             anonymous=False,
         )
-        return _runtime.build(response, _parse)
+        return _runtime.build(_response, _parse)
 
     def __repr__(self) -> str:
         return "<operation sdk.items.create: POST /items>"

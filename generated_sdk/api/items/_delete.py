@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote as _quote
 
 import httpx
 
@@ -28,7 +28,7 @@ def _request(
     _kwargs: dict[str, Any] = {
         "method": "delete",
         "url": "/items/{item_id}".format(
-            item_id=quote(str(item_id), safe=""),
+            item_id=_quote(str(item_id), safe=""),
         ),
     }
     if _headers:
@@ -93,7 +93,7 @@ class DeleteOperation:
         headers: Mapping[str, str] | None = None,
     ) -> Response[None]:
         """Like calling the operation, but return the whole ``Response`` (status, headers, body)."""
-        response = _runtime.send(
+        _response = _runtime.send(
             client,
             _request(
                 item_id=item_id,
@@ -102,7 +102,7 @@ class DeleteOperation:
             headers=headers,
             anonymous=False,
         )
-        return _runtime.build(response, _parse)
+        return _runtime.build(_response, _parse)
 
     async def asyncio(
         self,
@@ -129,7 +129,7 @@ class DeleteOperation:
         headers: Mapping[str, str] | None = None,
     ) -> Response[None]:
         """Async twin of ``detailed``."""
-        response = await _runtime.send_async(
+        _response = await _runtime.send_async(
             client,
             _request(
                 item_id=item_id,
@@ -138,7 +138,7 @@ class DeleteOperation:
             headers=headers,
             anonymous=False,
         )
-        return _runtime.build(response, _parse)
+        return _runtime.build(_response, _parse)
 
     def __repr__(self) -> str:
         return "<operation sdk.items.delete: DELETE /items/{item_id}>"

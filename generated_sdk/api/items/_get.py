@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote as _quote
 
 import httpx
 
@@ -29,7 +29,7 @@ def _request(
     _kwargs: dict[str, Any] = {
         "method": "get",
         "url": "/items/{item_id}".format(
-            item_id=quote(str(item_id), safe=""),
+            item_id=_quote(str(item_id), safe=""),
         ),
     }
     if _headers:
@@ -103,7 +103,7 @@ class GetOperation:
         headers: Mapping[str, str] | None = None,
     ) -> Response[Item]:
         """Like calling the operation, but return the whole ``Response`` (status, headers, body)."""
-        response = _runtime.send(
+        _response = _runtime.send(
             client,
             _request(
                 item_id=item_id,
@@ -112,7 +112,7 @@ class GetOperation:
             headers=headers,
             anonymous=False,
         )
-        return _runtime.build(response, _parse)
+        return _runtime.build(_response, _parse)
 
     async def asyncio(
         self,
@@ -123,13 +123,13 @@ class GetOperation:
         headers: Mapping[str, str] | None = None,
     ) -> Item:
         """Async twin of calling the operation."""
-        response = await self.asyncio_detailed(
+        _response = await self.asyncio_detailed(
             client,
             item_id=item_id,
             timeout=timeout,
             headers=headers,
         )
-        return response.parsed
+        return _response.parsed
 
     async def asyncio_detailed(
         self,
@@ -140,7 +140,7 @@ class GetOperation:
         headers: Mapping[str, str] | None = None,
     ) -> Response[Item]:
         """Async twin of ``detailed``."""
-        response = await _runtime.send_async(
+        _response = await _runtime.send_async(
             client,
             _request(
                 item_id=item_id,
@@ -149,7 +149,7 @@ class GetOperation:
             headers=headers,
             anonymous=False,
         )
-        return _runtime.build(response, _parse)
+        return _runtime.build(_response, _parse)
 
     def __repr__(self) -> str:
         return "<operation sdk.items.get: GET /items/{item_id}>"

@@ -131,7 +131,7 @@ class ListOperation:
         headers: Mapping[str, str] | None = None,
     ) -> Response[ItemPage]:
         """Like calling the operation, but return the whole ``Response`` (status, headers, body)."""
-        response = _runtime.send(
+        _response = _runtime.send(
             client,
             _request(
                 limit=limit,
@@ -143,7 +143,7 @@ class ListOperation:
             headers=headers,
             anonymous=False,
         )
-        return _runtime.build(response, _parse)
+        return _runtime.build(_response, _parse)
 
     async def asyncio(
         self,
@@ -157,7 +157,7 @@ class ListOperation:
         headers: Mapping[str, str] | None = None,
     ) -> ItemPage:
         """Async twin of calling the operation."""
-        response = await self.asyncio_detailed(
+        _response = await self.asyncio_detailed(
             client,
             limit=limit,
             cursor=cursor,
@@ -166,7 +166,7 @@ class ListOperation:
             timeout=timeout,
             headers=headers,
         )
-        return response.parsed
+        return _response.parsed
 
     async def asyncio_detailed(
         self,
@@ -180,7 +180,7 @@ class ListOperation:
         headers: Mapping[str, str] | None = None,
     ) -> Response[ItemPage]:
         """Async twin of ``detailed``."""
-        response = await _runtime.send_async(
+        _response = await _runtime.send_async(
             client,
             _request(
                 limit=limit,
@@ -192,7 +192,7 @@ class ListOperation:
             headers=headers,
             anonymous=False,
         )
-        return _runtime.build(response, _parse)
+        return _runtime.build(_response, _parse)
 
     def iter(
         self,

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote as _quote
 
 import httpx
 
@@ -32,7 +32,7 @@ def _request(
     _kwargs: dict[str, Any] = {
         "method": "patch",
         "url": "/items/{item_id}".format(
-            item_id=quote(str(item_id), safe=""),
+            item_id=_quote(str(item_id), safe=""),
         ),
     }
     _kwargs["json"] = body.to_dict()
@@ -113,7 +113,7 @@ class UpdateOperation:
         headers: Mapping[str, str] | None = None,
     ) -> Response[Item]:
         """Like calling the operation, but return the whole ``Response`` (status, headers, body)."""
-        response = _runtime.send(
+        _response = _runtime.send(
             client,
             _request(
                 item_id=item_id,
@@ -123,7 +123,7 @@ class UpdateOperation:
             headers=headers,
             anonymous=False,
         )
-        return _runtime.build(response, _parse)
+        return _runtime.build(_response, _parse)
 
     async def asyncio(
         self,
@@ -135,14 +135,14 @@ class UpdateOperation:
         headers: Mapping[str, str] | None = None,
     ) -> Item:
         """Async twin of calling the operation."""
-        response = await self.asyncio_detailed(
+        _response = await self.asyncio_detailed(
             client,
             item_id=item_id,
             body=body,
             timeout=timeout,
             headers=headers,
         )
-        return response.parsed
+        return _response.parsed
 
     async def asyncio_detailed(
         self,
@@ -154,7 +154,7 @@ class UpdateOperation:
         headers: Mapping[str, str] | None = None,
     ) -> Response[Item]:
         """Async twin of ``detailed``."""
-        response = await _runtime.send_async(
+        _response = await _runtime.send_async(
             client,
             _request(
                 item_id=item_id,
@@ -164,7 +164,7 @@ class UpdateOperation:
             headers=headers,
             anonymous=False,
         )
-        return _runtime.build(response, _parse)
+        return _runtime.build(_response, _parse)
 
     def __repr__(self) -> str:
         return "<operation sdk.items.update: PATCH /items/{item_id}>"

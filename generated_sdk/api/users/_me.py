@@ -93,14 +93,14 @@ class MeOperation:
         headers: Mapping[str, str] | None = None,
     ) -> Response[User]:
         """Like calling the operation, but return the whole ``Response`` (status, headers, body)."""
-        response = _runtime.send(
+        _response = _runtime.send(
             client,
             _request(),
             timeout=timeout,
             headers=headers,
             anonymous=False,
         )
-        return _runtime.build(response, _parse)
+        return _runtime.build(_response, _parse)
 
     async def asyncio(
         self,
@@ -110,12 +110,12 @@ class MeOperation:
         headers: Mapping[str, str] | None = None,
     ) -> User:
         """Async twin of calling the operation."""
-        response = await self.asyncio_detailed(
+        _response = await self.asyncio_detailed(
             client,
             timeout=timeout,
             headers=headers,
         )
-        return response.parsed
+        return _response.parsed
 
     async def asyncio_detailed(
         self,
@@ -125,14 +125,14 @@ class MeOperation:
         headers: Mapping[str, str] | None = None,
     ) -> Response[User]:
         """Async twin of ``detailed``."""
-        response = await _runtime.send_async(
+        _response = await _runtime.send_async(
             client,
             _request(),
             timeout=timeout,
             headers=headers,
             anonymous=False,
         )
-        return _runtime.build(response, _parse)
+        return _runtime.build(_response, _parse)
 
     def __repr__(self) -> str:
         return "<operation sdk.users.me: GET /me>"

@@ -4,7 +4,8 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, NotRequired, Self, TypedDict, cast
+from typing import Any, NotRequired, Self, TypedDict
+from typing import cast as _cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -53,36 +54,36 @@ class Item:
         return _field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+    def from_dict(_cls, _src: Mapping[str, Any]) -> Self:
         """Build an instance from JSON data; raises ``errors.InvalidData`` naming the bad field."""
-        if not isinstance(src_dict, Mapping):
-            raise InvalidData(
-                cls.__name__, None, f"expected an object, got {type(src_dict).__name__}"
-            )
-        _data = dict(src_dict)
+        # Names here start with "_" and property temporaries hold "__" (see
+        # property_templates/property_macros.py.jinja): neither can be a property's own name.
+        if not isinstance(_src, Mapping):
+            raise InvalidData(_cls.__name__, None, f"expected an object, got {type(_src).__name__}")
+        _remaining = dict(_src)
         _field = ""
         try:
             _field = "id"
-            id = _data.pop("id")
+            id = _remaining.pop("id")
 
             _field = "name"
-            name = _data.pop("name")
+            name = _remaining.pop("name")
 
             _field = "price"
-            price = _data.pop("price")
+            price = _remaining.pop("price")
 
             _field = "tags"
-            tags = cast(list[str], _data.pop("tags", UNSET))
+            tags = _cast(list[str], _remaining.pop("tags", UNSET))
 
-        except PARSE_ERRORS as exc:
-            raise InvalidData.wrap(cls.__name__, _field, exc) from exc
-        _instance = cls(
+        except PARSE_ERRORS as _exc:
+            raise InvalidData.wrap(_cls.__name__, _field, _exc) from _exc
+        _instance = _cls(
             id=id,
             name=name,
             price=price,
             tags=tags,
         )
-        _instance.additional_properties = _data
+        _instance.additional_properties = _remaining
         return _instance
 
     @property

@@ -4,7 +4,8 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, NotRequired, Self, TypedDict, cast
+from typing import TYPE_CHECKING, Any, NotRequired, Self, TypedDict
+from typing import cast as _cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -40,9 +41,9 @@ class PaginatedItemList:
         count = self.count
 
         results = []
-        for results_item_data in self.results:
-            results_item = results_item_data.to_dict()
-            results.append(results_item)
+        for results__value in self.results:
+            results__json = results__value.to_dict()
+            results.append(results__json)
 
         next_: str | Unset | None
         next_ = UNSET if isinstance(self.next_, Unset) else self.next_
@@ -61,59 +62,70 @@ class PaginatedItemList:
         return _field_dict
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+    def from_dict(_cls, _src: Mapping[str, Any]) -> Self:
         """Build an instance from JSON data; raises ``errors.InvalidData`` naming the bad field."""
         from ..models.item import Item
 
-        if not isinstance(src_dict, Mapping):
-            raise InvalidData(
-                cls.__name__, None, f"expected an object, got {type(src_dict).__name__}"
-            )
-        _data = dict(src_dict)
+        # Names here start with "_" and property temporaries hold "__" (see
+        # property_templates/property_macros.py.jinja): neither can be a property's own name.
+        if not isinstance(_src, Mapping):
+            raise InvalidData(_cls.__name__, None, f"expected an object, got {type(_src).__name__}")
+        _remaining = dict(_src)
         _field = ""
         try:
             _field = "count"
-            count = _data.pop("count")
+            count = _remaining.pop("count")
 
             _field = "results"
-            results = []
-            _results = _data.pop("results")
-            for results_item_data in _results:
-                results_item = Item.from_dict(results_item_data)
 
-                results.append(results_item)
+            def results__parse_item(results__value: Any) -> Item:
+                results_item = Item.from_dict(results__value)
+
+                return results_item
+
+            results = [
+                results__parse_item(results__value) for results__value in _remaining.pop("results")
+            ]
 
             _field = "next"
 
-            def _parse_next_(data: object) -> str | Unset | None:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                return cast(str | Unset | None, data)
+            def next___parse(next___value: object) -> str | Unset | None:
+                if next___value is None:
+                    return next___value
+                if isinstance(next___value, Unset):
+                    return next___value
+                if isinstance(next___value, str):
+                    return _cast(str | Unset | None, next___value)
+                raise TypeError(
+                    f"{next___value!r:.100} matches no alternative of None | str | Unset"
+                )
 
-            next_ = _parse_next_(_data.pop("next", UNSET))
+            next_ = next___parse(_remaining.pop("next", UNSET))
 
             _field = "previous"
 
-            def _parse_previous(data: object) -> str | Unset | None:
-                if data is None:
-                    return data
-                if isinstance(data, Unset):
-                    return data
-                return cast(str | Unset | None, data)
+            def previous__parse(previous__value: object) -> str | Unset | None:
+                if previous__value is None:
+                    return previous__value
+                if isinstance(previous__value, Unset):
+                    return previous__value
+                if isinstance(previous__value, str):
+                    return _cast(str | Unset | None, previous__value)
+                raise TypeError(
+                    f"{previous__value!r:.100} matches no alternative of None | str | Unset"
+                )
 
-            previous = _parse_previous(_data.pop("previous", UNSET))
+            previous = previous__parse(_remaining.pop("previous", UNSET))
 
-        except PARSE_ERRORS as exc:
-            raise InvalidData.wrap(cls.__name__, _field, exc) from exc
-        _instance = cls(
+        except PARSE_ERRORS as _exc:
+            raise InvalidData.wrap(_cls.__name__, _field, _exc) from _exc
+        _instance = _cls(
             count=count,
             results=results,
             next_=next_,
             previous=previous,
         )
-        _instance.additional_properties = _data
+        _instance.additional_properties = _remaining
         return _instance
 
     @property

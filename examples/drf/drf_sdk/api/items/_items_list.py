@@ -106,7 +106,7 @@ class ItemsListOperation:
         headers: Mapping[str, str] | None = None,
     ) -> Response[PaginatedItemList]:
         """Like calling the operation, but return the whole ``Response`` (status, headers, body)."""
-        response = _runtime.send(
+        _response = _runtime.send(
             client,
             _request(
                 page=page,
@@ -115,7 +115,7 @@ class ItemsListOperation:
             headers=headers,
             anonymous=False,
         )
-        return _runtime.build(response, _parse)
+        return _runtime.build(_response, _parse)
 
     async def asyncio(
         self,
@@ -126,13 +126,13 @@ class ItemsListOperation:
         headers: Mapping[str, str] | None = None,
     ) -> PaginatedItemList:
         """Async twin of calling the operation."""
-        response = await self.asyncio_detailed(
+        _response = await self.asyncio_detailed(
             client,
             page=page,
             timeout=timeout,
             headers=headers,
         )
-        return response.parsed
+        return _response.parsed
 
     async def asyncio_detailed(
         self,
@@ -143,7 +143,7 @@ class ItemsListOperation:
         headers: Mapping[str, str] | None = None,
     ) -> Response[PaginatedItemList]:
         """Async twin of ``detailed``."""
-        response = await _runtime.send_async(
+        _response = await _runtime.send_async(
             client,
             _request(
                 page=page,
@@ -152,7 +152,7 @@ class ItemsListOperation:
             headers=headers,
             anonymous=False,
         )
-        return _runtime.build(response, _parse)
+        return _runtime.build(_response, _parse)
 
     def iter(
         self,

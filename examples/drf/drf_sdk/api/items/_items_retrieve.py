@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote as _quote
 
 import httpx
 
@@ -29,7 +29,7 @@ def _request(
     _kwargs: dict[str, Any] = {
         "method": "get",
         "url": "/api/items/{id}/".format(
-            id=quote(str(id), safe=""),
+            id=_quote(str(id), safe=""),
         ),
     }
     if _headers:
@@ -103,7 +103,7 @@ class ItemsRetrieveOperation:
         headers: Mapping[str, str] | None = None,
     ) -> Response[Item]:
         """Like calling the operation, but return the whole ``Response`` (status, headers, body)."""
-        response = _runtime.send(
+        _response = _runtime.send(
             client,
             _request(
                 id=id,
@@ -112,7 +112,7 @@ class ItemsRetrieveOperation:
             headers=headers,
             anonymous=False,
         )
-        return _runtime.build(response, _parse)
+        return _runtime.build(_response, _parse)
 
     async def asyncio(
         self,
@@ -123,13 +123,13 @@ class ItemsRetrieveOperation:
         headers: Mapping[str, str] | None = None,
     ) -> Item:
         """Async twin of calling the operation."""
-        response = await self.asyncio_detailed(
+        _response = await self.asyncio_detailed(
             client,
             id=id,
             timeout=timeout,
             headers=headers,
         )
-        return response.parsed
+        return _response.parsed
 
     async def asyncio_detailed(
         self,
@@ -140,7 +140,7 @@ class ItemsRetrieveOperation:
         headers: Mapping[str, str] | None = None,
     ) -> Response[Item]:
         """Async twin of ``detailed``."""
-        response = await _runtime.send_async(
+        _response = await _runtime.send_async(
             client,
             _request(
                 id=id,
@@ -149,7 +149,7 @@ class ItemsRetrieveOperation:
             headers=headers,
             anonymous=False,
         )
-        return _runtime.build(response, _parse)
+        return _runtime.build(_response, _parse)
 
     def __repr__(self) -> str:
         return "<operation sdk.items.items_retrieve: GET /api/items/{id}/>"

@@ -107,7 +107,7 @@ class TokenRefreshCreateOperation:
         headers: Mapping[str, str] | None = None,
     ) -> Response[TokenRefresh]:
         """Like calling the operation, but return the whole ``Response`` (status, headers, body)."""
-        response = _runtime.send(
+        _response = _runtime.send(
             client,
             _request(
                 body=body,
@@ -116,7 +116,7 @@ class TokenRefreshCreateOperation:
             headers=headers,
             anonymous=True,
         )
-        return _runtime.build(response, _parse)
+        return _runtime.build(_response, _parse)
 
     async def asyncio(
         self,
@@ -127,13 +127,13 @@ class TokenRefreshCreateOperation:
         headers: Mapping[str, str] | None = None,
     ) -> TokenRefresh:
         """Async twin of calling the operation."""
-        response = await self.asyncio_detailed(
+        _response = await self.asyncio_detailed(
             client,
             body=body,
             timeout=timeout,
             headers=headers,
         )
-        return response.parsed
+        return _response.parsed
 
     async def asyncio_detailed(
         self,
@@ -144,7 +144,7 @@ class TokenRefreshCreateOperation:
         headers: Mapping[str, str] | None = None,
     ) -> Response[TokenRefresh]:
         """Async twin of ``detailed``."""
-        response = await _runtime.send_async(
+        _response = await _runtime.send_async(
             client,
             _request(
                 body=body,
@@ -153,7 +153,7 @@ class TokenRefreshCreateOperation:
             headers=headers,
             anonymous=True,
         )
-        return _runtime.build(response, _parse)
+        return _runtime.build(_response, _parse)
 
     def __repr__(self) -> str:
         return "<operation sdk.token.token_refresh_create: POST /api/token/refresh/>"
