@@ -345,7 +345,9 @@ def to_json(value: Any) -> Any:
 
 def _namespace(package: str) -> dict[str, Any]:
     """Every model, enum and runtime type of ``package`` by name (models import lazily)."""
-    ns: dict[str, Any] = {}
+    # typing's names first: annotations use them (Literal, ...), and types.py re-exports only
+    # the runtime's own names.
+    ns: dict[str, Any] = {name: getattr(typing, name) for name in typing.__all__}
     types_module = importlib.import_module(f"{package}.types")
     ns.update(vars(types_module))
     models = importlib.import_module(f"{package}.models")
