@@ -20,7 +20,13 @@ from typing import Any, ClassVar, Protocol, runtime_checkable
 import httpx
 
 from .credentials import Credentials
-from .errors import LoginFailed, RefreshRejected, TokenEndpointUnavailable, TokenResponseError
+from .errors import (
+    LoginFailed,
+    RefreshRejected,
+    TokenEndpointUnavailable,
+    TokenResponseError,
+    no_error_body,
+)
 from .tokens import TokenSet
 
 __all__ = ["JsonTokenBinding", "TokenBinding", "join_url"]
@@ -146,7 +152,7 @@ class JsonTokenBinding:
         A generated binding returns its SDK's error model, so a refused login carries the
         same ``error`` an operation's ``ApiError`` would; this default parses nothing.
         """
-        return None, None, None
+        return no_error_body(response)
 
     def answer(self, response: httpx.Response) -> tuple[Any, str | None, str | None]:
         """``error_body`` with a code safe for messages (identifier-like, else the

@@ -41,6 +41,7 @@ from typing import Literal
 import anyio
 import httpx
 
+from .calls import ATTEMPTS_STATE
 from .retry_after import parse_retry_after
 
 __all__ = [
@@ -65,7 +66,7 @@ RESIGN_EXTENSION = "sdk_session.resign"
 """Request extension: a callable the transport invokes before each resend, so a
 retry carries the session's current token rather than the one first signed."""
 
-_STATE = "sdk_session.retry_state"
+_STATE = ATTEMPTS_STATE  # where calls.connection_error reads the count of sends
 ATTEMPTS = "sdk_session.attempts"
 """Response extension: how many times the transport sent the request so far."""
 

@@ -15,7 +15,7 @@ import re
 
 import httpx
 
-from ..errors import TokenRejected
+from ..errors import TokenRejected, no_error_body
 from ..tokens import TokenSet
 from .marks import FirstSend, Sent
 from .renewal import Renewal
@@ -147,8 +147,10 @@ class SessionCore(Renewal):
             )
         else:
             detail = f"the request waited {waited:.2f} s"
-        error_body = getattr(self.binding, "error_body", None)
-        body, code, text = error_body(response) if callable(error_body) else (None, None, None)
+        # error_body is JsonTokenBinding's, not the TokenBinding protocol's: a binding written
+        # to the protocol alone keeps working, its 401s without a parsed body.
+        error_body = getattr(self.binding, "error_body", no_error_body)
+        body, code, text = error_body(response)
         return TokenRejected(
             f"{_where(request)}: the upstream answered 401 to the session's token; {detail}",
             response=response,
