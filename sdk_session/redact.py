@@ -3,7 +3,7 @@
 The session layer never formats a token into a message in the first place; the
 filter here is defence in depth for log records that other code builds from
 headers or bodies (it removes anything shaped like a JWT or a credential in an
-``Authorization`` header, and any ``*token*``/``password`` JSON value).
+``Authorization`` header, and any ``*token*``/``password``/``*secret`` JSON or form value).
 """
 
 from __future__ import annotations
@@ -18,9 +18,10 @@ REDACTED = "<redacted>"
 
 _JWT = re.compile(r"\beyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*")
 _AUTH_VALUE = re.compile(r"(?i)\b(bearer|basic|token|jwt)\s+[A-Za-z0-9._~+/=-]{8,}")
-_SECRET_FIELD = re.compile(
-    r"""(?ix)(["']?(?:[a-z_]*token|password|refresh|access)["']?\s*[:=]\s*)(["'])[^"']*\2"""
-)
+_SECRET_NAME = r"[a-z_]*(?:token|password|secret)|refresh|access"
+_SECRET_FIELD = re.compile(rf"""(?ix)(["']?(?:{_SECRET_NAME})["']?\s*[:=]\s*)(["'])[^"']*\2""")
+_SECRET_FORM = re.compile(rf"(?i)(\b(?:{_SECRET_NAME})=)[^&\s\"']+")
+"""A form-encoded field (a token call's body, a query string)."""
 _SENSITIVE_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie", "set-cookie"})
 
 
@@ -28,7 +29,8 @@ def redact_text(text: str) -> str:
     """Replace anything that looks like a credential in free text."""
     text = _JWT.sub(REDACTED, text)
     text = _AUTH_VALUE.sub(lambda m: f"{m.group(1)} {REDACTED}", text)
-    return _SECRET_FIELD.sub(lambda m: f"{m.group(1)}{m.group(2)}{REDACTED}{m.group(2)}", text)
+    text = _SECRET_FIELD.sub(lambda m: f"{m.group(1)}{m.group(2)}{REDACTED}{m.group(2)}", text)
+    return _SECRET_FORM.sub(lambda m: f"{m.group(1)}{REDACTED}", text)
 
 
 def redact_headers(headers: Mapping[str, str] | Iterable[tuple[str, str]]) -> dict[str, str]:

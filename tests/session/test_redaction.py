@@ -110,6 +110,11 @@ def test_redaction_helpers() -> None:
     assert jwt_like not in redact_text(f"Authorization: Bearer {jwt_like}")
     assert "opaque-refresh-123" not in redact_text('{"refresh_token": "opaque-refresh-123"}')
     assert "hunter22" not in redact_text("password='hunter22'")
+    form = "grant_type=password&username=ada&password=hunter22&client_secret=s3cr%2Bt"
+    assert redact_text(form) == (
+        "grant_type=password&username=ada&password=<redacted>&client_secret=<redacted>"
+    )
+    assert "s3cr" not in redact_text('{"client_secret": "s3cr"}')
     headers = redact_headers({"Authorization": "Bearer abc", "Accept": "x"})
     assert headers == {"Authorization": "<redacted>", "Accept": "x"}
 
