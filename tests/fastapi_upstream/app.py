@@ -43,17 +43,15 @@ from fastapi.security import OAuth2PasswordBearer, OAuth2PasswordRequestForm
 from jwt.exceptions import InvalidTokenError
 from pydantic import BaseModel, ValidationError
 
-API_V1_STR = "/api/v1"
+from .config import API_V1_STR, LOGIN_PATH, USER_EMAIL, USER_ID, USER_PASSWORD
+
 ALGORITHM = "HS256"
 ACCESS_TOKEN_EXPIRE_SECONDS = int(
     os.environ.get("FASTAPI_UPSTREAM_ACCESS_TOKEN_EXPIRE_SECONDS", "60")
 )
 INVALID_TOKEN_STATUS = int(os.environ.get("FASTAPI_UPSTREAM_INVALID_TOKEN_STATUS", "401"))
 STARTUP_KEY = "fastapi-upstream-test-only-key-not-a-secret-0123456789"
-LOGIN_PATH = f"{API_V1_STR}/login/access-token"
 
-USER_EMAIL, USER_PASSWORD = "admin@example.com", "admin-password"
-USER_ID = uuid.UUID("00000000-0000-4000-8000-000000000001")
 SEED_ITEMS = 5
 
 

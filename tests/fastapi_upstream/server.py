@@ -41,7 +41,7 @@ from typing import Any
 import httpx
 import pytest
 
-from .app import API_V1_STR, LOGIN_PATH, USER_EMAIL, USER_PASSWORD
+from .config import API_V1_STR, LOGIN_PATH, USER_EMAIL, USER_PASSWORD
 
 __all__ = [
     "FastApiCounters",

@@ -7,7 +7,7 @@ from typing import Any
 
 import httpx
 
-from .server import OAuth2Upstream
+from .server import OAuth2Upstream, serve_oauth2
 
 
 def _token(upstream: OAuth2Upstream, client: httpx.Client, **form: str) -> httpx.Response:
@@ -168,3 +168,20 @@ def test_controls_revoke_and_expire(oauth2_upstream: OAuth2Upstream) -> None:
     assert counters.token_ok == {"password": 2, "refresh_token": 1}
     upstream.reset()
     assert upstream.counters().token_requests == {}
+
+
+def test_counters_add_up_across_workers() -> None:
+    """Two gunicorn workers, a new connection per request: the counts are the server's."""
+    with serve_oauth2(access_seconds=60, workers=2, threads=4) as upstream:
+        close = {"Connection": "close"}
+        with httpx.Client(timeout=10, headers=close) as client:
+            tokens = _login(upstream, client)
+            for _ in range(12):
+                assert _items(upstream, client, tokens["access_token"]).status_code == 200
+            refresh = {"grant_type": "refresh_token", "refresh_token": tokens["refresh_token"]}
+            assert _token(upstream, client, **refresh).status_code == 200
+            assert _token(upstream, client, **refresh).status_code == 400
+        counters = upstream.counters()
+    assert counters.api == {200: 12}
+    assert counters.token_requests == {"password": 1, "refresh_token": 2}
+    assert counters.refresh_tokens_reused == 1
