@@ -10,9 +10,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from fastapi_upstream.server import fastapi_server, fastapi_upstream
+from oauth2_upstream.server import oauth2_server, oauth2_upstream
 
 from reference_server import Control, serve
 from reference_server.testing import Upstream
+
+# The real third-party upstreams' fixtures (see each server.py), for every test.
+__all__ = ["fastapi_server", "fastapi_upstream", "oauth2_server", "oauth2_upstream"]
 
 
 @pytest.fixture
