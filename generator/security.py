@@ -221,7 +221,7 @@ def describe(scheme: Scheme) -> str:
     elif scheme.kind in ("bearer", "basic"):
         text = f"http {scheme.kind}"
     else:
-        text = "not supported"
+        return scheme.note or "not supported"
     return f"{text}; {scheme.note}" if scheme.note else text
 
 

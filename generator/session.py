@@ -426,7 +426,7 @@ def _infer_oauth2(
     if grant == "client_credentials":
         refresh_url, why = (
             None,
-            "client credentials: no refresh token (RFC 6749 §4.4.3); a new grant",
+            "client credentials: no refresh token (RFC 6749 §4.4.3), a new grant each time",
         )
     elif raw.get("refresh"):
         located = _operation_by_id(spec, raw["refresh"])
@@ -435,7 +435,7 @@ def _infer_oauth2(
     elif "refresh" in raw:
         refresh_url, why = None, "refresh: null (login-only)"
     elif flow is not None and flow.refresh_url:
-        refresh_url, why = flow.refresh_url, f"refresh_token grant ({prefix}.refreshUrl)"
+        refresh_url, why = flow.refresh_url, f"{prefix}.refreshUrl"
     elif answer and "refresh_token" not in answer:
         refresh_url = None
         why = (
@@ -444,7 +444,7 @@ def _infer_oauth2(
         )
     else:
         refresh_url = token_url
-        why = f"refresh_token grant at tokenUrl {token_url} ({prefix} has no refreshUrl)"
+        why = f"the tokenUrl: {prefix} has no refreshUrl"
     if "refresh_url" not in raw:
         found.set("refresh_url", refresh_url, why)
     else:
@@ -477,7 +477,7 @@ def _infer_oauth2(
         if scopes and scheme is not None
         else "no operation requires one",
     )
-    found.set("client_auth", "client_secret_basic", "RFC 6749 §2.3.1 (when a secret is given)")
+    found.set("client_auth", "client_secret_basic", "RFC 6749 §2.3.1, when a secret is given")
     revoke = next(
         (
             path
@@ -489,7 +489,7 @@ def _infer_oauth2(
     found.set(
         "revocation_url",
         revoke,
-        f"POST {revoke} (RFC 7009)" if revoke else "none in paths (set revocation_url for logout)",
+        f"POST {revoke} (RFC 7009)" if revoke else "none in paths; set revocation_url for logout",
     )
 
 
