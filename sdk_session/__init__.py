@@ -63,6 +63,7 @@ if TYPE_CHECKING:
         ApiError,
         ApiTimeoutError,
         InsecureTransport,
+        InvalidClient,
         LoginFailed,
         NotLoggedIn,
         RefreshRejected,
@@ -76,10 +77,12 @@ if TYPE_CHECKING:
         TokenEndpointUnavailable,
         TokenRejected,
         TokenResponseError,
+        UnsupportedGrant,
     )
     from .events import OnSessionExpired, OnTokens
     from .flow import SessionAuth
     from .lanes import AsyncLaneTransport
+    from .oauth2 import OAuth2Binding
     from .redact import RedactingFilter
     from .retry import (
         DEFAULT_RETRY,
@@ -91,6 +94,7 @@ if TYPE_CHECKING:
         retries,
     )
     from .retry_after import parse_retry_after
+    from .schemes import Scheme, SchemeAuth
     from .session_client import SessionClient
     from .simplejwt import SimpleJwtBinding
     from .stores import FileTokenStore, MemoryTokenStore, TokenStore
@@ -108,6 +112,7 @@ _HOMES: dict[str, tuple[str, ...]] = {
         "ApiError",
         "ApiTimeoutError",
         "InsecureTransport",
+        "InvalidClient",
         "LoginFailed",
         "NotLoggedIn",
         "RefreshRejected",
@@ -121,10 +126,13 @@ _HOMES: dict[str, tuple[str, ...]] = {
         "TokenEndpointUnavailable",
         "TokenRejected",
         "TokenResponseError",
+        "UnsupportedGrant",
     ),
     ".events": ("OnSessionExpired", "OnTokens"),
     ".flow": ("SessionAuth",),
     ".lanes": ("AsyncLaneTransport",),
+    ".oauth2": ("OAuth2Binding",),
+    ".schemes": ("Scheme", "SchemeAuth"),
     ".redact": ("RedactingFilter",),
     ".retry": (
         "DEFAULT_RETRY",
@@ -164,10 +172,12 @@ __all__ = [
     "DispatchTransport",
     "FileTokenStore",
     "InsecureTransport",
+    "InvalidClient",
     "JsonTokenBinding",
     "LoginFailed",
     "MemoryTokenStore",
     "NotLoggedIn",
+    "OAuth2Binding",
     "OnSessionExpired",
     "OnTokens",
     "RedactingFilter",
@@ -175,6 +185,8 @@ __all__ = [
     "RefreshRejected",
     "RetryPolicy",
     "RetryTransport",
+    "Scheme",
+    "SchemeAuth",
     "SdkError",
     "SessionAuth",
     "SessionClient",
@@ -191,6 +203,7 @@ __all__ = [
     "TokenResponseError",
     "TokenSet",
     "TokenStore",
+    "UnsupportedGrant",
     "parse_retry_after",
     "retries",
 ]

@@ -29,7 +29,7 @@ from .errors import (
 )
 from .tokens import TokenSet
 
-__all__ = ["JsonTokenBinding", "TokenBinding", "join_url"]
+__all__ = ["JsonTokenBinding", "TokenBinding", "join_url", "resolve_url"]
 
 _SAFE_CODE = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
 _TRANSIENT = frozenset({408, 425, 429})
@@ -72,6 +72,13 @@ def join_url(base_url: httpx.URL, path: str) -> httpx.URL:
     """``base_url`` with ``path`` appended to its path (keeps a base path such as /api/v1)."""
     base = str(base_url).rstrip("/")
     return httpx.URL(base + "/" + path.lstrip("/"))
+
+
+def resolve_url(base_url: httpx.URL, path_or_url: str) -> httpx.URL:
+    """An absolute URL as it is (a token endpoint on another origin), else ``join_url``."""
+    if path_or_url.startswith(("https://", "http://")):
+        return httpx.URL(path_or_url)
+    return join_url(base_url, path_or_url)
 
 
 def error_code(response: httpx.Response) -> str | None:
@@ -136,13 +143,15 @@ class JsonTokenBinding:
     """
 
     login_path: ClassVar[str] = "/login"
-    refresh_path: ClassVar[str] = "/refresh"
+    refresh_path: ClassVar[str | None] = "/refresh"
     logout_path: ClassVar[str | None] = None
     access_field: ClassVar[str] = "access_token"
     refresh_field: ClassVar[str] = "refresh_token"
     token_type_field: ClassVar[str | None] = "token_type"
     expires_in_field: ClassVar[str | None] = "expires_in"
-    _paths_cache: tuple[httpx.URL, tuple[str, str], frozenset[str]] | None = None
+    _paths_cache: (
+        tuple[httpx.URL, tuple[str | None, ...], frozenset[tuple[str, str, int | None, str]]] | None
+    ) = None
     """The token paths under the last base URL asked about (``is_token_endpoint``)."""
 
     # -- bodies: override for other shapes ------------------------------------
@@ -182,7 +191,9 @@ class JsonTokenBinding:
         expires_in = (
             _field_number(payload, self.expires_in_field, what) if self.expires_in_field else None
         )
-        if refresh is None and previous is not None:
+        if self.refresh_path is None:
+            refresh = None  # nothing to present it to: the session logs in again instead
+        elif refresh is None and previous is not None:
             refresh = previous.refresh_token
         return TokenSet.issue(
             access_token=access,
@@ -196,7 +207,7 @@ class JsonTokenBinding:
 
     def login_request(self, base_url: httpx.URL, credentials: Credentials) -> httpx.Request:
         return httpx.Request(
-            "POST", join_url(base_url, self.login_path), json=self.login_body(credentials)
+            "POST", resolve_url(base_url, self.login_path), json=self.login_body(credentials)
         )
 
     def parse_login(self, response: httpx.Response, *, now: float) -> TokenSet:
@@ -214,11 +225,11 @@ class JsonTokenBinding:
         return self.tokens_from_payload(payload, now=now, what="login", previous=None)
 
     def refresh_request(self, base_url: httpx.URL, tokens: TokenSet) -> httpx.Request:
-        if not tokens.refresh_token:
+        if not tokens.refresh_token or self.refresh_path is None:
             raise ValueError("no refresh token to present")
         return httpx.Request(
             "POST",
-            join_url(base_url, self.refresh_path),
+            resolve_url(base_url, self.refresh_path),
             json=self.refresh_body(tokens.refresh_token),
         )
 
@@ -250,20 +261,22 @@ class JsonTokenBinding:
     def is_token_endpoint(self, base_url: httpx.URL, request: httpx.Request) -> bool:
         if request.method != "POST":
             return False
-        return (
-            request.url.scheme == base_url.scheme
-            and request.url.host == base_url.host
-            and request.url.port == base_url.port
-            and request.url.path in self._token_paths(base_url)
-        )
+        url = request.url
+        return (url.scheme, url.host, url.port, url.path) in self._token_urls(base_url)
 
-    def _token_paths(self, base_url: httpx.URL) -> frozenset[str]:
-        """The login and refresh paths under ``base_url`` (remembered for the last one:
-        every POST the session sees asks)."""
-        names = (self.login_path, self.refresh_path)
+    def token_paths(self) -> tuple[str | None, ...]:
+        """The token endpoints' paths (or absolute URLs; ``None`` for one there is not)."""
+        return (self.login_path, self.refresh_path)
+
+    def _token_urls(self, base_url: httpx.URL) -> frozenset[tuple[str, str, int | None, str]]:
+        """(scheme, host, port, path) of each token endpoint under ``base_url``
+        (remembered for the last one: every POST the session sees asks)."""
+        names = self.token_paths()
         cached = self._paths_cache
         if cached is None or cached[0] is not base_url or cached[1] != names:
-            cached = (base_url, names, frozenset(join_url(base_url, p).path for p in names))
+            urls = (resolve_url(base_url, name) for name in names if name is not None)
+            keys = frozenset((u.scheme, u.host, u.port, u.path) for u in urls)
+            cached = (base_url, names, keys)
             self._paths_cache = cached
         return cached[2]
 

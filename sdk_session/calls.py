@@ -15,6 +15,7 @@ from dateutil.parser import isoparse
 
 from .client import Client
 from .errors.api import ApiConnectionError, ApiTimeoutError, InvalidArgument, InvalidData
+from .schemes import SECURITY_EXTENSION, Requirement
 from .types import Response, Unset
 
 T = TypeVar("T")
@@ -59,7 +60,11 @@ def _with_options(
     timeout: Timeout,
     headers: Mapping[str, str] | None,
     anonymous: bool,
+    security: Requirement | None,
 ) -> dict[str, Any]:
+    if security is not None:
+        # What a scheme auth (sdk_session.schemes) may send: the operation's requirement.
+        request["extensions"] = {**request.get("extensions", {}), SECURITY_EXTENSION: security}
     if headers:
         request["headers"] = {**request.get("headers", {}), **headers}
     if timeout is not None:
@@ -78,9 +83,12 @@ def send(
     timeout: Timeout,
     headers: Mapping[str, str] | None,
     anonymous: bool,
+    security: Requirement | None = None,
 ) -> httpx.Response:
     """Send ``request`` (``httpx.Client.request`` arguments) with the per-call options."""
-    options = _with_options(request, timeout=timeout, headers=headers, anonymous=anonymous)
+    options = _with_options(
+        request, timeout=timeout, headers=headers, anonymous=anonymous, security=security
+    )
     http = client.get_httpx_client()
     try:
         return http.request(**options)
@@ -95,9 +103,12 @@ async def send_async(
     timeout: Timeout,
     headers: Mapping[str, str] | None,
     anonymous: bool,
+    security: Requirement | None = None,
 ) -> httpx.Response:
     """Async twin of :func:`send`."""
-    options = _with_options(request, timeout=timeout, headers=headers, anonymous=anonymous)
+    options = _with_options(
+        request, timeout=timeout, headers=headers, anonymous=anonymous, security=security
+    )
     http = client.get_async_httpx_client()
     try:
         return await http.request(**options)

@@ -38,6 +38,7 @@ from .errors import SessionExpired
 from .events import OnSessionExpired, OnTokens, SessionEvents
 from .origins import OriginPolicy
 from .retry import TOKEN_RETRY, RetryPolicy, coerce_policy
+from .settings import DEFAULT_TOKEN_TIMEOUT, check_arguments, resolve_token_timeout
 from .stores.base import DEFAULT_LOCK_TIMEOUT, TokenStore
 from .stores.memory import MemoryTokenStore
 from .tokens import DEFAULT_LEEWAY, DEFAULT_MAX_LEEWAY_FRACTION, TokenSet
@@ -51,50 +52,6 @@ __all__ = [
 ]
 
 _log = logging.getLogger("sdk_session.flow")
-
-
-class _DefaultTokenTimeout(float):
-    """The type of ``DEFAULT_TOKEN_TIMEOUT``: a number that also says "not set", so that
-    a client's own ``timeout`` can take its place (see ``resolve_token_timeout``)."""
-
-    __slots__ = ()
-
-
-DEFAULT_TOKEN_TIMEOUT: float = _DefaultTokenTimeout(10.0)
-"""Seconds allowed for each attempt of a login/refresh call when no timeout is set (never
-unbounded): per phase (connect, read, write, pool), per attempt.
-
-It is the default ``token_timeout`` of ``SessionAuth`` and of the session clients. A session
-client given neither ``token_timeout=`` nor a ``timeout=`` of its own uses it; given its own
-``timeout=``, it sends token calls with that timeout instead (``resolve_token_timeout``). An
-explicit ``token_timeout=`` always wins, even one equal to this default.
-"""
-
-
-def resolve_token_timeout(
-    token_timeout: float | httpx.Timeout,
-    client_timeout: float | httpx.Timeout | None,
-    client_default: float | httpx.Timeout | None,
-) -> httpx.Timeout:
-    """The timeout of each login/refresh attempt of a session client.
-
-    ``token_timeout`` when it was set (anything but ``DEFAULT_TOKEN_TIMEOUT`` itself);
-    else the client's own timeout when it differs from the client's default
-    (``client_default``), each phase it leaves unbounded (``None``) bounded by
-    ``DEFAULT_TOKEN_TIMEOUT``; else ``DEFAULT_TOKEN_TIMEOUT``. So
-    ``SessionClient(timeout=1.0)`` logs in and refreshes with 1 s per attempt, and
-    ``timeout=None`` (API calls wait forever) keeps token calls bounded.
-    """
-    if not isinstance(token_timeout, _DefaultTokenTimeout):
-        return httpx.Timeout(token_timeout)
-    default = float(token_timeout)
-    own = httpx.Timeout(client_timeout)
-    if own == httpx.Timeout(client_default):
-        return httpx.Timeout(default)
-    phases = {
-        phase: default if seconds is None else seconds for phase, seconds in own.as_dict().items()
-    }
-    return httpx.Timeout(**phases)
 
 
 class SessionAuth(httpx.Auth):
@@ -111,7 +68,8 @@ class SessionAuth(httpx.Auth):
             ``SimpleJwtBinding``, a ``JsonTokenBinding`` subclass; required).
         credentials: Optional provider (sync or async callable) returning
             ``Credentials``/``(email, password)``, used to log in again once when
-            the refresh token is rejected (or when there is no session yet).
+            the refresh token is rejected (or when there is no session yet). A binding
+            that logs in by itself (the client-credentials grant) provides its own.
         leeway: Seconds before expiry to refresh proactively ...
         max_leeway_fraction: ... but never more than this fraction of the lifetime.
         on_tokens / on_session_expired: Event callbacks (see ``events``).
@@ -127,6 +85,10 @@ class SessionAuth(httpx.Auth):
             ``RetryPolicy`` or ``None``; default ``TOKEN_RETRY``: 2 retries of
             429/5xx and failed connections). Applied by ``sdk_session.retry``'s
             transports, which ``SessionClient`` installs.
+        keep_login: When a login answers with no refresh token (a login-only upstream)
+            and no ``credentials`` provider was given, keep the credentials passed to
+            ``login()`` in memory (``repr`` hides the password) to log in again ahead of
+            expiry and on 401, once for all waiting requests (default ``True``).
     """
 
     def __init__(
@@ -146,8 +108,9 @@ class SessionAuth(httpx.Auth):
         token_timeout: float | httpx.Timeout = DEFAULT_TOKEN_TIMEOUT,
         clock: Callable[[], float] = time.time,
         token_retries: int | RetryPolicy | None = TOKEN_RETRY,
+        keep_login: bool = True,
     ) -> None:
-        _check_arguments(
+        check_arguments(
             store=store,
             binding=binding,
             credentials=credentials,
@@ -166,7 +129,12 @@ class SessionAuth(httpx.Auth):
             raise ValueError("lock_timeout must be >= 0")
         self.store: TokenStore = store if store is not None else MemoryTokenStore()
         self.binding: TokenBinding = binding
+        if credentials is None:
+            own = getattr(binding, "own_credentials", None)
+            credentials = own() if callable(own) else None
         self.credentials = credentials
+        self.keep_login = keep_login
+        self._kept_login = False
         self.lock_timeout = lock_timeout
         self._core = SessionCore(
             binding=self.binding,
@@ -272,13 +240,26 @@ class SessionAuth(httpx.Auth):
         Raises ``LoginFailed`` if the upstream refuses, ``TokenResponseError`` if its
         answer is unusable, ``InsecureTransport`` before sending over plain http.
         """
+        credentials = Credentials(email, password)
         send = partial(client.send, auth=None)
-        return self._sync.run(self._core.login_flow(Credentials(email, password)), send, send)
+        tokens = self._sync.run(self._core.login_flow(credentials), send, send)
+        return self._kept(credentials, tokens)
 
     async def alogin(self, client: httpx.AsyncClient, email: str, password: str) -> TokenSet:
+        credentials = Credentials(email, password)
         send = partial(client.send, auth=None)
-        flow = self._core.login_flow(Credentials(email, password))
-        return await self._async.run(flow, send, send)
+        tokens = await self._async.run(self._core.login_flow(credentials), send, send)
+        return self._kept(credentials, tokens)
+
+    def _kept(self, credentials: Credentials, tokens: TokenSet) -> TokenSet:
+        """After a login: a login-only upstream is renewed by logging in again (``keep_login``)."""
+        if self._kept_login:
+            self.credentials = lambda: credentials  # the latest login's
+        elif tokens.refresh_token is None and self.credentials is None and self.keep_login:
+            _log.info("no refresh token: the session will log in again with these credentials")
+            self.credentials, self._kept_login = (lambda: credentials), True
+            self._core.has_credentials = True
+        return tokens
 
     def renew(self, client: httpx.Client) -> TokenSet | None:
         """Refresh now, e.g. after the user's permissions changed (same single flight).
@@ -294,14 +275,20 @@ class SessionAuth(httpx.Auth):
         return await self._async.run(self._core.renew_flow(), send, send)
 
     def logout(self, client: httpx.Client) -> None:
-        """Revoke the session upstream (signed, refreshed if need be), then clear the store.
+        """End the session upstream, then clear the store: revoke the refresh token where
+        the binding has a revocation endpoint (RFC 7009, sent as a token call), and call
+        its logout operation (signed, refreshed if need be) where it has one.
 
         The store is cleared even if the upstream call fails; a network error is
         re-raised after that, a session that had already expired is not an error.
         """
         try:
+            tokens = self.store.load()
+            revocation = self._revocation_request(tokens)
+            if revocation is not None:
+                _check_logout(client.send(revocation, auth=None))
             request = self._logout_request()
-            if request is not None and self.store.load() is not None:
+            if request is not None and tokens is not None:
                 try:
                     response = client.send(request, auth=self)
                 except SessionExpired:
@@ -309,13 +296,18 @@ class SessionAuth(httpx.Auth):
                 else:
                     _check_logout(response)
         finally:
+            self._forget_login()
             send = partial(client.send, auth=None)
             self._sync.run(self._core.clear_flow(), send, send)
 
     async def alogout(self, client: httpx.AsyncClient) -> None:
         try:
+            tokens = await self.store.aload()
+            revocation = self._revocation_request(tokens)
+            if revocation is not None:
+                _check_logout(await client.send(revocation, auth=None))
             request = self._logout_request()
-            if request is not None and await self.store.aload() is not None:
+            if request is not None and tokens is not None:
                 try:
                     response = await client.send(request, auth=self)
                 except SessionExpired:
@@ -323,16 +315,29 @@ class SessionAuth(httpx.Auth):
                 else:
                     _check_logout(response)
         finally:
+            self._forget_login()
             send = partial(client.send, auth=None)
             await self._async.run(self._core.clear_flow(), send, send)
 
+    def _forget_login(self) -> None:
+        if self._kept_login:
+            self.credentials, self._kept_login = None, False
+            self._core.has_credentials = False
+
+    def _revocation_request(self, tokens: TokenSet | None) -> httpx.Request | None:
+        revoke = getattr(self.binding, "revocation_request", None)
+        request = revoke(self.base_url, tokens) if tokens is not None and revoke else None
+        if not isinstance(request, httpx.Request):
+            return None
+        self._core.policy.check(request.url)
+        return self._bounded(request)
+
     def _logout_request(self) -> httpx.Request | None:
         request = self.binding.logout_request(self.base_url)
-        if request is not None:
-            request.extensions = {
-                **request.extensions,
-                "timeout": self._core.token_timeout.as_dict(),
-            }
+        return None if request is None else self._bounded(request)
+
+    def _bounded(self, request: httpx.Request) -> httpx.Request:
+        request.extensions = {**request.extensions, "timeout": self._core.token_timeout.as_dict()}
         return request
 
 
@@ -351,35 +356,3 @@ def _check_logout(response: httpx.Response) -> None:
         _log.info("logged out upstream")
     else:
         _log.warning("upstream logout answered HTTP %d", response.status_code)
-
-
-def _check_arguments(
-    *,
-    store: object,
-    binding: object,
-    credentials: object,
-    on_tokens: object,
-    on_session_expired: object,
-    numbers: dict[str, object],
-    clock: object,
-) -> None:
-    """Misconfiguration fails here, naming the argument, not on the first request."""
-    if store is not None and not isinstance(store, TokenStore):
-        raise TypeError(
-            f"store= must be a TokenStore (MemoryTokenStore, FileTokenStore, ...), "
-            f"got {type(store).__name__}"
-        )
-    if binding is not None and not isinstance(binding, TokenBinding):
-        raise TypeError(f"binding= must be a TokenBinding, got {type(binding).__name__}")
-    for name, value in (
-        ("credentials", credentials),
-        ("on_tokens", on_tokens),
-        ("on_session_expired", on_session_expired),
-    ):
-        if value is not None and not callable(value):
-            raise TypeError(f"{name}= must be a callable or None, got {type(value).__name__}")
-    if not callable(clock):
-        raise TypeError(f"clock= must be a callable, got {type(clock).__name__}")
-    for name, number in numbers.items():
-        if isinstance(number, bool) or not isinstance(number, int | float):
-            raise TypeError(f"{name}= must be a number, got {type(number).__name__}")

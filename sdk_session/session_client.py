@@ -46,7 +46,7 @@ class SessionClient(Client):
     ``sdk.SessionClient`` defaults it to its own. Session options (all keyword-only) are
     those of ``SessionAuth``: ``store``, ``binding``, ``credentials``, ``leeway``,
     ``max_leeway_fraction``, ``on_tokens``, ``on_session_expired``, ``allow_insecure_http``,
-    ``allowed_origins``, ``lock_timeout``, ``token_timeout``. The ``auth`` field
+    ``allowed_origins``, ``lock_timeout``, ``token_timeout``, ``keep_login``. The ``auth`` field
     is taken by the session flow (``client.session``).
 
     Timeouts: ``timeout`` bounds every API request (per phase, per attempt, as in httpx).
@@ -95,6 +95,7 @@ class SessionClient(Client):
         converter=_optional_policy,
     )
     token_retries: int | RetryPolicy | None = field(default=TOKEN_RETRY, kw_only=True)
+    keep_login: bool = field(default=True, kw_only=True)
     session: SessionAuth = field(init=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
@@ -115,6 +116,7 @@ class SessionClient(Client):
             token_timeout=token_timeout_of(self),
             clock=self.clock,
             token_retries=self.token_retries,
+            keep_login=self.keep_login,
         )
         self.auth = self.session
 

@@ -10,10 +10,12 @@ from __future__ import annotations
 import httpx
 
 from ..errors import (
+    InvalidClient,
     LoginFailed,
     SessionExpired,
     TokenEndpointUnavailable,
     TokenResponseError,
+    UnsupportedGrant,
 )
 from ..retry import EXTENSION as RETRY_EXTENSION
 from ..tokens import TokenSet, calibrate
@@ -53,6 +55,8 @@ class TokenCalls(Readiness):
         try:
             tokens = self.binding.parse_refresh(response, current, now=received)
             return self._calibrate(tokens, response, sent, received)
+        except (InvalidClient, UnsupportedGrant) as exc:
+            raise _misconfigured(exc) from exc
         except TokenEndpointUnavailable as exc:
             raise SessionExpired(
                 f"session could not be renewed: {exc}",
@@ -90,6 +94,8 @@ class TokenCalls(Readiness):
         try:
             tokens = self.binding.parse_login(response, now=received)
             return self._calibrate(tokens, response, sent, received)
+        except (InvalidClient, UnsupportedGrant) as exc:
+            raise _misconfigured(exc) from exc
         except LoginFailed as exc:
             if cause is not None and exc.__cause__ is None:
                 exc.__cause__ = cause
@@ -108,3 +114,10 @@ class TokenCalls(Readiness):
         clock = self.state.server_clock
         clock.observe_date(response.headers.get("date"), sent, received)
         return calibrate(tokens, clock, sent, received)
+
+
+def _misconfigured(exc: InvalidClient | UnsupportedGrant) -> SessionExpired:
+    """A token endpoint that refuses the client or the grant: no renewal can succeed
+    until the configuration changes, so the session ends (``reason`` says which)."""
+    reason = "invalid_client" if isinstance(exc, InvalidClient) else "unsupported_grant"
+    return SessionExpired(f"session expired: {exc}", reason=reason, session_ended=True, cause=exc)

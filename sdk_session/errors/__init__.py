@@ -34,6 +34,7 @@ from .api import (
 )
 from .session import (
     InsecureTransport,
+    InvalidClient,
     LoginFailed,
     NotLoggedIn,
     RefreshRejected,
@@ -47,6 +48,7 @@ from .session import (
     TokenEndpointUnavailable,
     TokenRejected,
     TokenResponseError,
+    UnsupportedGrant,
 )
 
 __all__ = [
@@ -62,6 +64,7 @@ __all__ = [
     "InsecureTransport",
     "InvalidArgument",
     "InvalidBaseUrl",
+    "InvalidClient",
     "InvalidData",
     "LoginFailed",
     "NotFound",
@@ -84,6 +87,7 @@ __all__ = [
     "Unauthorized",
     "UnexpectedStatus",
     "UnprocessableEntity",
+    "UnsupportedGrant",
     "api_error",
     "class_for_status",
     "no_error_body",

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "InsecureTransport",
+    "InvalidClient",
     "LoginFailed",
     "NotLoggedIn",
     "RefreshRejected",
@@ -29,6 +30,7 @@ __all__ = [
     "TokenEndpointUnavailable",
     "TokenRejected",
     "TokenResponseError",
+    "UnsupportedGrant",
 ]
 
 
@@ -72,7 +74,9 @@ class SessionExpired(SessionError):
     re-login was refused), ``"no_credentials"``, ``"unavailable"`` (the token
     endpoint answered 429/5xx), ``"malformed"`` (unusable token response) or
     ``"interrupted"`` (the refresh call died: network failure, timeout,
-    cancellation). ``session_ended`` tells whether the stored session was
+    cancellation), ``"invalid_client"`` or ``"unsupported_grant"`` (the token endpoint
+    refused the client or the grant: a configuration error, ``cause`` is the
+    ``InvalidClient``/``UnsupportedGrant``). ``session_ended`` tells whether the stored session was
     discarded (log in again) or kept (a later call may succeed). ``cause`` is the
     underlying error, also chained as ``__cause__``.
     """
@@ -199,6 +203,20 @@ class RefreshRejected(SessionAnswer):
 
     Per RFC 6749 section 5.2 the refresh token is dead: never retry it.
     """
+
+
+class InvalidClient(SessionAnswer):
+    """The token endpoint refused the client itself (RFC 6749 section 5.2 ``invalid_client``).
+
+    A configuration error (client id or secret), not the user's: the message names the
+    client id, never the secret. Logging in again cannot help.
+    """
+
+
+class UnsupportedGrant(SessionAnswer):
+    """The token endpoint does not accept the grant it was sent (RFC 6749 section 5.2
+    ``unsupported_grant_type``, or ``unauthorized_client`` for this client); the message
+    names the grant."""
 
 
 class TokenEndpointUnavailable(SessionAnswer):
