@@ -87,7 +87,7 @@ class PagePlan:
     style: str = "cursor"
 
 
-def _tuple_literal(items: list[str]) -> str:
+def tuple_literal(items: list[str]) -> str:
     """A tuple of these Python expressions, written as ruff formats it."""
     if len(items) == 1:
         return f"({items[0]},)"
@@ -133,8 +133,8 @@ class OperationPlan:
     @property
     def security_literal(self) -> str:
         """``security`` as a Python literal for the generated code."""
-        return _tuple_literal(
-            [_tuple_literal([json.dumps(name) for name in names]) for names in self.security]
+        return tuple_literal(
+            [tuple_literal([json.dumps(name) for name in names]) for names in self.security]
         )
 
 

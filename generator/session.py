@@ -27,6 +27,7 @@ A key that names something the document does not have is refused.
 
 from __future__ import annotations
 
+import json
 import keyword
 from dataclasses import dataclass, field
 from typing import Any
@@ -34,7 +35,7 @@ from typing import Any
 from openapi_python_client.strings import snake_case
 
 from .errors import GenerationError
-from .plan import OperationPlan, SdkPlan
+from .plan import OperationPlan, SdkPlan, tuple_literal
 from .security import FLOW_GRANTS, Scheme, read_schemes, required_scopes
 from .validate import iter_operations, resolve_ref
 
@@ -132,6 +133,11 @@ class SessionPlan:
         name = snake_case(self.username_field)
         usable = name.isidentifier() and not keyword.iskeyword(name)
         return name if usable and name not in ("self", "password") else "username"
+
+    @property
+    def scopes_literal(self) -> str:
+        """``scopes`` as a Python tuple literal."""
+        return tuple_literal([json.dumps(scope) for scope in self.scopes])
 
     @property
     def oauth2(self) -> bool:
@@ -456,7 +462,11 @@ def _infer_oauth2(
             at[0] if at else None,
             f"the operation at {refresh_url}"
             if at
-            else ("not in paths; the URL is enough" if refresh_url else "none"),
+            else (
+                f"no operation at {refresh_url} in paths; refresh_url is enough"
+                if refresh_url
+                else "no refresh_url"
+            ),
         )
 
     found.set(
@@ -561,7 +571,7 @@ def resolve(raw: dict[str, Any], spec: dict[str, Any], plan: SdkPlan) -> Session
                     for key in misplaced
                 ],
             )
-    keys = COMMON_KEYS + (OAUTH2_KEYS if kind == "oauth2" else ())
+    keys = ("kind", *OAUTH2_KEYS, *COMMON_KEYS[1:]) if kind == "oauth2" else COMMON_KEYS
     defaults: dict[str, Any] = {"login_fields": {}, "refresh_fields": {}, "revocation_url": None}
     if kind == "oauth2":
         defaults.update(token_url=None, refresh_url=None, login=None, refresh=None)
