@@ -54,6 +54,7 @@ def generate(
     outcome = pipeline.generate(spec, output, load_settings(config_path), run_mypy=mypy)
     if str(folder) not in sys.path:
         sys.path.insert(0, str(folder))
+    assert outcome.report is not None
     return importlib.import_module(name), outcome.report.lines()
 
 
@@ -211,7 +212,9 @@ def test_dot_style_password_flow_with_token_url_outside_paths(tmp_path: Path) ->
         "password": "pw",
         "scope": "read write",
     }
-    assert login.headers["Authorization"] == "Basic " + base64.b64encode(b"cid:s3cr3t-value").decode()
+    assert (
+        login.headers["Authorization"] == "Basic " + base64.b64encode(b"cid:s3cr3t-value").decode()
+    )
     assert call.headers["Authorization"] == "Bearer A"
 
 
