@@ -33,7 +33,8 @@ from . import pipeline
 from .errors import GenerationError
 from .report import build_report
 from .run_codegen import plan_for
-from .session import infer as infer_session
+from .security import describe, read_schemes, static_plan
+from .session import infer_with_reasons
 from .session import resolve as resolve_session
 from .settings import DEFAULT_CONFIG, load_settings
 from .source import Source, load_source
@@ -272,10 +273,62 @@ def _guess_config(source: Source, package: str) -> tuple[dict[str, Any], list[st
         if error_model
         else "error model: none (error bodies stay raw in errors.ApiError)"
     )
-    session = infer_session(spec)
-    if "login" in session and "refresh" in session:
+    config_session, session_notes = guess_session(spec)
+    if config_session is None:
+        config.pop("session", None)  # the template's (the Items API's) is not this document's
+    else:
+        config["session"] = config_session
+    notes += session_notes
+    # Hand-written code of this project imports generated_sdk, not this package. The package
+    # imports the runtime (sdk_session), which `update` then type-checks it against.
+    config["update"] = {"typecheck": [], "importable": ["sdk_session"]}
+    return config, notes
+
+
+def guess_session(spec: dict[str, Any]) -> tuple[dict[str, Any] | None, list[str]]:
+    """The ``session:`` section for the document (None: no session) and one line per decision,
+    with the security schemes it read."""
+    notes = [
+        f"security scheme {name}: {describe(scheme)}" for name, scheme in read_schemes(spec).items()
+    ]
+    inference = infer_with_reasons(spec, {})
+    session, why = inference.values, inference.reasons
+    config: dict[str, Any] | None = {}
+    if session["kind"] == "oauth2" and session.get("token_url"):
+        grant = session["grant"]
+        notes.append(f"session grant: {grant} ({why['grant']})")
+        where = (
+            f"operation {session['login']}"
+            if session.get("login")
+            else "not in paths: the flow's URL is enough"
+        )
+        notes.append(
+            f"session login: {grant} grant at {session['token_url']} ({why['token_url']}; {where})"
+        )
+        refresh_url = session.get("refresh_url")
+        notes.append(
+            f"session refresh: refresh_token grant at {refresh_url} ({why['refresh_url']})"
+            if refresh_url
+            else f"session refresh: none ({why['refresh_url']})"
+        )
+        notes.append(f"session scopes: {' '.join(session['scopes']) or 'none'} ({why['scopes']})")
+        notes.append(
+            f"session client authentication: {session['client_auth']} ({why['client_auth']})"
+        )
+        notes.append(
+            f"session logout: revocation at {session['revocation_url']} (RFC 7009)"
+            if session.get("revocation_url")
+            else f"session logout: none ({why['revocation_url']})"
+        )
+        usage = "SessionClient(base_url=..., client_id=..., client_secret=...)" + (
+            "" if grant == "client_credentials" else " and login(username, password)"
+        )
+        notes.append(
+            "session: inferred at each generation (set keys under `session:` to override); "
+            f"the SDK gets a {usage} (session.py)"
+        )
+    elif session["kind"] == "operations" and "login" in session and "refresh" in session:
         # Empty: every key is inferred at generation (and reported); a key set here wins.
-        config["session"] = {}
         notes.append(
             f"session: login {session['login']} ({session['username_field']}, "
             f"{session['password_field']}; {session['body']}), refresh {session['refresh']} "
@@ -283,12 +336,25 @@ def _guess_config(source: Source, package: str) -> tuple[dict[str, Any], list[st
             "inferred at each generation (set keys under `session:` to override); the SDK gets a "
             "SessionClient (session.py)"
         )
+    elif session["kind"] == "operations" and "login" in session and "refresh_field" not in session:
+        config = {"refresh": None}
+        notes.append(
+            f"session: login {session['login']} ({session['username_field']}, "
+            f"{session['password_field']}; {session['body']}), no refresh (its answer has no "
+            "refresh token: `refresh: null`, sessions renew by logging in again), logout "
+            f"{session['logout'] or 'none'}; the SDK gets a SessionClient (session.py)"
+        )
     else:
-        config.pop("session", None)  # the template's (the Items API's) is not this document's
+        config = None
         notes.append("session: no login + refresh operations recognised (no SessionClient)")
-    # Hand-written code of this project imports generated_sdk, not this package. The package
-    # imports the runtime (sdk_session), which `update` then type-checks it against.
-    config["update"] = {"typecheck": [], "importable": ["sdk_session"]}
+    security = static_plan(
+        spec,
+        session_scheme=None
+        if config is None
+        else (str(session.get("scheme") or "") if session["kind"] == "oauth2" else ""),
+    )
+    if security is not None:
+        notes += security.notes
     return config, notes
 
 

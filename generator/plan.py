@@ -29,6 +29,7 @@ from openapi_python_client.strings import (
 
 from .errors import GenerationError
 from .messages import brief, readable
+from .security import requirement, static_plan
 from .settings import Settings
 from .validate import (
     iter_operations,
@@ -86,6 +87,13 @@ class PagePlan:
     style: str = "cursor"
 
 
+def tuple_literal(items: list[str]) -> str:
+    """A tuple of these Python expressions, written as ruff formats it."""
+    if len(items) == 1:
+        return f"({items[0]},)"
+    return "(" + ", ".join(items) + ")"
+
+
 @dataclass
 class OperationPlan:
     tag: str
@@ -104,10 +112,30 @@ class OperationPlan:
     imports: set[str] = field(default_factory=set)
     #: No 2xx is documented (e.g. redirects only): calls return the ``httpx.Response`` itself.
     raw: bool = False
+    #: The effective security requirement: OR across, AND within; ``()`` sends no credentials.
+    security: tuple[tuple[str, ...], ...] = ()
 
     @property
     def qualified(self) -> str:
         return f"{self.tag}.{self.name}"
+
+    @property
+    def security_text(self) -> str:
+        """``security`` in words: ``a or (b and c)``; ``none`` for no credentials."""
+        words = [
+            " and ".join(names) if len(names) < 2 else f"({' and '.join(names)})"
+            for names in self.security
+        ]
+        if len(words) == 1 and words[0].startswith("("):
+            words = [words[0][1:-1]]
+        return " or ".join(w or "none" for w in words) or "none"
+
+    @property
+    def security_literal(self) -> str:
+        """``security`` as a Python literal for the generated code."""
+        return tuple_literal(
+            [tuple_literal([json.dumps(name) for name in names]) for names in self.security]
+        )
 
 
 @dataclass
@@ -150,6 +178,8 @@ class SdkPlan:
     public_names: tuple[str, ...] = ()
     #: The generated SessionClient (``session:`` in the config; a generator.session.SessionPlan).
     session: Any = None
+    #: The generated ``Security`` of static schemes (a generator.security.SecurityPlan), or None.
+    security: Any = None
 
     @property
     def operations(self) -> list[OperationPlan]:
@@ -312,6 +342,23 @@ def _anonymous(spec: dict[str, Any], operation: dict[str, Any]) -> bool:
     return not security
 
 
+def _static_security(spec: dict[str, Any], settings: Settings) -> Any:
+    """The static schemes of the document (``security.Security``), those the session serves
+    left out; None when there are none."""
+    from .session import infer  # generator.session imports this module
+
+    session_scheme: str | None = None
+    if settings.session is not None:
+        inferred = infer(spec, settings.session)
+        kind = settings.session.get("kind", inferred.get("kind"))
+        session_scheme = (
+            str(settings.session.get("scheme", inferred.get("scheme")) or "")
+            if kind == "oauth2"
+            else ""
+        )
+    return static_plan(spec, session_scheme=session_scheme)
+
+
 def build_plan(
     data: GeneratorData,
     spec: dict[str, Any],
@@ -432,6 +479,7 @@ def build_plan(
     )
     secret_fields, secret_names = _secrets(data, spec, settings)
     return SdkPlan(
+        security=_static_security(spec, settings),
         package_name=settings.package_name,
         header=f"{settings.header}\n{LINT_WAIVER}",
         title=_raw(data.title),
@@ -501,6 +549,7 @@ def _operation_plan(
         method=method.upper(),
         path=path,
         anonymous=_anonymous(spec, operation),
+        security=requirement(spec, operation),
         endpoint=endpoint,
         successes=successes,
         return_type="httpx.Response" if raw else _return_type(successes),

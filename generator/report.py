@@ -14,6 +14,7 @@ from typing import Any
 from .adapt import Adaptation, Adapted, count_operations
 from .errors import GenerationError
 from .plan import SdkPlan, exclude_line
+from .security import describe, read_schemes
 from .source import Source
 
 #: How adaptations name operations: ``operation 'id' (GET /x)`` or ``operation GET /x``.
@@ -35,6 +36,8 @@ class Report:
     pagination_style: str = "cursor"
     #: One line per ``session:`` key: its value and whether it was configured or inferred.
     session: list[str] = field(default_factory=list)
+    #: The document's security schemes and what the SDK does with each.
+    security: list[str] = field(default_factory=list)
     #: Webhooks the document describes (OpenAPI 3.1): requests the API sends, not operations.
     webhooks: int = 0
     #: Component schemas left out by ``exclude:`` (typed Any wherever they are used).
@@ -83,6 +86,7 @@ class Report:
             "paginated": self.paginated,
             "pagination_style": self.pagination_style,
             "session": self.session,
+            "security": self.security,
         }
 
     def to_json(self) -> str:
@@ -105,6 +109,9 @@ class Report:
         if self.session:
             lines.append("session module (session.py; `session:` in the config):")
             lines += [f"  {line}" for line in self.session]
+        if self.security:
+            lines.append("security (components.securitySchemes):")
+            lines += [f"  {line}" for line in self.security]
         if self.paginated and self.pagination_style != "cursor":
             lines.append(
                 f"paginated ({self.pagination_style}): {', '.join(self.paginated[:limit])}"
@@ -153,6 +160,7 @@ def build_report(source: Source, adapted: Adapted, plan: SdkPlan, warnings: list
         paginated=[op.qualified for op in plan.operations if op.page],
         pagination_style=next((op.page.style for op in plan.operations if op.page), "cursor"),
         session=list(plan.session.notes) if plan.session is not None else [],
+        security=security_lines(adapted.spec, plan),
         webhooks=len(source.data.get("webhooks") or {}),
         excluded_schemas=list(adapted.excluded_schemas),
     )
@@ -172,3 +180,11 @@ def build_report(source: Source, adapted: Adapted, plan: SdkPlan, warnings: list
             [f"{where} (to leave it out: {exclude_line(where)})" for where in missing[:40]],
         )
     return report
+
+
+def security_lines(spec: dict[str, Any], plan: SdkPlan) -> list[str]:
+    """One line per security scheme of the document, then what the SDK does with them."""
+    lines = [f"scheme {name}: {describe(scheme)}" for name, scheme in read_schemes(spec).items()]
+    if plan.security is not None:
+        lines += plan.security.notes
+    return lines

@@ -67,6 +67,8 @@ class SdkProject(Project):
         self._render("sdk_readme.md.jinja", package / "README.md")
         if self.plan.session is not None:
             self._render("session.py.jinja", package / "session.py", session=self.plan.session)
+        if self.plan.security is not None:
+            self._render("security.py.jinja", package / "security.py")
         write_reference(self.env, self.plan, package, openapi=self.openapi)
         (package / "py.typed").write_text("", encoding=self.config.file_encoding)
 

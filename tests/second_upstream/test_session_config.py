@@ -27,6 +27,7 @@ def drf_spec() -> dict[str, Any]:
 
 def test_simplejwt_and_items_api_bindings_are_inferred_from_their_documents() -> None:
     assert infer(drf_spec()) == {
+        "kind": "operations",
         "login": "token_create",
         "username_field": "username",
         "password_field": "password",
