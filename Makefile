@@ -16,8 +16,10 @@ GENERATOR_DIST := packages/items-sdk-generator
 
 # The second upstream (Django REST framework + SimpleJWT): its own spec, config and SDK.
 DRF_SDK := --spec examples/drf/spec/openapi.yaml --config examples/drf/drf_sdk.generator.yaml --output examples/drf/drf_sdk
+# The third (django-oauth-toolkit, a standard OAuth2 provider): config written by `init`, untouched.
+OAUTH2_SDK := --spec examples/oauth2/spec/openapi.yaml --config examples/oauth2/oauth2_sdk.generator.yaml --output examples/oauth2/oauth2_sdk
 
-.PHONY: demo demo-drf test lint typecheck drift pytest lock-check lock regenerate bench dist clean \
+.PHONY: demo demo-drf demo-oauth2 test lint typecheck drift pytest lock-check lock regenerate bench dist clean \
 	test-latest test-lowest test-corpus
 
 $(UV): tools/requirements.txt
@@ -35,6 +37,9 @@ demo: $(STAMP)
 demo-drf: $(STAMP)
 	$(PY) examples/drf/drf_demo.py
 
+demo-oauth2: $(STAMP)
+	$(PY) examples/oauth2/oauth2_demo.py
+
 lint: $(STAMP)
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
@@ -46,6 +51,7 @@ typecheck: $(STAMP)
 drift: $(STAMP)
 	$(PY) -m generator --check
 	$(PY) -m generator --check $(DRF_SDK)
+	$(PY) -m generator --check $(OAUTH2_SDK)
 
 pytest: $(STAMP)
 	$(PY) -m pytest
@@ -96,6 +102,7 @@ test-lowest: $(UV)
 regenerate: $(STAMP)
 	$(PY) -m generator
 	$(PY) -m generator $(DRF_SDK)
+	$(PY) -m generator $(OAUTH2_SDK)
 
 bench: $(STAMP)
 	$(PY) -m benchmarks

@@ -126,6 +126,9 @@ class SessionPlan:
     client_auth: str = "client_secret_basic"
     login_fields: dict[str, str] = field(default_factory=dict)
     refresh_fields: dict[str, str] = field(default_factory=dict)
+    #: The scheme's clientCredentials tokenUrl when the session's grant is the password grant
+    #: and the scheme declares both: the SDK then also serves machine-to-machine clients.
+    client_credentials_url: str | None = None
 
     @property
     def username_arg(self) -> str:
@@ -661,7 +664,25 @@ def resolve(raw: dict[str, Any], spec: dict[str, Any], plan: SdkPlan) -> Session
         client_auth=values.get("client_auth") or "client_secret_basic",
         login_fields=dict(values.get("login_fields") or {}),
         refresh_fields=dict(values.get("refresh_fields") or {}),
+        client_credentials_url=_client_credentials_url(spec, values, notes),
     )
+
+
+def _client_credentials_url(
+    spec: dict[str, Any], values: dict[str, Any], notes: list[str]
+) -> str | None:
+    """The clientCredentials flow's tokenUrl beside a password-grant session, if declared."""
+    if values.get("kind") != "oauth2" or values.get("grant") != "password":
+        return None
+    scheme = read_schemes(spec).get(str(values.get("scheme")))
+    flow = scheme.flow("clientCredentials") if scheme is not None else None
+    if flow is None or not flow.token_url:
+        return None
+    notes.append(
+        f'session: SessionClient(grant="client_credentials", ...) uses flows.clientCredentials '
+        f"(tokenUrl {flow.token_url}) for machine-to-machine clients"
+    )
+    return flow.token_url
 
 
 def _raw_operation(spec: dict[str, Any], op: OperationPlan) -> dict[str, Any]:

@@ -6,14 +6,17 @@ the checkout and examples/drf on PYTHONPATH, against servers on 127.0.0.1 only:
 
 - the reference Items API server (the suite's ``upstream`` fixture, reset before each block), or,
   for a block that uses ``drf_sdk`` or ``SimpleJwtBinding``, the Django + SimpleJWT project of
-  tests/drf_upstream; either takes the place of ``http://127.0.0.1:8000`` and
-  ``https://api.example.com``;
+  tests/drf_upstream, or for one that uses ``oauth2_sdk`` or ``OAuth2Binding``, the
+  django-oauth-toolkit project of tests/oauth2_upstream; each takes the place of
+  ``http://127.0.0.1:8000`` and ``https://api.example.com``;
 - ``redis://127.0.0.1:6379/0``: one Redis; ``redis://10.0.0.5:7000``: a 3 x 2 Redis Cluster;
   ``10.0.0.7:26379`` .. ``10.0.0.9:26379``: a Sentinel group (benchmarks/redis_fleet), each
   started the first time a block needs it.
 
 A program that names any other host fails here before it runs. ``ITEMS_API_PASSWORD`` is the
-demo user's password (docs read secrets from the environment, never print them).
+demo user's password, ``OAUTH2_CLIENT_SECRET`` and ``OAUTH2_PASSWORD`` those of the OAuth2
+provider's ``password-client`` and ``alice`` (docs read secrets from the environment, never
+print them).
 """
 
 from __future__ import annotations
@@ -49,6 +52,9 @@ if str(ROOT) not in sys.path:  # the Redis fleet harness lives in benchmarks/
     sys.path.insert(0, str(ROOT))
 
 from drf_upstream.server import serve_drf
+from oauth2_upstream.oauth2project.setup_db import PASSWORD as OAUTH2_PASSWORD
+from oauth2_upstream.oauth2project.setup_db import PASSWORD_CLIENT_SECRET
+from oauth2_upstream.server import serve_oauth2
 
 from benchmarks.redis_fleet.servers import (
     find_binaries,
@@ -63,6 +69,7 @@ REDIS_URL = "redis://127.0.0.1:6379/0"
 CLUSTER_URL = "redis://10.0.0.5:7000"
 SENTINELS = ("10.0.0.7:26379", "10.0.0.8:26379", "10.0.0.9:26379")
 DJANGO_UPSTREAM = re.compile(r"\b(drf_sdk|SimpleJwtBinding)\b")
+OAUTH2_UPSTREAM = re.compile(r"\b(oauth2_sdk|OAuth2Binding)\b")
 HOST = re.compile(r"://(?:[^@/\s\"']*@)?(?P<url>[^:/\s\"']+)|\b(?P<ip>\d{1,3}(?:\.\d{1,3}){3})\b")
 LOOPBACK = frozenset({"127.0.0.1", "localhost"})
 
@@ -86,6 +93,9 @@ class Servers:
 
     def django(self) -> str:
         return self._get("django", lambda: [self.stack.enter_context(serve_drf()).url])[0]
+
+    def oauth2(self) -> str:
+        return self._get("oauth2", lambda: [self.stack.enter_context(serve_oauth2()).url])[0]
 
     def redis(self) -> str:
         return self._get("redis", lambda: [self._fleet(single_redis, "redis").url])[0]
@@ -120,6 +130,8 @@ def localised(program: Program, servers: Servers, api_url: str) -> str:
     code = program.code
     if DJANGO_UPSTREAM.search(code):
         api_url = servers.django()
+    elif OAUTH2_UPSTREAM.search(code):
+        api_url = servers.oauth2()
     for placeholder in API_URLS:
         code = code.replace(placeholder, api_url)
     if REDIS_URL in code:
@@ -163,8 +175,12 @@ def test_block_runs(block: Block, servers: Servers, upstream: Upstream, tmp_path
     script.write_text(code, encoding="utf-8")
     env = {
         **os.environ,
-        "PYTHONPATH": os.pathsep.join([str(ROOT), str(ROOT / "examples" / "drf")]),
+        "PYTHONPATH": os.pathsep.join(
+            [str(ROOT), str(ROOT / "examples" / "drf"), str(ROOT / "examples" / "oauth2")]
+        ),
         "ITEMS_API_PASSWORD": DEMO_PASSWORD,
+        "OAUTH2_CLIENT_SECRET": PASSWORD_CLIENT_SECRET,
+        "OAUTH2_PASSWORD": OAUTH2_PASSWORD,
         "PYTHONDONTWRITEBYTECODE": "1",
     }
     kind = "fragment, run as" if program.is_fragment else "program"

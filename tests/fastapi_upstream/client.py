@@ -1,19 +1,16 @@
-"""The session client the tests drive against the login-only app."""
+"""The session client the tests drive against the login-only app (``conftest.fastapi_sdk``
+makes its SDK)."""
 
 from __future__ import annotations
 
+from types import ModuleType
 from typing import Any
 
-from sdk_session import OAuth2Binding, SessionClient
+from sdk_session import SessionClient
 
-from .config import LOGIN_PATH
 from .server import FastApiUpstream
 
 
-class _Binding(OAuth2Binding):
-    login_path = LOGIN_PATH
-    refresh_path = None
-
-
-def session_client(upstream: FastApiUpstream, **options: Any) -> SessionClient:
-    return SessionClient(base_url=upstream.url, binding=_Binding(), **options)
+def session_client(sdk: ModuleType, upstream: FastApiUpstream, **options: Any) -> SessionClient:
+    client: SessionClient = sdk.SessionClient(base_url=upstream.url, **options)
+    return client

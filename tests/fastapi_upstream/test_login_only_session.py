@@ -4,9 +4,11 @@ logs in again with the credentials given to ``login()``, once for every waiting 
 from __future__ import annotations
 
 import asyncio
+import sys
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
+from types import ModuleType
 
 import pytest
 
@@ -20,9 +22,9 @@ TASKS = 500
 
 
 def _items(client: SessionClient) -> int:
-    response = client.get_httpx_client().get("/api/v1/items/")
-    response.raise_for_status()
-    count: int = response.json()["count"]
+    """``GET /api/v1/items/`` through the generated operation."""
+    sdk = sys.modules[type(client).__module__.partition(".")[0]]
+    count: int = sdk.items.items_read_items(client).count
     return count
 
 
@@ -32,8 +34,10 @@ def _wait_expired(client: SessionClient) -> None:
     time.sleep(max(0.0, tokens.expires_at - time.time()) + 0.2)
 
 
-def test_threads_on_an_expired_token_share_one_login(fastapi_upstream: FastApiUpstream) -> None:
-    with session_client(fastapi_upstream) as client:
+def test_threads_on_an_expired_token_share_one_login(
+    fastapi_sdk: ModuleType, fastapi_upstream: FastApiUpstream
+) -> None:
+    with session_client(fastapi_sdk, fastapi_upstream) as client:
         client.login(fastapi_upstream.username, fastapi_upstream.password)
         assert client.tokens is not None and client.tokens.refresh_token is None
         _wait_expired(client)
@@ -53,8 +57,10 @@ def test_threads_on_an_expired_token_share_one_login(fastapi_upstream: FastApiUp
 
 
 @pytest.mark.anyio
-async def test_tasks_on_an_expired_token_share_one_login(fastapi_upstream: FastApiUpstream) -> None:
-    async with session_client(fastapi_upstream) as client:
+async def test_tasks_on_an_expired_token_share_one_login(
+    fastapi_sdk: ModuleType, fastapi_upstream: FastApiUpstream
+) -> None:
+    async with session_client(fastapi_sdk, fastapi_upstream) as client:
         await client.alogin(fastapi_upstream.username, fastapi_upstream.password)
         tokens = client.tokens
         assert tokens is not None and tokens.expires_at is not None
@@ -62,9 +68,7 @@ async def test_tasks_on_an_expired_token_share_one_login(fastapi_upstream: FastA
         fastapi_upstream.reset_counters()
 
         async def worker() -> int:
-            response = await client.get_async_httpx_client().get("/api/v1/items/")
-            response.raise_for_status()
-            count: int = response.json()["count"]
+            count: int = (await fastapi_sdk.items.items_read_items.asyncio(client)).count
             return count
 
         answers = await asyncio.wait_for(
@@ -76,10 +80,12 @@ async def test_tasks_on_an_expired_token_share_one_login(fastapi_upstream: FastA
     assert counters.api == {200: TASKS}
 
 
-def test_a_refused_token_is_renewed_by_one_login(fastapi_upstream: FastApiUpstream) -> None:
+def test_a_refused_token_is_renewed_by_one_login(
+    fastapi_sdk: ModuleType, fastapi_upstream: FastApiUpstream
+) -> None:
     """The server stops accepting the token before it expires (a new signing key): the 401
     is answered by logging in again, and the call is resent."""
-    with session_client(fastapi_upstream) as client:
+    with session_client(fastapi_sdk, fastapi_upstream) as client:
         client.login(fastapi_upstream.username, fastapi_upstream.password)
         fastapi_upstream.rotate_key()
         fastapi_upstream.reset_counters()
@@ -89,10 +95,20 @@ def test_a_refused_token_is_renewed_by_one_login(fastapi_upstream: FastApiUpstre
     assert counters.api == {401: 1, 200: 1}
 
 
-def test_without_keep_login_the_401_surfaces(fastapi_upstream: FastApiUpstream) -> None:
-    with session_client(fastapi_upstream, keep_login=False) as client:
+def test_without_keep_login_the_401_surfaces(
+    fastapi_sdk: ModuleType, fastapi_upstream: FastApiUpstream
+) -> None:
+    with session_client(fastapi_sdk, fastapi_upstream, keep_login=False) as client:
         client.login(fastapi_upstream.username, fastapi_upstream.password)
         fastapi_upstream.rotate_key()
         with pytest.raises(SessionExpired) as caught:
             _items(client)
     assert caught.value.reason == "no_refresh_token"
+
+
+def test_init_and_generate_give_a_login_only_session_client(fastapi_sdk: ModuleType) -> None:
+    report: str = fastapi_sdk.report
+    assert "session refresh: none (login-only" in report
+    binding = fastapi_sdk.session.Binding
+    assert binding.login_path == "/api/v1/login/access-token" and binding.refresh_path is None
+    assert issubclass(fastapi_sdk.SessionClient, SessionClient)

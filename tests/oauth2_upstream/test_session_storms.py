@@ -17,6 +17,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
+import oauth2_sdk
 import pytest
 
 from sdk_session import (
@@ -55,17 +56,11 @@ def _start(client: SessionClient, grant: Grant, upstream: OAuth2Upstream) -> Non
 
 
 def _list(client: SessionClient) -> int:
-    response = client.get_httpx_client().get("/api/items/")
-    response.raise_for_status()
-    count: int = response.json()["count"]
-    return count
+    return oauth2_sdk.items.items_list(client).count
 
 
 async def _alist(client: SessionClient) -> int:
-    response = await client.get_async_httpx_client().get("/api/items/")
-    response.raise_for_status()
-    count: int = response.json()["count"]
-    return count
+    return (await oauth2_sdk.items.items_list.asyncio(client)).count
 
 
 def _renewal_count(upstream: OAuth2Upstream, grant: Grant) -> int:

@@ -1,0 +1,73 @@
+# Generated from examples/oauth2/spec/openapi.yaml by `python -m generator`; do not edit by hand.
+# ruff: noqa: E501, E741, B008, RUF001, RUF002, RUF003, RUF009, RUF034, RUF100, SIM102
+# mypy: disable-error-code="redundant-cast"
+"""OAuth2 upstream (django-oauth-toolkit, tests) SDK, generated from its OpenAPI document (API version 1.0.0).
+
+Usage::
+
+    import oauth2_sdk as sdk
+
+    with sdk.SessionClient(base_url="https://api.example") as client:
+        client.login(username, password)
+        result = sdk.items.items_create(client, ...)
+
+Operations are grouped by tag, one namespace each:
+``sdk.items`` (items_create, items_list, items_retrieve).
+Every operation is called as ``op(client, *, params...)`` and also offers ``op.asyncio``,
+``op.detailed`` and ``op.asyncio_detailed``; error statuses raise ``sdk.errors.ApiError``
+subclasses, and no answer ``sdk.errors.ApiConnectionError``; every SDK exception is an
+``sdk.SdkError``. Nothing is imported until an attribute is used, so
+``import oauth2_sdk`` is cheap.
+"""
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from . import api, errors, models, types
+    from .api import items
+    from .client import AuthenticatedClient, Client
+    from .errors import ApiConnectionError, ApiError, ApiTimeoutError, SdkError
+    from .session import SessionClient
+    from .types import UNSET, Response, Unset
+else:
+    from sdk_session.lazy import attach
+
+    __getattr__, __dir__ = attach(
+        __name__,
+        {
+            "api": ".api",
+            "ApiConnectionError": ".errors:ApiConnectionError",
+            "ApiError": ".errors:ApiError",
+            "ApiTimeoutError": ".errors:ApiTimeoutError",
+            "AuthenticatedClient": ".client:AuthenticatedClient",
+            "Client": ".client:Client",
+            "errors": ".errors",
+            "models": ".models",
+            "Response": ".types:Response",
+            "SdkError": ".errors:SdkError",
+            "SessionClient": ".session:SessionClient",
+            "types": ".types",
+            "UNSET": ".types:UNSET",
+            "Unset": ".types:Unset",
+            "items": ".api.items",
+        },
+    )
+    del attach
+
+__all__ = [
+    "UNSET",
+    "ApiConnectionError",
+    "ApiError",
+    "ApiTimeoutError",
+    "AuthenticatedClient",
+    "Client",
+    "Response",
+    "SdkError",
+    "SessionClient",
+    "Unset",
+    "api",
+    "errors",
+    "items",
+    "models",
+    "types",
+]
