@@ -12,7 +12,11 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[2]
 RUNTIME = "sdk_session"
-GENERATED = {"generated_sdk": REPO / "generated_sdk", "drf_sdk": REPO / "examples/drf/drf_sdk"}
+GENERATED = {
+    "generated_sdk": REPO / "generated_sdk",
+    "drf_sdk": REPO / "examples/drf/drf_sdk",
+    "oauth2_sdk": REPO / "examples/oauth2/oauth2_sdk",
+}
 PACKAGES = {RUNTIME: REPO / RUNTIME, **GENERATED}
 MAX_RUNTIME_MODULE_LINES = 400
 
