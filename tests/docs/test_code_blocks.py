@@ -14,9 +14,9 @@ the checkout and examples/drf on PYTHONPATH, against servers on 127.0.0.1 only:
   started the first time a block needs it.
 
 A program that names any other host fails here before it runs. ``ITEMS_API_PASSWORD`` is the
-demo user's password, ``OAUTH2_CLIENT_SECRET`` and ``OAUTH2_PASSWORD`` those of the OAuth2
-provider's ``password-client`` and ``alice`` (docs read secrets from the environment, never
-print them).
+demo user's password, ``OAUTH2_CLIENT_SECRET``, ``OAUTH2_SERVICE_SECRET`` and ``OAUTH2_PASSWORD``
+those of the OAuth2 provider's ``password-client``, ``service-client`` and ``alice`` (docs read
+secrets from the environment, never print them).
 """
 
 from __future__ import annotations
@@ -53,7 +53,7 @@ if str(ROOT) not in sys.path:  # the Redis fleet harness lives in benchmarks/
 
 from drf_upstream.server import serve_drf
 from oauth2_upstream.oauth2project.setup_db import PASSWORD as OAUTH2_PASSWORD
-from oauth2_upstream.oauth2project.setup_db import PASSWORD_CLIENT_SECRET
+from oauth2_upstream.oauth2project.setup_db import PASSWORD_CLIENT_SECRET, SERVICE_CLIENT_SECRET
 from oauth2_upstream.server import serve_oauth2
 
 from benchmarks.redis_fleet.servers import (
@@ -181,6 +181,7 @@ def test_block_runs(block: Block, servers: Servers, upstream: Upstream, tmp_path
         "ITEMS_API_PASSWORD": DEMO_PASSWORD,
         "OAUTH2_CLIENT_SECRET": PASSWORD_CLIENT_SECRET,
         "OAUTH2_PASSWORD": OAUTH2_PASSWORD,
+        "OAUTH2_SERVICE_SECRET": SERVICE_CLIENT_SECRET,
         "PYTHONDONTWRITEBYTECODE": "1",
     }
     kind = "fragment, run as" if program.is_fragment else "program"
