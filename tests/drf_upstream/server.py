@@ -13,17 +13,15 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
+from upstream_process import free_port, upstream_process
 
 from .drfproject.setup_db import PASSWORD, USER
 
@@ -80,20 +78,13 @@ def _template() -> Path:
     return _TEMPLATE["db"]
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
 @contextlib.contextmanager
 def serve_drf(access_seconds: int = 60, *, threads: int = 32) -> Iterator[DrfUpstream]:
     """Serve the project with ``access_seconds`` access tokens; yield it once it answers."""
     folder = Path(tempfile.mkdtemp(prefix="drf-upstream-"))
     db = folder / "db.sqlite3"
     shutil.copyfile(_template(), db)
-    port = _free_port()
+    port = free_port()
     command = [
         sys.executable,
         "-m",
@@ -115,26 +106,12 @@ def serve_drf(access_seconds: int = 60, *, threads: int = 32) -> Iterator[DrfUps
         "warning",
         "drfproject.wsgi:application",
     ]
-    process = subprocess.Popen(command, cwd=HERE, env=_environment(db, access_seconds))
     upstream = DrfUpstream(f"http://127.0.0.1:{port}", access_seconds)
+    env = _environment(db, access_seconds)
     try:
-        deadline = time.monotonic() + STARTUP
-        while True:
-            if process.poll() is not None:
-                raise RuntimeError("the DRF upstream exited during startup")
-            try:
-                upstream.reset()
-                break
-            except httpx.HTTPError:
-                if time.monotonic() > deadline:
-                    raise RuntimeError("the DRF upstream did not start in time") from None
-                time.sleep(0.1)
-        yield upstream
+        with upstream_process(
+            "DRF", command, cwd=HERE, env=env, ready=upstream.reset, startup=STARTUP
+        ):
+            yield upstream
     finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(10)
         shutil.rmtree(folder, ignore_errors=True)

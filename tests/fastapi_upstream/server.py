@@ -28,11 +28,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-import signal
-import socket
-import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -40,6 +36,7 @@ from typing import Any
 
 import httpx
 import pytest
+from upstream_process import free_port, upstream_process
 
 from .config import API_V1_STR, LOGIN_PATH, USER_EMAIL, USER_PASSWORD
 
@@ -121,19 +118,12 @@ class FastApiUpstream:
         self._control("/_control/rotate-key")
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
 @contextlib.contextmanager
 def serve_fastapi(
     access_seconds: int = 60, *, invalid_token_status: int = 401
 ) -> Iterator[FastApiUpstream]:
     """Serve the app with ``access_seconds`` tokens; yield it once it answers."""
-    port = _free_port()
+    port = free_port()
     command = [
         sys.executable,
         "-m",
@@ -154,28 +144,11 @@ def serve_fastapi(
         FASTAPI_UPSTREAM_ACCESS_TOKEN_EXPIRE_SECONDS=str(access_seconds),
         FASTAPI_UPSTREAM_INVALID_TOKEN_STATUS=str(invalid_token_status),
     )
-    process = subprocess.Popen(command, cwd=HERE.parent, env=env)
     upstream = FastApiUpstream(f"http://127.0.0.1:{port}", access_seconds, invalid_token_status)
-    try:
-        deadline = time.monotonic() + STARTUP
-        while True:
-            if process.poll() is not None:
-                raise RuntimeError("the FastAPI upstream exited during startup")
-            try:
-                upstream.reset()
-                break
-            except httpx.HTTPError:
-                if time.monotonic() > deadline:
-                    raise RuntimeError("the FastAPI upstream did not start in time") from None
-                time.sleep(0.1)
+    with upstream_process(
+        "FastAPI", command, cwd=HERE.parent, env=env, ready=upstream.reset, startup=STARTUP
+    ):
         yield upstream
-    finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(10)
 
 
 @pytest.fixture(scope="session")

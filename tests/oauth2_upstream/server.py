@@ -43,12 +43,9 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -56,6 +53,7 @@ from typing import Any
 
 import httpx
 import pytest
+from upstream_process import free_port, upstream_process
 
 from .oauth2project.setup_db import (
     PASSWORD,
@@ -207,13 +205,6 @@ def _template() -> Path:
     return _TEMPLATE["db"]
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
 @contextlib.contextmanager
 def serve_oauth2(
     access_seconds: int = 60,
@@ -228,7 +219,7 @@ def serve_oauth2(
     folder = Path(tempfile.mkdtemp(prefix="oauth2-upstream-"))
     db = folder / "db.sqlite3"
     shutil.copyfile(_template(), db)
-    port = _free_port()
+    port = free_port()
     command = [
         sys.executable,
         "-m",
@@ -251,28 +242,13 @@ def serve_oauth2(
         "oauth2project.wsgi:application",
     ]
     env = _environment(db, access_seconds, rotate, grace_seconds, reuse_protection)
-    process = subprocess.Popen(command, cwd=HERE, env=env)
     upstream = OAuth2Upstream(f"http://127.0.0.1:{port}", access_seconds)
     try:
-        deadline = time.monotonic() + STARTUP
-        while True:
-            if process.poll() is not None:
-                raise RuntimeError("the OAuth2 upstream exited during startup")
-            try:
-                upstream.reset_counters()
-                break
-            except httpx.HTTPError:
-                if time.monotonic() > deadline:
-                    raise RuntimeError("the OAuth2 upstream did not start in time") from None
-                time.sleep(0.1)
-        yield upstream
+        with upstream_process(
+            "OAuth2", command, cwd=HERE, env=env, ready=upstream.reset_counters, startup=STARTUP
+        ):
+            yield upstream
     finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(10)
         shutil.rmtree(folder, ignore_errors=True)
 
 
