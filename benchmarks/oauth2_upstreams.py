@@ -195,10 +195,13 @@ def fastapi_threads(sdk: ModuleType, upstream: FastApiUpstream, count: int) -> R
 
 def _summary(rows: list[Row], key: str) -> str:
     values = [row[key] for row in rows]
-    median = statistics.median(values)
-    low, high = min(values), max(values)
-    shown = f"{median:.1f}" if key in ("seconds", "lifetimes") else f"{median:g}"
-    return shown if low == high else f"{shown} ({low:g}-{high:g})"
+    shown = "{:.1f}" if key in ("seconds", "lifetimes") else "{:g}"
+    median, low, high = (shown.format(v) for v in (statistics.median(values), *_span(values)))
+    return median if low == high else f"{median} ({low}-{high})"
+
+
+def _span(values: list[float]) -> tuple[float, float]:
+    return min(values), max(values)
 
 
 def main(argv: list[str] | None = None) -> int:
