@@ -3,7 +3,8 @@
 The session layer never formats a token into a message in the first place; the
 filter here is defence in depth for log records that other code builds from
 headers or bodies (it removes anything shaped like a JWT or a credential in an
-``Authorization`` header, and any ``*token*``/``password``/``*secret`` JSON or form value).
+``Authorization`` header, and any ``*token*``/``password``/``*secret``/``*key`` JSON or
+form value, such as an API key in a query string).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ REDACTED = "<redacted>"
 
 _JWT = re.compile(r"\beyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*")
 _AUTH_VALUE = re.compile(r"(?i)\b(bearer|basic|token|jwt)\s+[A-Za-z0-9._~+/=-]{8,}")
-_SECRET_NAME = r"[a-z_]*(?:token|password|secret)|refresh|access"
+_SECRET_NAME = r"[a-z_]*(?:token|password|secret|key)|refresh|access"
 _SECRET_FIELD = re.compile(rf"""(?ix)(["']?(?:{_SECRET_NAME})["']?\s*[:=]\s*)(["'])[^"']*\2""")
 _SECRET_FORM = re.compile(rf"(?i)(\b(?:{_SECRET_NAME})=)[^&\s\"']+")
 """A form-encoded field (a token call's body, a query string)."""

@@ -115,6 +115,11 @@ def test_redaction_helpers() -> None:
         "grant_type=password&username=ada&password=<redacted>&client_secret=<redacted>"
     )
     assert "s3cr" not in redact_text('{"client_secret": "s3cr"}')
+    logged = "HTTP Request: GET https://api.example/things?api_key=k-123&page=2"
+    assert (
+        redact_text(logged)
+        == "HTTP Request: GET https://api.example/things?api_key=<redacted>&page=2"
+    )
     headers = redact_headers({"Authorization": "Bearer abc", "Accept": "x"})
     assert headers == {"Authorization": "<redacted>", "Accept": "x"}
 
