@@ -75,7 +75,8 @@ def parse_adapted(
 
     While component schemas fail, a round parses only ``components`` (validation and models):
     operations are parsed once the models are settled, which saves seconds per round on a large
-    document.
+    document. The models of the last, clean components round are those the whole parse that
+    follows would build from the same schemas: it takes them instead of building them again.
     """
     _fix_enums(adapted, settings, source)
     _fix_union_titles(adapted, settings, source)
@@ -83,10 +84,11 @@ def parse_adapted(
     last: GeneratorData | None = None
     for _ in range(MAX_ROUNDS * 2):
         state = _Round()
+        built: Schemas | None = None
         if components_only:
-            errors = _component_errors(adapted.spec, config)
-            if errors:
-                _fix_components(adapted, settings, source, errors, state)
+            built = _component_schemas(adapted.spec, config)
+            if built is not None and built.errors:
+                _fix_components(adapted, settings, source, list(built.errors), state)
                 if state.changed:
                     continue
             components_only = False
@@ -98,7 +100,7 @@ def parse_adapted(
                 break
             components_only = True
             continue
-        data = last = parse_quietly(openapi, config)
+        data = last = parse_quietly(openapi, config, built)
         if not data.errors and not _endpoint_errors(data):
             return data
         if data.errors:
@@ -121,33 +123,38 @@ def parse_adapted(
     )
 
 
-def _component_errors(spec: dict[str, Any], config: Config) -> list[ParseError]:
-    """openapi-python-client's errors for the component schemas alone ([] when they do not
-    validate: the whole-document round that follows locates that)."""
+def _component_schemas(spec: dict[str, Any], config: Config) -> Schemas | None:
+    """openapi-python-client's models of the component schemas alone, with its errors (None when
+    they do not validate: the whole-document round that follows locates that)."""
     try:
         components = Components.model_validate(spec.get("components") or {})
     except ValidationError:
-        return []
+        return None
     if not components.schemas:
-        return []
+        return Schemas()
     captured = io.StringIO()
     with (
         reported_as_bug("openapi-python-client parsed the component schemas"),
         redirect_stdout(captured),
         redirect_stderr(captured),
     ):
-        schemas = build_schemas(components=components.schemas, schemas=Schemas(), config=config)
-    return list(schemas.errors)
+        return build_schemas(components=components.schemas, schemas=Schemas(), config=config)
 
 
 def _endpoint_errors(data: GeneratorData) -> list[ParseError]:
     return [e for c in data.endpoint_collections_by_tag.values() for e in c.parse_errors]
 
 
-def parse_quietly(openapi: OpenAPI, config: Config) -> GeneratorData:
+def parse_quietly(
+    openapi: OpenAPI, config: Config, component_schemas: Schemas | None = None
+) -> GeneratorData:
     """openapi-python-client's parse of a validated document, its console output swallowed, its
     crashes located. Mirrors ``GeneratorData.from_dict`` of 0.29.1 after its validation (which
-    would otherwise run twice: we validate first, to fix what pydantic rejects)."""
+    would otherwise run twice: we validate first, to fix what pydantic rejects).
+
+    ``component_schemas``: the models of ``openapi``'s component schemas, already built (by
+    ``_component_schemas`` on the same document; the parse adds to them, so each is used once).
+    """
     captured = io.StringIO()
     with (
         reported_as_bug("openapi-python-client parsed the document"),
@@ -158,7 +165,9 @@ def parse_quietly(openapi: OpenAPI, config: Config) -> GeneratorData:
         schemas = Schemas()
         parameters = Parameters()
         components = openapi.components
-        if components and components.schemas:
+        if component_schemas is not None:
+            schemas = component_schemas
+        elif components and components.schemas:
             schemas = build_schemas(components=components.schemas, schemas=schemas, config=config)
         if components and components.parameters:
             parameters = build_parameters(
