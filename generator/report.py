@@ -39,6 +39,9 @@ class Report:
     webhooks: int = 0
     #: Component schemas left out by ``exclude:`` (typed Any wherever they are used).
     excluded_schemas: list[str] = field(default_factory=list)
+    #: Wall time of each phase of the run (read, validate, parse, plan, render, ruff, import
+    #: check, mypy), in seconds.
+    seconds: dict[str, float] = field(default_factory=dict)
 
     @property
     def lost(self) -> int:
@@ -83,6 +86,7 @@ class Report:
             "paginated": self.paginated,
             "pagination_style": self.pagination_style,
             "session": self.session,
+            "seconds": {name: round(value, 3) for name, value in self.seconds.items()},
         }
 
     def to_json(self) -> str:
