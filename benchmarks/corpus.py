@@ -1,19 +1,27 @@
-"""Generation, type-check and import time of the SDK of every corpus document, to docs/corpus.md.
+"""Generation, type-check, import and first-call time of the SDK of corpus documents.
 
     python -m benchmarks.corpus [--rounds 3] [--imports 7] [--output docs/corpus.md] [--check]
+    python -m benchmarks.corpus --documents github-api.json openai.yaml --calls \
+        --output docs/corpus-large.md
 
-For each document of tests/generator/corpus (``SDK_CORPUS=full``: all of them, else the
-representative subset; plus the synthetic 500-operation document of benchmarks/synthetic_spec.py),
-with only the config ``python -m generator init`` writes:
+For each document of tests/generator/corpus (``--documents``: those named; else with
+``SDK_CORPUS=full`` all of them, else the representative subset; plus the synthetic
+500-operation document of benchmarks/synthetic_spec.py unless ``--documents`` is given), with
+only the config ``python -m generator init`` writes:
 
 * outcome, operations, adaptations by policy (from the run's ``--report json``);
 * ``generate``: wall time of ``python -m generator ... --no-mypy`` (validate, adapt, parse,
   render, ruff, import check), median of ``--rounds`` rounds, documents interleaved per round,
-  with min-max;
+  with min-max; and the median of each phase the run reports (its ``seconds``: ``parse`` is
+  openapi-python-client's parse with the policies' adaptations, ``render`` the templates,
+  ``ruff`` formatting and linting, ``import`` the check that imports every generated module);
 * ``mypy``: ``mypy --strict`` on the generated package alone (the check a default run adds),
   with a cold cache of its own;
 * ``lazy import``: ``import <package>`` in a fresh interpreter; ``eager import``: importing every
-  module of the package; medians of ``--imports`` interpreters after one warm-up run.
+  module of the package; medians of ``--imports`` interpreters after one warm-up run;
+* with ``--calls``: ``import`` and ``first call`` as benchmarks/first_call.py measures them (a
+  GET operation answered by a mock transport, until its answer is parsed), medians of
+  ``--imports`` fresh interpreters.
 
 ``--check`` (``make test-corpus``) also fails, after writing the table, unless every document
 has its manifest's outcome: generated whole (0 lost, mypy --strict clean), or refused with its
@@ -39,18 +47,20 @@ from generator.adapt import count_operations
 from generator.settings import MYPY_CONFIG
 from generator.source import parse_document
 
-from .corpus_run import Entry, full_corpus, generate, selected
+from . import first_call
+from .corpus_run import Entry, full_corpus, generate, manifest, selected
 from .synthetic_spec import build_spec
 
 REPO = Path(__file__).resolve().parent.parent
 
 _PROBE = r"""
-import importlib, pkgutil, sys, time
+import importlib, sys, time
 root, name = sys.argv[1], sys.argv[2]
 sys.path.insert(0, root)
 start = time.perf_counter()
 package = importlib.import_module(name)
 lazy = time.perf_counter()
+import pkgutil
 for info in pkgutil.walk_packages(package.__path__, name + "."):
     importlib.import_module(info.name)
 print(lazy - start, time.perf_counter() - start)
@@ -69,6 +79,14 @@ class Row:
     mismatch: str = ""
     lazy_ms: float | None = None
     eager_ms: float | None = None
+    #: Each round's phase times (the report's ``seconds``).
+    phases: list[dict[str, float]] = field(default_factory=list)
+    call: first_call.Timing | None = None
+    #: Why no first call was measured ("" when it was, or --calls is off).
+    call_note: str = ""
+
+    def phase(self, name: str) -> list[float]:
+        return [p[name] for p in self.phases if name in p]
 
 
 def _imports(root: Path, package: str, runs: int) -> tuple[float, float]:
@@ -133,21 +151,26 @@ def _refusal(stderr: str) -> str:
     return f"refused: {problems[0]}" if problems else "refused"
 
 
-def _spread(values: list[float]) -> str:
+def _spread(values: list[float], *, spread: bool = True) -> str:
     if not values:
         return "-"
     median = statistics.median(values)
-    if len(values) == 1:
+    if len(values) == 1 or not spread:
         return f"{median:.1f}"
     return f"{median:.1f} ({min(values):.1f}-{max(values):.1f})"
 
 
-def render(rows: list[Row], rounds: int, imports: int) -> str:
+#: Phases of a run tabulated one by one (the report's ``seconds``); the rest (reading,
+#: validation, the plan) is in ``generate`` only.
+PHASES = ("parse", "render", "ruff", "import check")
+
+
+def render(rows: list[Row], rounds: int, imports: int, scope: str) -> str:
     generated = [r for r in rows if r.outcome == "generated" and "synthetic" not in r.entry.file]
     real = [r for r in rows if "synthetic" not in r.entry.file]
     refused = [r for r in real if r.outcome.startswith("refused")]
     expected_refusals = [r for r in refused if r.entry.expect == "refused"]
-    scope = "every document of the corpus" if full_corpus() else "the representative subset"
+    calls = any(r.call is not None or r.call_note for r in rows)
     lines = [
         "# The generator on real OpenAPI documents",
         "",
@@ -155,7 +178,8 @@ def render(rows: list[Row], rounds: int, imports: int) -> str:
         "see its docstring for what each column measures); the documents, their provenance, "
         f"sizes and licences are in `tests/generator/corpus/`. This run: {scope}. Every document "
         "is generated with only the config `python -m generator init` writes for it (default "
-        f"policies). Times: median (min-max) of {rounds} round(s), without mypy; `mypy s`: "
+        f"policies). Times: median (min-max) of {rounds} round(s), without mypy, and the median "
+        "of each phase (`parse`, `render`, `ruff`, `import check`); `mypy s`: "
         "`mypy --strict` on the generated package alone, cold cache; imports: median of "
         f"{imports} fresh interpreters. Machine: 2 cores shared with other jobs, so single "
         "figures are noisy.",
@@ -166,23 +190,51 @@ def render(rows: list[Row], rounds: int, imports: int) -> str:
         f"({len(expected_refusals)} of them invalid documents kept as refusal tests, refused with "
         "located messages). 0 operations lost.",
         "",
-        "| document | size | origin | operations | outcome | adaptations (by policy) "
-        "| generate s | mypy s | lazy import ms | eager import ms |",
-        "|---|---:|---|---:|---|---|---:|---:|---:|---:|",
     ]
+    header = (
+        "| document | size | origin | operations | outcome | adaptations (by policy) "
+        "| generate s | " + " | ".join(f"{p} s" for p in PHASES) + " | mypy s "
+        "| lazy import ms | eager import ms |"
+    )
+    rule = "|---|---:|---|---:|---|---|---:|" + "---:|" * len(PHASES) + "---:|---:|---:|"
+    if calls:
+        header += " first call | first call ms |"
+        rule += "---|---:|"
+    lines += [header, rule]
     for row in rows:
         adapted = ", ".join(f"{k} {v}" for k, v in row.adaptations.items()) or "none"
         lazy = f"{row.lazy_ms:.1f}" if row.lazy_ms is not None else "-"
         eager = f"{row.eager_ms:.0f}" if row.eager_ms is not None else "-"
         mypy = f"{row.mypy_s:.1f}" if row.mypy_s is not None else "-"
+        phases = " | ".join(_spread(row.phase(p), spread=False) for p in PHASES)
         size = row.entry.path.stat().st_size
         shown = f"{size / 1e6:.1f} MB" if size >= 1e6 else f"{size / 1e3:.0f} kB"
-        lines.append(
+        line = (
             f"| {row.entry.file} | {shown} | {row.entry.origin} | {row.operations} | "
-            f"{row.outcome} | {adapted} | {_spread(row.generate_s)} | {mypy} | {lazy} | {eager} |"
+            f"{row.outcome} | {adapted} | {_spread(row.generate_s)} | {phases} | {mypy} | "
+            f"{lazy} | {eager} |"
         )
+        if calls:
+            if row.call is not None:
+                line += f" `{row.call.call}` -> {row.call.result} | {row.call.first_call_ms:.0f} |"
+            else:
+                line += f" {row.call_note or '-'} | - |"
+        lines.append(line)
     lines.append("")
     return "\n".join(lines)
+
+
+def _first_call(row: Row, folder: Path, runs: int) -> None:
+    package = row.entry.package
+    config = folder / f"{package}.generator.yaml"
+    try:
+        call = first_call.pick(row.entry.path, config, folder / package)
+        if call is None:
+            row.call_note = "no GET operation with a model answer and only path arguments"
+            return
+        row.call = first_call.measure(folder, package, call, runs)
+    except Exception as exc:  # a benchmark row, not a test: say why and go on
+        row.call_note = f"not measured: {type(exc).__name__}: {exc}"[:200]
 
 
 def _mismatch(row: Row, stderr: str) -> str:
@@ -205,10 +257,30 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--check", action="store_true", help="fail unless every document has its expected outcome"
     )
+    parser.add_argument(
+        "--documents",
+        nargs="+",
+        metavar="FILE",
+        help="only these corpus documents (file names of the manifest), no synthetic one",
+    )
+    parser.add_argument(
+        "--calls",
+        action="store_true",
+        help="also time import and the first call of one operation (benchmarks/first_call.py)",
+    )
     args = parser.parse_args(argv)
     scratch = Path(tempfile.mkdtemp(prefix="corpus-bench-"))
     try:
-        entries = [*selected(), _synthetic(scratch)]
+        if args.documents:
+            known = {entry.file: entry for entry in manifest()}
+            unknown = [name for name in args.documents if name not in known]
+            if unknown:
+                parser.error(f"not in the corpus manifest: {', '.join(unknown)}")
+            entries: list[Entry] = [known[name] for name in args.documents]
+            scope = "the documents " + ", ".join(args.documents)
+        else:
+            entries = [*selected(), _synthetic(scratch)]
+            scope = "every document of the corpus" if full_corpus() else "the representative subset"
         rows = [Row(entry) for entry in entries]
         for round_number in range(args.rounds):
             folder = scratch / f"round{round_number}"
@@ -223,6 +295,7 @@ def main(argv: list[str] | None = None) -> int:
                     row.operations = outcome.report["operations"]["in_document"]
                     row.adaptations = outcome.report["adaptations_by_policy"]
                     row.generate_s.append(outcome.seconds)
+                    row.phases.append(outcome.report.get("seconds", {}))
                 row.mismatch = _mismatch(row, outcome.stderr)
                 print(
                     f"round {round_number + 1}: {row.entry.file}: {row.outcome} "
@@ -238,12 +311,15 @@ def main(argv: list[str] | None = None) -> int:
                 row.outcome = "generated, but mypy --strict fails"
                 row.mismatch = row.mismatch or f"mypy --strict fails: {complaints}"
             row.lazy_ms, row.eager_ms = _imports(folder, row.entry.package, args.imports)
+            if args.calls:
+                _first_call(row, folder, args.imports)
             print(
                 f"{row.entry.file}: mypy {row.mypy_s:.1f}s, imports {row.lazy_ms:.1f}/"
-                f"{row.eager_ms:.0f} ms",
+                f"{row.eager_ms:.0f} ms"
+                + (f", first call {row.call.first_call_ms:.0f} ms" if row.call else ""),
                 file=sys.stderr,
             )
-        text = render(rows, args.rounds, args.imports)
+        text = render(rows, args.rounds, args.imports, scope)
         args.output.write_text(text, encoding="utf-8")
         print(text)
     finally:
