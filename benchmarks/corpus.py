@@ -19,18 +19,23 @@ only the config ``python -m generator init`` writes:
   with a cold cache of its own;
 * ``lazy import``: ``import <package>`` in a fresh interpreter; ``eager import``: importing every
   module of the package; medians of ``--imports`` interpreters after one warm-up run;
+* with ``--oracle``: the run-time oracle (``python -m tests.oracle``: every model round-trips
+  instances of its schema, every operation's requests validate against the document and its
+  answers parse), its counts per SDK, models and operations passed of all;
 * with ``--calls``: ``import`` and ``first call`` as benchmarks/first_call.py measures them (a
   GET operation answered by a mock transport, until its answer is parsed), medians of
   ``--imports`` fresh interpreters.
 
 ``--check`` (``make test-corpus``) also fails, after writing the table, unless every document
-has its manifest's outcome: generated whole (0 lost, mypy --strict clean), or refused with its
-``because`` located in the message. The figures depend on the machine (2 shared cores here).
+has its manifest's outcome: generated whole (0 lost, mypy --strict clean, and with ``--oracle``
+no model or operation failing the oracle), or refused with its ``because`` located in the
+message. The figures depend on the machine (2 shared cores here).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import statistics
@@ -40,6 +45,7 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -84,6 +90,8 @@ class Row:
     call: first_call.Timing | None = None
     #: Why no first call was measured ("" when it was, or --calls is off).
     call_note: str = ""
+    #: ``python -m tests.oracle``'s result (--oracle), or None.
+    oracle: dict[str, Any] | None = None
 
     def phase(self, name: str) -> list[float]:
         return [p[name] for p in self.phases if name in p]
@@ -171,6 +179,7 @@ def render(rows: list[Row], rounds: int, imports: int, scope: str) -> str:
     refused = [r for r in real if r.outcome.startswith("refused")]
     expected_refusals = [r for r in refused if r.entry.expect == "refused"]
     calls = any(r.call is not None or r.call_note for r in rows)
+    oracle = any(r.oracle is not None for r in rows)
     lines = [
         "# The generator on real OpenAPI documents",
         "",
@@ -197,9 +206,14 @@ def render(rows: list[Row], rounds: int, imports: int, scope: str) -> str:
         "| lazy import ms | eager import ms |"
     )
     rule = "|---|---:|---|---:|---|---|---:|" + "---:|" * len(PHASES) + "---:|---:|---:|"
+    if oracle:
+        header += " oracle: models | oracle: operations | oracle s |"
+        rule += "---:|---:|---:|"
     if calls:
         header += " first call | first call ms |"
         rule += "---|---:|"
+    if oracle:
+        lines += _oracle_summary(rows)
     lines += [header, rule]
     for row in rows:
         adapted = ", ".join(f"{k} {v}" for k, v in row.adaptations.items()) or "none"
@@ -214,6 +228,8 @@ def render(rows: list[Row], rounds: int, imports: int, scope: str) -> str:
             f"{row.outcome} | {adapted} | {_spread(row.generate_s)} | {phases} | {mypy} | "
             f"{lazy} | {eager} |"
         )
+        if oracle:
+            line += _oracle_cells(row.oracle)
         if calls:
             if row.call is not None:
                 line += f" `{row.call.call}` -> {row.call.result} | {row.call.first_call_ms:.0f} |"
@@ -222,6 +238,64 @@ def render(rows: list[Row], rounds: int, imports: int, scope: str) -> str:
         lines.append(line)
     lines.append("")
     return "\n".join(lines)
+
+
+def _counts(result: dict[str, Any], kind: str) -> tuple[int, int]:
+    passed, failed = result[f"{kind}_passed"], len(result[f"{kind}_failed"])
+    return passed, passed + failed
+
+
+def _oracle_cells(result: dict[str, Any] | None) -> str:
+    if result is None:
+        return " - | - | - |"
+    if "error" in result:
+        return f" {result['error']} | - | - |"
+    models, operations = _counts(result, "models"), _counts(result, "operations")
+    return f" {models[0]}/{models[1]} | {operations[0]}/{operations[1]} | {result['seconds']} |"
+
+
+def _oracle_summary(rows: list[Row]) -> list[str]:
+    results = [r.oracle for r in rows if r.oracle is not None and "error" not in r.oracle]
+    models = [_counts(r, "models") for r in results]
+    operations = [_counts(r, "operations") for r in results]
+    skipped = sum(len(r["skipped"]) for r in results)
+    return [
+        f"**Run-time oracle** (`python -m tests.oracle`, every model and operation of each "
+        f"generated SDK): models {sum(p for p, _ in models)} of {sum(t for _, t in models)} "
+        f"pass, operations {sum(p for p, _ in operations)} of {sum(t for _, t in operations)}; "
+        f"{skipped} skipped (no instance could be drawn); over {len(results)} SDKs.",
+        "",
+    ]
+
+
+def _oracle(row: Row, folder: Path, examples: int) -> None:
+    """``python -m tests.oracle`` on the row's SDK, in an interpreter of its own."""
+    package = row.entry.package
+    command = [sys.executable, "-m", "tests.oracle", "--examples", str(examples)]
+    config = folder / f"{package}.generator.yaml"
+    command += ["--spec", str(row.entry.path), "--config", str(config)]
+    command += ["--output", str(folder / package)]
+    try:
+        result = subprocess.run(
+            command, cwd=REPO, capture_output=True, text=True, timeout=3600, check=False
+        )
+    except subprocess.TimeoutExpired:
+        row.oracle = {"error": "timed out after 3600 s"}
+        row.mismatch = row.mismatch or "the oracle timed out"
+        return
+    try:
+        row.oracle = json.loads(result.stdout.strip().splitlines()[-1])
+    except (IndexError, ValueError):
+        row.oracle = {"error": "crashed"}
+        row.mismatch = row.mismatch or f"the oracle crashed: {result.stderr[-2000:]}"
+        return
+    failures = [f"model {name}: {why}" for name, why in row.oracle["models_failed"].items()] + [
+        f"operation {name}: {why}" for name, why in row.oracle["operations_failed"].items()
+    ]
+    if failures:
+        row.mismatch = row.mismatch or "the oracle fails: " + "\n  ".join(
+            f[:1500] for f in failures
+        )
 
 
 def _first_call(row: Row, folder: Path, runs: int) -> None:
@@ -262,6 +336,14 @@ def main(argv: list[str] | None = None) -> int:
         nargs="+",
         metavar="FILE",
         help="only these corpus documents (file names of the manifest), no synthetic one",
+    )
+    parser.add_argument(
+        "--oracle",
+        action="store_true",
+        help="also run the run-time oracle over every model and operation (python -m tests.oracle)",
+    )
+    parser.add_argument(
+        "--examples", type=int, default=4, help="oracle examples per model and operation"
     )
     parser.add_argument(
         "--calls",
@@ -311,6 +393,9 @@ def main(argv: list[str] | None = None) -> int:
                 row.outcome = "generated, but mypy --strict fails"
                 row.mismatch = row.mismatch or f"mypy --strict fails: {complaints}"
             row.lazy_ms, row.eager_ms = _imports(folder, row.entry.package, args.imports)
+            if args.oracle:
+                _oracle(row, folder, args.examples)
+                print(f"{row.entry.file}: oracle {_oracle_cells(row.oracle)}", file=sys.stderr)
             if args.calls:
                 _first_call(row, folder, args.imports)
             print(
