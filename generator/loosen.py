@@ -80,6 +80,7 @@ def parse_adapted(
     """
     _fix_enums(adapted, settings, source)
     _fix_union_titles(adapted, settings, source)
+    _fix_reserved_names(adapted, settings, source)
     components_only = True
     last: GeneratorData | None = None
     for _ in range(MAX_ROUNDS * 2):
@@ -424,6 +425,86 @@ def _distinct_titles(
             f"{member['title']!r}; this one is titled '{member['title']} {seen[name]}'",
         ):
             member["title"] = f"{member['title']} {seen[name]}"
+
+
+# -- model names the generated modules import -------------------------------------------------
+
+#: Names the generated modules import (typing's, the runtime's, openapi-python-client's property
+#: types): a model class of the same name would shadow the import in every module that uses
+#: both (``Any``, ``File``, ``Response``, ``Client`` ...). Model class names are PascalCase, so
+#: only those can collide.
+RESERVED_MODEL_NAMES = frozenset(
+    {
+        # typing and collections.abc
+        "Any",
+        "AsyncIterator",
+        "BinaryIO",
+        "Callable",
+        "Iterator",
+        "Literal",
+        "Mapping",
+        "NotRequired",
+        "Self",
+        "TextIO",
+        "TypedDict",
+        "TypeVar",
+        # enum, io, uuid, datetime
+        "BytesIO",
+        "IntEnum",
+        "StrEnum",
+        "UUID",
+        # the package's and the runtime's
+        "ApiConnectionError",
+        "ApiError",
+        "ApiTimeoutError",
+        "AuthenticatedClient",
+        "Client",
+        "ConfiguredBinding",
+        "File",
+        "FileTypes",
+        "InvalidData",
+        "Response",
+        "SdkError",
+        "SessionClient",
+        "StaticTokenAuth",
+        "TokenBinding",
+        "TokenSet",
+        "Unset",
+        "UNSET",
+    }
+)
+
+
+def _fix_reserved_names(adapted: Adapted, settings: Settings, source: Source) -> None:
+    """Component schemas whose model would be named like an import of the generated modules
+    are named ``<Name>Model`` (policy model_name)."""
+    schemas = (adapted.spec.get("components") or {}).get("schemas") or {}
+    if not isinstance(schemas, dict):
+        return
+    # by module name: ``UnsetModel`` and ``UNSETModel`` would share models/unset_model.py
+    taken = {
+        snake_case(pascal_case(str(s.get("title") or k)))
+        for k, s in schemas.items()
+        if isinstance(s, dict)
+    }
+    for name, schema in schemas.items():
+        if not isinstance(schema, dict):
+            continue
+        own = pascal_case(str(schema.get("title") or name))
+        if own not in RESERVED_MODEL_NAMES:
+            continue
+        candidate, counter = f"{own}Model", 1
+        while snake_case(candidate) in taken:
+            counter += 1
+            candidate = f"{own}Model{counter}"
+        if adapted.note(
+            settings,
+            "model_name",
+            _schema_subject(name, source),
+            f"its model name {own!r} is a name the generated modules import; named {candidate!r}",
+        ):
+            schema["title"] = candidate
+            taken.add(snake_case(candidate))
 
 
 # -- component schemas ------------------------------------------------------------------------
