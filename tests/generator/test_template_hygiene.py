@@ -67,10 +67,8 @@ def test_models_named_like_the_modules_imports_are_renamed(tmp_path: Path) -> No
         assert main(["init", *args]) == 0, err.getvalue()
     out = io.StringIO()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        code = main(
-            ["--spec", str(COLLISIONS), "--config", str(config), "--report", "json"]
-            + ["--output", str(tmp_path / "collisions_sdk"), "--mypy"]
-        )
+        args = ["--spec", str(COLLISIONS), "--config", str(config), "--report", "json"]
+        code = main([*args, "--output", str(tmp_path / "collisions_sdk"), "--mypy"])
     assert code == 0, err.getvalue()[-4000:]
     renamed = {
         a["subject"].split("'")[1]: a["detail"].rsplit("'", 2)[1]

@@ -16,8 +16,8 @@ HYGIENE = REPO / "tests" / "generator" / "hygiene.yaml"
 #: Documents checked when SDK_CORPUS is not "full": one of each kind of source and the features
 #: templates get wrong most easily (polymorphism, every DRF field type, 3.1 type lists and
 #: webhooks, forms), each checked in under half a minute. The large vendor documents take
-#: minutes each, so they run with SDK_CORPUS=full only; tests/generator/hygiene.yaml carries their known traps (Discord's
-#: unions of consts) into every run.
+#: minutes each, so they run with SDK_CORPUS=full only; tests/generator/hygiene.yaml carries
+#: their known traps (Discord's unions of consts) into every run.
 SUBSET = (
     "oai-petstore-expanded.yaml",
     "oai-uspto.yaml",
