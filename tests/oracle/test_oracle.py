@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import httpx
 import pytest
 
 from benchmarks.corpus_run import Entry
@@ -66,3 +67,16 @@ def test_collisions_sdk_is_right_at_run_time(oracle_root: Path) -> None:
 )
 def test_committed_sdk_is_right_at_run_time(spec: str, config: str, output: str) -> None:
     _check(output, REPO / spec, REPO / config, REPO / output, None)
+
+
+def test_dot_segments_stay_in_the_path(oracle_root: Path) -> None:
+    """A path parameter "." or ".." is percent-encoded: as it is, httpx removes it as a dot
+    segment and the request goes to another path (found on Prefect's SDK by the oracle)."""
+    generated = generate(HYGIENE, "hygiene_dots_sdk", oracle_root)
+    assert generated.output.name == "hygiene_dots_sdk"
+    from hygiene_dots_sdk.api.pages import _get_page  # type: ignore[import-not-found]
+
+    for value, path in ((".", "/pages/%2E"), ("..", "/pages/%2E%2E"), ("a.b", "/pages/a.b")):
+        built = _get_page._request(page_id=value, levels=1)
+        request = httpx.Client(base_url="http://sdk.test").build_request(**built)
+        assert request.url.raw_path.decode().split("?")[0] == path
