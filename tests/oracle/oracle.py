@@ -274,6 +274,13 @@ def json_schema(node: Any, spec: Mapping[str, Any], stack: tuple[str, ...] = ())
             out[f"exclusive{bound}"] = out.pop(bound.lower())
         elif out.get(f"exclusive{bound}") is False:
             del out[f"exclusive{bound}"]
+    if isinstance(out.get("prefixItems"), list):
+        # Draft 2020-12's tuples (OpenAPI 3.1) in the draft 7 form the generator of instances
+        # reads, which would otherwise ignore them and draw any array.
+        rest = out.get("items")
+        out["items"] = out.pop("prefixItems")
+        if rest is not None:
+            out["additionalItems"] = rest
     if "items" in out or out.get("type") == "array":
         cap = max(MAX_ITEMS, out.get("minItems", 0))
         out["maxItems"] = min(out.get("maxItems", cap), cap)

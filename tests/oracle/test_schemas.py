@@ -19,3 +19,14 @@ def test_arrays_are_drawn_short() -> None:
     assert oracle.json_schema({"type": "array", "minItems": 5}, {})["maxItems"] == 5
     nullable = oracle.json_schema({"type": ["array", "null"], "items": {"type": "string"}}, {})
     assert nullable["maxItems"] == oracle.MAX_ITEMS
+
+
+def test_tuples_of_openapi_31_are_drawn_as_tuples() -> None:
+    """Prefect's graph nodes: ``prefixItems`` (draft 2020-12), which draft 7 ignores."""
+    schema = oracle.json_schema(
+        {"type": "array", "prefixItems": [{"type": "string"}, {"type": "integer"}]}, {}
+    )
+    assert schema["items"] == [{"type": "string"}, {"type": "integer"}]
+    assert "prefixItems" not in schema and "additionalItems" not in schema
+    rest = oracle.json_schema({"prefixItems": [{"type": "string"}], "items": {"type": "null"}}, {})
+    assert rest["items"] == [{"type": "string"}] and rest["additionalItems"] == {"type": "null"}
