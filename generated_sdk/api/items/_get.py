@@ -29,7 +29,9 @@ def _request(
     _kwargs: dict[str, Any] = {
         "method": "get",
         "url": "/items/{item_id}".format(
-            item_id=_quote(str(item_id), safe=""),
+            item_id=_quote(str(item_id), safe="")
+            if str(item_id) not in (".", "..")
+            else "%2E" * len(str(item_id)),
         ),
     }
     if _headers:

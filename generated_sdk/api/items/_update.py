@@ -32,7 +32,9 @@ def _request(
     _kwargs: dict[str, Any] = {
         "method": "patch",
         "url": "/items/{item_id}".format(
-            item_id=_quote(str(item_id), safe=""),
+            item_id=_quote(str(item_id), safe="")
+            if str(item_id) not in (".", "..")
+            else "%2E" * len(str(item_id)),
         ),
     }
     _kwargs["json"] = body.to_dict()
