@@ -29,9 +29,7 @@ def _request(
     _kwargs: dict[str, Any] = {
         "method": "get",
         "url": "/items/{item_id}".format(
-            item_id=_quote(str(item_id), safe="")
-            if str(item_id) not in (".", "..")
-            else "%2E" * len(str(item_id)),
+            item_id=_quote(str(item_id), safe=""),
         ),
     }
     if _headers:

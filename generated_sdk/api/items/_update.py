@@ -32,9 +32,7 @@ def _request(
     _kwargs: dict[str, Any] = {
         "method": "patch",
         "url": "/items/{item_id}".format(
-            item_id=_quote(str(item_id), safe="")
-            if str(item_id) not in (".", "..")
-            else "%2E" * len(str(item_id)),
+            item_id=_quote(str(item_id), safe=""),
         ),
     }
     _kwargs["json"] = body.to_dict()

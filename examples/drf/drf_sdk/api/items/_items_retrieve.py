@@ -29,7 +29,7 @@ def _request(
     _kwargs: dict[str, Any] = {
         "method": "get",
         "url": "/api/items/{id}/".format(
-            id=_quote(str(id), safe="") if str(id) not in (".", "..") else "%2E" * len(str(id)),
+            id=_quote(str(id), safe=""),
         ),
     }
     if _headers:
