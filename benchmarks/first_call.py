@@ -17,6 +17,7 @@ One warm-up interpreter writes the bytecode first (a user's second run on).
 
 from __future__ import annotations
 
+import importlib
 import json
 import statistics
 import subprocess
@@ -70,22 +71,24 @@ class Call:
         return f"{self.tag}.{self.name}"
 
 
+def _oracle() -> Any:
+    """tests/oracle/oracle.py (imported by name: mypy checks tests/ as top-level folders, where
+    it is ``oracle.oracle``, so a static import would name one file twice)."""
+    return importlib.import_module("tests.oracle.oracle")
+
+
 def _size(schema: Any, spec: Mapping[str, Any]) -> int:
     """Properties of the object schema ``schema`` refers to (0: not a referenced object)."""
     if not isinstance(schema, dict) or not isinstance(schema.get("$ref"), str):
         return 0
-    from tests.oracle.oracle import _resolve
-
-    target = _resolve(spec, schema["$ref"])
+    target = _oracle()._resolve(spec, schema["$ref"])
     properties = target.get("properties") if isinstance(target, dict) else None
     return len(properties) if isinstance(properties, dict) else 0
 
 
 def _argument(schema: Any, spec: Mapping[str, Any]) -> Any:
-    from tests.oracle.oracle import _resolve
-
     if isinstance(schema, dict) and isinstance(schema.get("$ref"), str):
-        schema = _resolve(spec, schema["$ref"])
+        schema = _oracle()._resolve(spec, schema["$ref"])
     kind = schema.get("type") if isinstance(schema, dict) else None
     if kind == "integer":
         return 1
@@ -95,8 +98,6 @@ def _argument(schema: Any, spec: Mapping[str, Any]) -> Any:
 
 
 def _examples(schema: Any, count: int) -> list[Any]:
-    from tests.oracle.oracle import instances
-
     found: list[Any] = []
 
     @settings(
@@ -106,7 +107,7 @@ def _examples(schema: Any, count: int) -> list[Any]:
         deadline=None,
         suppress_health_check=list(HealthCheck),
     )
-    @given(instances(schema))
+    @given(_oracle().instances(schema))
     def collect(value: Any) -> None:
         found.append(value)
 
@@ -117,8 +118,7 @@ def _examples(schema: Any, count: int) -> list[Any]:
 def pick(spec: Path, config: Path, output: Path, *, examples: int = 8) -> Call | None:
     """The operation to call for the SDK at ``output`` (generated from ``spec`` with ``config``),
     or None when no operation qualifies."""
-    from tests.oracle import oracle
-
+    oracle = _oracle()
     subject = oracle.subject(spec, config, output)
     doc = subject.original
     candidates: list[tuple[int, int, Call, Any]] = []
