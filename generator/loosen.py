@@ -75,18 +75,21 @@ def parse_adapted(
 
     While component schemas fail, a round parses only ``components`` (validation and models):
     operations are parsed once the models are settled, which saves seconds per round on a large
-    document.
+    document. The models of the last, clean components round are those the whole parse that
+    follows would build from the same schemas: it takes them instead of building them again.
     """
     _fix_enums(adapted, settings, source)
     _fix_union_titles(adapted, settings, source)
+    _fix_reserved_names(adapted, settings, source)
     components_only = True
     last: GeneratorData | None = None
     for _ in range(MAX_ROUNDS * 2):
         state = _Round()
+        built: Schemas | None = None
         if components_only:
-            errors = _component_errors(adapted.spec, config)
-            if errors:
-                _fix_components(adapted, settings, source, errors, state)
+            built = _component_schemas(adapted.spec, config)
+            if built is not None and built.errors:
+                _fix_components(adapted, settings, source, list(built.errors), state)
                 if state.changed:
                     continue
             components_only = False
@@ -98,7 +101,7 @@ def parse_adapted(
                 break
             components_only = True
             continue
-        data = last = parse_quietly(openapi, config)
+        data = last = parse_quietly(openapi, config, built)
         if not data.errors and not _endpoint_errors(data):
             return data
         if data.errors:
@@ -121,33 +124,38 @@ def parse_adapted(
     )
 
 
-def _component_errors(spec: dict[str, Any], config: Config) -> list[ParseError]:
-    """openapi-python-client's errors for the component schemas alone ([] when they do not
-    validate: the whole-document round that follows locates that)."""
+def _component_schemas(spec: dict[str, Any], config: Config) -> Schemas | None:
+    """openapi-python-client's models of the component schemas alone, with its errors (None when
+    they do not validate: the whole-document round that follows locates that)."""
     try:
         components = Components.model_validate(spec.get("components") or {})
     except ValidationError:
-        return []
+        return None
     if not components.schemas:
-        return []
+        return Schemas()
     captured = io.StringIO()
     with (
         reported_as_bug("openapi-python-client parsed the component schemas"),
         redirect_stdout(captured),
         redirect_stderr(captured),
     ):
-        schemas = build_schemas(components=components.schemas, schemas=Schemas(), config=config)
-    return list(schemas.errors)
+        return build_schemas(components=components.schemas, schemas=Schemas(), config=config)
 
 
 def _endpoint_errors(data: GeneratorData) -> list[ParseError]:
     return [e for c in data.endpoint_collections_by_tag.values() for e in c.parse_errors]
 
 
-def parse_quietly(openapi: OpenAPI, config: Config) -> GeneratorData:
+def parse_quietly(
+    openapi: OpenAPI, config: Config, component_schemas: Schemas | None = None
+) -> GeneratorData:
     """openapi-python-client's parse of a validated document, its console output swallowed, its
     crashes located. Mirrors ``GeneratorData.from_dict`` of 0.29.1 after its validation (which
-    would otherwise run twice: we validate first, to fix what pydantic rejects)."""
+    would otherwise run twice: we validate first, to fix what pydantic rejects).
+
+    ``component_schemas``: the models of ``openapi``'s component schemas, already built (by
+    ``_component_schemas`` on the same document; the parse adds to them, so each is used once).
+    """
     captured = io.StringIO()
     with (
         reported_as_bug("openapi-python-client parsed the document"),
@@ -158,7 +166,9 @@ def parse_quietly(openapi: OpenAPI, config: Config) -> GeneratorData:
         schemas = Schemas()
         parameters = Parameters()
         components = openapi.components
-        if components and components.schemas:
+        if component_schemas is not None:
+            schemas = component_schemas
+        elif components and components.schemas:
             schemas = build_schemas(components=components.schemas, schemas=schemas, config=config)
         if components and components.parameters:
             parameters = build_parameters(
@@ -415,6 +425,86 @@ def _distinct_titles(
             f"{member['title']!r}; this one is titled '{member['title']} {seen[name]}'",
         ):
             member["title"] = f"{member['title']} {seen[name]}"
+
+
+# -- model names the generated modules import -------------------------------------------------
+
+#: Names the generated modules import (typing's, the runtime's, openapi-python-client's property
+#: types): a model class of the same name would shadow the import in every module that uses
+#: both (``Any``, ``File``, ``Response``, ``Client`` ...). Model class names are PascalCase, so
+#: only those can collide.
+RESERVED_MODEL_NAMES = frozenset(
+    {
+        # typing and collections.abc
+        "Any",
+        "AsyncIterator",
+        "BinaryIO",
+        "Callable",
+        "Iterator",
+        "Literal",
+        "Mapping",
+        "NotRequired",
+        "Self",
+        "TextIO",
+        "TypedDict",
+        "TypeVar",
+        # enum, io, uuid, datetime
+        "BytesIO",
+        "IntEnum",
+        "StrEnum",
+        "UUID",
+        # the package's and the runtime's
+        "ApiConnectionError",
+        "ApiError",
+        "ApiTimeoutError",
+        "AuthenticatedClient",
+        "Client",
+        "ConfiguredBinding",
+        "File",
+        "FileTypes",
+        "InvalidData",
+        "Response",
+        "SdkError",
+        "SessionClient",
+        "StaticTokenAuth",
+        "TokenBinding",
+        "TokenSet",
+        "Unset",
+        "UNSET",
+    }
+)
+
+
+def _fix_reserved_names(adapted: Adapted, settings: Settings, source: Source) -> None:
+    """Component schemas whose model would be named like an import of the generated modules
+    are named ``<Name>Model`` (policy model_name)."""
+    schemas = (adapted.spec.get("components") or {}).get("schemas") or {}
+    if not isinstance(schemas, dict):
+        return
+    # by module name: ``UnsetModel`` and ``UNSETModel`` would share models/unset_model.py
+    taken = {
+        snake_case(pascal_case(str(s.get("title") or k)))
+        for k, s in schemas.items()
+        if isinstance(s, dict)
+    }
+    for name, schema in schemas.items():
+        if not isinstance(schema, dict):
+            continue
+        own = pascal_case(str(schema.get("title") or name))
+        if own not in RESERVED_MODEL_NAMES:
+            continue
+        candidate, counter = f"{own}Model", 1
+        while snake_case(candidate) in taken:
+            counter += 1
+            candidate = f"{own}Model{counter}"
+        if adapted.note(
+            settings,
+            "model_name",
+            _schema_subject(name, source),
+            f"its model name {own!r} is a name the generated modules import; named {candidate!r}",
+        ):
+            schema["title"] = candidate
+            taken.add(snake_case(candidate))
 
 
 # -- component schemas ------------------------------------------------------------------------

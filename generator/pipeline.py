@@ -6,8 +6,11 @@ produce exactly the same bytes; only what happens to the result differs.
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import tempfile
+import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -50,6 +53,23 @@ class Outcome:
     report: Report | None = None
 
 
+class Phases:
+    """Wall time of each phase of a run, in seconds, in the order they ran (the report's
+    ``seconds``; ``python -m benchmarks.corpus`` tabulates them)."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+
+    @contextlib.contextmanager
+    def __call__(self, name: str) -> Iterator[None]:
+        started = time.perf_counter()
+        try:
+            yield
+        finally:
+            elapsed = time.perf_counter() - started
+            self.seconds[name] = self.seconds.get(name, 0.0) + elapsed
+
+
 def load_spec(spec_path: Path) -> tuple[bytes, Any]:
     source = load_source(spec_path)
     return source.raw, source.data
@@ -79,6 +99,7 @@ class Prepared:
     config: Config
     warnings: list[str]
     notes: list[str]
+    phases: Phases = field(default_factory=Phases)
 
 
 def validate_document(source: Source, settings: Settings) -> list[str]:
@@ -95,20 +116,34 @@ def validate_document(source: Source, settings: Settings) -> list[str]:
     return findings.warnings
 
 
-def prepare(source: Source, settings: Settings, output: Path) -> Prepared:
+def prepare(
+    source: Source, settings: Settings, output: Path, phases: Phases | None = None
+) -> Prepared:
     """Validate, apply the policies and parse; nothing is written."""
-    warnings = validate_document(source, settings)
+    phases = phases or Phases()
+    with phases("validate"):
+        warnings = validate_document(source, settings)
     if settings.strict_mode:
         rewritten, notes = preprocess_spec(source.data, settings)
         adapted = Adapted(spec=rewritten)
         config = make_config(settings, source.path, output)
-        return Prepared(source, adapted, parse_strict(rewritten, config), config, warnings, notes)
-    with reported_as_bug("adapting the document"):
+        with phases("parse"):
+            data = parse_strict(rewritten, config)
+        return Prepared(source, adapted, data, config, warnings, notes, phases)
+    with phases("validate"), reported_as_bug("adapting the document"):
         adapted = adapt_spec(source.data, settings)
     config = make_config(settings, source.path, output, adapted.content_type_overrides)
-    data = parse_adapted(adapted, config, settings, source)
+    with phases("parse"):
+        data = parse_adapted(adapted, config, settings, source)
     notes = []  # the report names every adaptation
-    return Prepared(source, adapted, data, config, warnings, notes)
+    return Prepared(source, adapted, data, config, warnings, notes, phases)
+
+
+def _prepare_file(spec_path: Path, settings: Settings, output: Path) -> Prepared:
+    phases = Phases()
+    with phases("read"):
+        source = load_source(spec_path)
+    return prepare(source, settings, output, phases)
 
 
 def build_prepared(
@@ -125,21 +160,30 @@ def build_prepared(
     the spec read, the config and ``package_dir``, staging names mapped to the committed ones).
     """
     adapted = prepared.adapted
-    plan = plan_for(prepared.data, adapted.spec, settings, adapted.wire_names)
-    if settings.session is not None:
-        plan.session = resolve_session(settings.session, adapted.spec, plan)
-    report = build_report(prepared.source, adapted, plan, [*prepared.warnings, *adapted.warnings])
+    phases = prepared.phases
+    with phases("plan"):
+        plan = plan_for(prepared.data, adapted.spec, settings, adapted.wire_names)
+        if settings.session is not None:
+            plan.session = resolve_session(settings.session, adapted.spec, plan)
+        warnings = [*prepared.warnings, *adapted.warnings]
+        report = build_report(prepared.source, adapted, plan, warnings)
     config = make_config(
         settings, prepared.source.path, package_dir, adapted.content_type_overrides
     )
     if inputs is None:
         inputs = Inputs.of(prepared.source.path, settings.path, package_dir)
-    write_package(prepared.data, plan, config, inputs)
-    format_package(package_dir, settings)
-    write_lock(package_dir, prepared.source.raw, settings)
-    verify_imports(package_dir, settings)
+    with phases("render"):
+        write_package(prepared.data, plan, config, inputs)
+    with phases("ruff"):
+        format_package(package_dir, settings)
+    with phases("render"):
+        write_lock(package_dir, prepared.source.raw, settings)
+    with phases("import check"):
+        verify_imports(package_dir, settings)
     if run_mypy:
-        verify_types(package_dir, settings)
+        with phases("mypy"):
+            verify_types(package_dir, settings)
+    report.seconds = phases.seconds
     return Outcome(plan=plan, notes=prepared.notes, report=report)
 
 
@@ -152,7 +196,7 @@ def build_package(
     inputs: Inputs | None = None,
 ) -> Outcome:
     """Write a complete, verified package at ``package_dir`` (which must not exist yet)."""
-    prepared = prepare(load_source(spec_path), settings, package_dir)
+    prepared = _prepare_file(spec_path, settings, package_dir)
     return build_prepared(prepared, package_dir, settings, run_mypy=run_mypy, inputs=inputs)
 
 
@@ -166,7 +210,7 @@ def generate(
     refuse_foreign_target(output)
     remove_stale_staging(output)
     # Refusals of the spec happen before anything is created on disk.
-    prepared = prepare(load_source(spec_path), settings, output)
+    prepared = _prepare_file(spec_path, settings, output)
     with terminate_cleanly():
         staging = make_staging(output)
         try:

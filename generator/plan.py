@@ -7,6 +7,7 @@ the spec and the parsed result, becomes an error naming the operation and the re
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from dataclasses import dataclass, field
@@ -635,7 +636,10 @@ def _schema_properties(spec: dict[str, Any], schema: Any, depth: int = 0) -> dic
     return found
 
 
+@functools.cache
 def _words(name: str) -> tuple[str, ...]:
+    """``name``'s snake-case words (cached: every property name is matched against every
+    ``secret_fields`` pattern, over 13,000 properties on GitHub's description)."""
     return tuple(word for word in snake_case(name).split("_") if word)
 
 

@@ -42,6 +42,9 @@ class Report:
     webhooks: int = 0
     #: Component schemas left out by ``exclude:`` (typed Any wherever they are used).
     excluded_schemas: list[str] = field(default_factory=list)
+    #: Wall time of each phase of the run (read, validate, parse, plan, render, ruff, import
+    #: check, mypy), in seconds.
+    seconds: dict[str, float] = field(default_factory=dict)
 
     @property
     def lost(self) -> int:
@@ -87,6 +90,7 @@ class Report:
             "pagination_style": self.pagination_style,
             "session": self.session,
             "security": self.security,
+            "seconds": {name: round(value, 3) for name, value in self.seconds.items()},
         }
 
     def to_json(self) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import re
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any
@@ -55,6 +56,7 @@ class SdkProject(Project):
         self.env.globals.update(
             sdk=plan, header=plan.header, declare_field=declare_field, inputs=inputs
         )
+        self.env.filters["json_annotation"] = json_annotation
 
     def _render(self, template: str, target: Path, **context: Any) -> None:
         text = self.env.get_template(template).render(**context)
@@ -86,6 +88,16 @@ class SdkProject(Project):
                     endpoint=operation.endpoint,
                     op=operation,
                 )
+
+
+_FILE_TYPES = re.compile(r"\bFileTypes\b")
+
+
+def json_annotation(type_string: str) -> str:
+    """The annotation of a value in a JSON document (``to_dict``): openapi-python-client's JSON
+    type string, but a binary property there is its text (``File.to_text``), not the
+    ``FileTypes`` tuple a multipart body sends."""
+    return _FILE_TYPES.sub("str", type_string)
 
 
 def make_config(

@@ -8,7 +8,8 @@ Both checks run in subprocesses against the staging copy, imported under the pac
 * ``mypy --strict`` passes.
 
 Bytecode and mypy caches are kept out of the tree (``-B``; mypy's cache lives in the system temp
-dir, outside the tree, which makes repeated runs faster).
+dir, outside the tree, which makes repeated runs faster; ``ITEMS_SDK_MYPY_CACHE`` names another
+folder, e.g. for two generations at once, which would otherwise share one cache).
 """
 
 from __future__ import annotations
@@ -57,6 +58,12 @@ for model in models.__all__:
 """
 
 MYPY_CACHE = Path(tempfile.gettempdir()) / "items-sdk-generator-mypy-cache"
+
+
+def mypy_cache() -> Path:
+    """mypy's cache folder: ``ITEMS_SDK_MYPY_CACHE`` when set (two generations running at once on
+    one cache can fail spuriously), else MYPY_CACHE."""
+    return Path(os.environ.get("ITEMS_SDK_MYPY_CACHE") or MYPY_CACHE)
 
 
 def _run(
@@ -108,7 +115,7 @@ def verify_types(package_dir: Path, settings: Settings) -> None:
             "--config-file",
             str(MYPY_CONFIG),
             "--cache-dir",
-            str(MYPY_CACHE),
+            str(mypy_cache()),
             "--no-error-summary",
             "--hide-error-context",
             package_dir.name,

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import json
 from pathlib import Path
 
 import pytest
@@ -21,6 +22,7 @@ from generator.cli import main
 pytestmark = pytest.mark.timeout(600)
 
 HYGIENE = Path(__file__).with_name("hygiene.yaml")
+COLLISIONS = Path(__file__).with_name("collisions.yaml")
 
 
 def _generate(tmp_path: Path, *, literal_enums: bool) -> tuple[int, str, Path]:
@@ -53,3 +55,27 @@ def test_hygiene_document_passes_mypy_strict(tmp_path: Path, literal_enums: bool
     assert "_response = _runtime.send(" in get_page
     if not literal_enums:
         assert "levels = Level(levels)" in get_page
+
+
+def test_models_named_like_the_modules_imports_are_renamed(tmp_path: Path) -> None:
+    """``Any``, ``File``, ``Response``, ``Client``, ``Unset`` and ``UNSET`` ... as schema names:
+    each model becomes ``<Name>Model`` (reported), and the SDK passes ruff and mypy --strict."""
+    config = tmp_path / "collisions_sdk.generator.yaml"
+    err = io.StringIO()
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(err):
+        args = ["--spec", str(COLLISIONS), "--package", "collisions_sdk", "--config", str(config)]
+        assert main(["init", *args]) == 0, err.getvalue()
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        args = ["--spec", str(COLLISIONS), "--config", str(config), "--report", "json"]
+        code = main([*args, "--output", str(tmp_path / "collisions_sdk"), "--mypy"])
+    assert code == 0, err.getvalue()[-4000:]
+    renamed = {
+        a["subject"].split("'")[1]: a["detail"].rsplit("'", 2)[1]
+        for a in json.loads(out.getvalue())["adaptations"]
+        if a["policy"] == "model_name"
+    }
+    assert renamed["Any"] == "AnyModel" and renamed["Response"] == "ResponseModel"
+    # Unset and UNSET would share the module models/unset_model.py
+    assert {renamed["Unset"], renamed["UNSET"]} == {"UnsetModel", "UNSETModel2"}
+    assert "Cast" not in renamed and "Errors" not in renamed

@@ -19,7 +19,8 @@ hypothesis-jsonschema reads (OpenAPI 3.0 ``nullable`` and boolean exclusive boun
 other than date, date-time and uuid are dropped (they only narrow strings and numbers), and a
 schema that refers to itself is cut there, as is any reference deeper than
 MAX_REF_DEPTH (the cut reference may not occur: an optional property is left out, a required
-one makes the branch unsatisfiable; a schema with no instance left is reported as skipped).
+one makes the branch unsatisfiable; a schema with no instance left is reported as skipped), and
+arrays hold at most MAX_ITEMS items (unless the document asks for more).
 Requests are validated without ``security`` (credentials are the client's business, tested
 elsewhere) and with one server, ``http://sdk.test``.
 """
@@ -74,6 +75,10 @@ KEPT_FORMATS = {"date", "date-time", "uuid", "email", "ipv4", "ipv6", "hostname"
 #: References followed inside one another before the schema is cut (a schema that refers to
 #: itself is cut at once): inlining a large document's shared schemas grows exponentially.
 MAX_REF_DEPTH = 3
+#: Items an array holds at most (its own maxItems if lower; never below its minItems): arrays of
+#: arrays of large objects made instances of megabytes, drawn for minutes and mostly thrown away
+#: as too large; a few items check the same code.
+MAX_ITEMS = 2
 #: Integer formats openapi-core checks: kept as bounds.
 INT_BOUNDS = {"int32": (-(2**31), 2**31 - 1), "int64": (-(2**63), 2**63 - 1)}
 #: Strategies for the formats hypothesis-jsonschema does not know (draft 7 has no uuid).
@@ -182,6 +187,37 @@ if not hasattr(conjecture_utils.many, "more"):
     _from_schema.cu = types.SimpleNamespace(many=_Many)  # type: ignore[assignment,attr-defined]
 
 
+class _Memo:
+    """hypothesis-jsonschema builds the strategy of an object's property anew each time it draws
+    the property (canonicalising and merging its schema again, nested objects included): one of
+    Discord's models took minutes for 4 examples. A strategy only describes how to draw, so the
+    one built for equal arguments is reused (the cache holds the arguments it was keyed on by
+    identity, so their ids stay theirs)."""
+
+    LIMIT = 20_000
+
+    def __init__(self, build: Callable[..., Any]) -> None:
+        self.build = build
+        self.cache: dict[tuple[str, int, int], tuple[Any, Any, Any]] = {}
+
+    def __call__(self, schemas: Any, *, alphabet: Any, custom_formats: Any) -> Any:
+        try:
+            key = (json.dumps(schemas, sort_keys=True), id(alphabet), id(custom_formats))
+        except (TypeError, ValueError):
+            return self.build(schemas, alphabet=alphabet, custom_formats=custom_formats)
+        hit = self.cache.get(key)
+        if hit is None:
+            if len(self.cache) >= self.LIMIT:
+                self.cache.clear()
+            strategy = self.build(schemas, alphabet=alphabet, custom_formats=custom_formats)
+            hit = self.cache[key] = (alphabet, custom_formats, strategy)
+        return hit[2]
+
+
+for _name in ("__from_schema", "merged_as_strategies"):
+    setattr(_from_schema, _name, _Memo(getattr(_from_schema, _name)))
+
+
 # -- schemas ----------------------------------------------------------------------------------
 
 
@@ -219,7 +255,8 @@ def json_schema(node: Any, spec: Mapping[str, Any], stack: tuple[str, ...] = ())
         if value is None and key not in ("enum", "const", "default"):
             continue  # openapi-python-client's model of a 3.0 schema spells "not set" as null
         if key == "format" and value not in KEPT_FORMATS:
-            if value in INT_BOUNDS and node.get("type") == "integer":
+            kinds = node.get("type")
+            if value in INT_BOUNDS and "integer" in (kinds if isinstance(kinds, list) else [kinds]):
                 low, high = INT_BOUNDS[value]
                 out["minimum"] = max(low, node.get("minimum", low))
                 out["maximum"] = min(high, node.get("maximum", high))
@@ -237,6 +274,16 @@ def json_schema(node: Any, spec: Mapping[str, Any], stack: tuple[str, ...] = ())
             out[f"exclusive{bound}"] = out.pop(bound.lower())
         elif out.get(f"exclusive{bound}") is False:
             del out[f"exclusive{bound}"]
+    if isinstance(out.get("prefixItems"), list):
+        # Draft 2020-12's tuples (OpenAPI 3.1) in the draft 7 form the generator of instances
+        # reads, which would otherwise ignore them and draw any array.
+        rest = out.get("items")
+        out["items"] = out.pop("prefixItems")
+        if rest is not None:
+            out["additionalItems"] = rest
+    if "items" in out or out.get("type") == "array":
+        cap = max(MAX_ITEMS, out.get("minItems", 0))
+        out["maxItems"] = min(out.get("maxItems", cap), cap)
     if "type" not in out and ({"properties", "required", "additionalProperties"} & out.keys()):
         # Object keywords without a type allow any non-object too; every generator (and the
         # document's authors) mean an object.

@@ -21,8 +21,9 @@ subclasses, and no answer ``sdk.errors.ApiConnectionError``; every SDK exception
 ``import drf_sdk`` is cheap.
 """
 
-from typing import TYPE_CHECKING
-
+# Not typing's: importing typing (or the runtime, with logging) would cost more than the rest of
+# this module; type checkers read any TYPE_CHECKING as true.
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from . import api, errors, models, types
     from .api import items, token
@@ -31,30 +32,41 @@ if TYPE_CHECKING:
     from .session import SessionClient
     from .types import UNSET, Response, Unset
 else:
-    from sdk_session.lazy import attach
+    # sdk_session.lazy.attach, spelled out: the runtime loads with the first name used.
+    _targets = {
+        "api": ".api",
+        "ApiConnectionError": ".errors:ApiConnectionError",
+        "ApiError": ".errors:ApiError",
+        "ApiTimeoutError": ".errors:ApiTimeoutError",
+        "AuthenticatedClient": ".client:AuthenticatedClient",
+        "Client": ".client:Client",
+        "errors": ".errors",
+        "models": ".models",
+        "Response": ".types:Response",
+        "SdkError": ".errors:SdkError",
+        "SessionClient": ".session:SessionClient",
+        "types": ".types",
+        "UNSET": ".types:UNSET",
+        "Unset": ".types:Unset",
+        "items": ".api.items",
+        "token": ".api.token",
+    }
 
-    __getattr__, __dir__ = attach(
-        __name__,
-        {
-            "api": ".api",
-            "ApiConnectionError": ".errors:ApiConnectionError",
-            "ApiError": ".errors:ApiError",
-            "ApiTimeoutError": ".errors:ApiTimeoutError",
-            "AuthenticatedClient": ".client:AuthenticatedClient",
-            "Client": ".client:Client",
-            "errors": ".errors",
-            "models": ".models",
-            "Response": ".types:Response",
-            "SdkError": ".errors:SdkError",
-            "SessionClient": ".session:SessionClient",
-            "types": ".types",
-            "UNSET": ".types:UNSET",
-            "Unset": ".types:Unset",
-            "items": ".api.items",
-            "token": ".api.token",
-        },
-    )
-    del attach
+    def __getattr__(name: str) -> object:
+        target = _targets.get(name)
+        if target is None:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        import importlib
+
+        module_name, _, attribute = target.partition(":")
+        module = importlib.import_module(module_name, __name__)
+        value = getattr(module, attribute) if attribute else module
+        globals()[name] = value
+        return value
+
+    def __dir__() -> list[str]:
+        return sorted(set(globals()) | set(_targets))
+
 
 __all__ = [
     "UNSET",
