@@ -77,12 +77,15 @@ def test_the_items_sdk_pages_name_its_inputs_and_make_drift(page: str) -> None:
         assert "(`make regenerate` runs this)" in text
 
 
-def test_a_session_less_variant_shows_authenticated_client(tmp_path: Path) -> None:
+def test_a_session_less_variant_shows_its_static_credentials(tmp_path: Path) -> None:
+    """Without a session, the document's bearer scheme is a static credential (``Security``)."""
     output, _ = generate(tmp_path, config_with("plain_sdk", session=None))
     readme, api = _text(output / "README.md"), _text(output / "API.md")
     assert not (output / "session.py").exists()
-    assert 'client = sdk.AuthenticatedClient(base_url="http://127.0.0.1:8000"' in readme
+    assert 'auth=sdk.Security(jwt_auth="...")' in readme
+    assert "- `security.py`: `Security`" in readme
     assert "SessionClient" not in readme
+    assert "`sdk.Client(base_url=..., auth=sdk.Security(...))`" in api
     assert "`sdk.AuthenticatedClient` (a fixed token) or `sdk.Client`" in api
     assert "sdk_session.SessionClient" not in api
     for text in (readme, api):
