@@ -116,13 +116,16 @@ CORPUS := SDK_CORPUS=full $(PY) -m benchmarks.corpus --rounds 1 --imports 3 --or
 test-corpus: $(STAMP)
 	$(CORPUS)
 
-# What .ci/run runs after `make test` (CI allows 30 minutes): all of test-corpus except the
-# oracle on the two largest SDKs, GitHub's (3,690 models, 1,223 operations) and OpenAI's (3,101
-# models); both are still generated, imported and checked with mypy --strict. The table is
+# What .ci/run runs after `make test` (CI allows 30 minutes): every document generated whole
+# (or refused as expected) and imported, without mypy --strict (make test runs it on the
+# representative subset), and the oracle on every SDK but these, the slowest to check (their
+# oracle alone took 28 of the 37 minutes a first, larger slice took here). The table is
 # printed, docs/corpus.md is left alone.
-CORPUS_CI_ORACLE_SKIP := github-api.json openai.yaml
+CORPUS_CI_ORACLE_SKIP := github-api.json openai.yaml xero-accounting.yaml box.json \
+	sendgrid-v3-1.json prefect.json synthetic-500.yaml xero-payroll-uk.yaml \
+	adyen-management-v3.json adyen-balance-platform-v2.json adyen-checkout-v71.json
 test-corpus-ci: $(STAMP)
-	$(CORPUS) --oracle-skip $(CORPUS_CI_ORACLE_SKIP) --output -
+	$(CORPUS) --no-mypy --oracle-skip $(CORPUS_CI_ORACLE_SKIP) --output -
 
 # The wheels of the SDK, the reference server and the generator, in dist/ (see README,
 # Install), each built by `python -m build` in an isolated build environment: the project's
