@@ -205,10 +205,15 @@ class JsonTokenBinding:
 
     # -- the TokenBinding protocol ---------------------------------------------
 
+    def token_request(
+        self, base_url: httpx.URL, path: str, payload: dict[str, Any]
+    ) -> httpx.Request:
+        """A POST to a token endpoint (``path`` under ``base_url``, or an absolute URL);
+        override for other encodings or client authentication (``ConfiguredBinding``)."""
+        return httpx.Request("POST", resolve_url(base_url, path), json=payload)
+
     def login_request(self, base_url: httpx.URL, credentials: Credentials) -> httpx.Request:
-        return httpx.Request(
-            "POST", resolve_url(base_url, self.login_path), json=self.login_body(credentials)
-        )
+        return self.token_request(base_url, self.login_path, self.login_body(credentials))
 
     def parse_login(self, response: httpx.Response, *, now: float) -> TokenSet:
         if not response.is_success:
@@ -227,10 +232,8 @@ class JsonTokenBinding:
     def refresh_request(self, base_url: httpx.URL, tokens: TokenSet) -> httpx.Request:
         if not tokens.refresh_token or self.refresh_path is None:
             raise ValueError("no refresh token to present")
-        return httpx.Request(
-            "POST",
-            resolve_url(base_url, self.refresh_path),
-            json=self.refresh_body(tokens.refresh_token),
+        return self.token_request(
+            base_url, self.refresh_path, self.refresh_body(tokens.refresh_token)
         )
 
     def parse_refresh(

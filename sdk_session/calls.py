@@ -15,12 +15,18 @@ from dateutil.parser import isoparse
 
 from .client import Client
 from .errors.api import ApiConnectionError, ApiTimeoutError, InvalidArgument, InvalidData
-from .schemes import SECURITY_EXTENSION, Requirement
 from .types import Response, Unset
 
 T = TypeVar("T")
 E = TypeVar("E", bound=Enum)
 M = TypeVar("M", bound="_Model")
+
+SECURITY_EXTENSION = "sdk_session.security"
+"""Request extension: the operation's security ``Requirement``, for ``sdk_session.schemes``
+(here, not there, so that operations of SDKs without static schemes never load it)."""
+
+Requirement = tuple[tuple[str, ...], ...]
+"""OR across the outer tuple, AND within; ``()`` means no credentials."""
 
 #: Request extension where a retrying transport keeps its count of sends (the session layer's
 #: ``RetryTransport`` does): read to say how many attempts a failed call made.

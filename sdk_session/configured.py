@@ -89,8 +89,10 @@ class ConfiguredBinding(JsonTokenBinding):
     def refresh_body(self, refresh_token: str) -> dict[str, Any]:
         return {**self.refresh_fields, self.refresh_request_field: refresh_token}
 
-    def _post(self, base_url: httpx.URL, path: str, payload: dict[str, Any]) -> httpx.Request:
-        """A token call: ``payload`` plus the client's authentication."""
+    def token_request(
+        self, base_url: httpx.URL, path: str, payload: dict[str, Any]
+    ) -> httpx.Request:
+        """A token call: ``payload`` as JSON or a form, plus the client's authentication."""
         headers: dict[str, str] = {}
         if self.client_id is not None:
             if self._client_secret is None:
@@ -107,14 +109,6 @@ class ConfiguredBinding(JsonTokenBinding):
         return httpx.Request("POST", url, json=payload, headers=headers)
 
     # -- the TokenBinding protocol -------------------------------------------------
-    def login_request(self, base_url: httpx.URL, credentials: Credentials) -> httpx.Request:
-        return self._post(base_url, self.login_path, self.login_body(credentials))
-
-    def refresh_request(self, base_url: httpx.URL, tokens: TokenSet) -> httpx.Request:
-        if not tokens.refresh_token or self.refresh_path is None:
-            raise ValueError("no refresh token to present")
-        return self._post(base_url, self.refresh_path, self.refresh_body(tokens.refresh_token))
-
     def parse_login(self, response: httpx.Response, *, now: float) -> TokenSet:
         self._check_client(response, self.grant)
         return super().parse_login(response, now=now)
@@ -134,7 +128,7 @@ class ConfiguredBinding(JsonTokenBinding):
             payload = {"token": tokens.refresh_token, "token_type_hint": "refresh_token"}
         else:
             payload = {"token": tokens.access_token, "token_type_hint": "access_token"}
-        return self._post(base_url, self.revocation_path, payload)
+        return self.token_request(base_url, self.revocation_path, payload)
 
     def own_credentials(self) -> CredentialsProvider | None:
         """The credentials provider of a binding that logs in by itself (the client-credentials

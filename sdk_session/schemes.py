@@ -18,15 +18,10 @@ from typing import ClassVar, Literal
 
 import httpx
 
+from .calls import SECURITY_EXTENSION, Requirement
 from .redact import REDACTED
 
 __all__ = ["SECURITY_EXTENSION", "Requirement", "Scheme", "SchemeAuth"]
-
-SECURITY_EXTENSION = "sdk_session.security"
-"""Request extension: the operation's ``Requirement``."""
-
-Requirement = tuple[tuple[str, ...], ...]
-"""OR across the outer tuple, AND within; ``()`` means no credentials."""
 
 Value = str | tuple[str, str]
 
@@ -82,19 +77,17 @@ class SchemeAuth(httpx.Auth):
 
 
 def _apply(request: httpx.Request, scheme: Scheme, value: Value) -> None:
-    if scheme.kind == "basic":
-        user, password = value if isinstance(value, tuple) else (value, "")
-        pair = base64.b64encode(f"{user}:{password}".encode()).decode()
+    """Put one checked value (a pair for basic, else a string) where ``scheme`` says."""
+    if isinstance(value, tuple):  # basic
+        pair = base64.b64encode(f"{value[0]}:{value[1]}".encode()).decode()
         request.headers["Authorization"] = f"Basic {pair}"
-        return
-    text = value if isinstance(value, str) else ":".join(value)
-    if scheme.kind == "bearer":
-        request.headers["Authorization"] = f"Bearer {text}"
+    elif scheme.kind == "bearer":
+        request.headers["Authorization"] = f"Bearer {value}"
     elif scheme.location == "query":
-        request.url = request.url.copy_merge_params({scheme.name: text})
+        request.url = request.url.copy_merge_params({scheme.name: value})
     elif scheme.location == "cookie":
         cookie = request.headers.get("Cookie")
-        pair = f"{scheme.name}={text}"
+        pair = f"{scheme.name}={value}"
         request.headers["Cookie"] = pair if not cookie else f"{cookie}; {pair}"
     else:
-        request.headers[scheme.name] = text
+        request.headers[scheme.name] = value
