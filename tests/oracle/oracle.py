@@ -22,7 +22,10 @@ MAX_REF_DEPTH (the cut reference may not occur: an optional property is left out
 one makes the branch unsatisfiable; a schema with no instance left is reported as skipped), and
 arrays hold at most MAX_ITEMS items (unless the document asks for more).
 Requests are validated without ``security`` (credentials are the client's business, tested
-elsewhere) and with one server, ``http://sdk.test``.
+elsewhere) and with one server, ``http://sdk.test``; in an OpenAPI 3.0 document the siblings of a
+``$ref`` are dropped before validation, as 3.0.3 says they are ignored (openapi-core would apply
+them). A form-encoded body cannot carry an empty array (``name=a&name=b`` has no spelling for
+none), so required arrays of such a body are drawn with at least one item.
 """
 
 from __future__ import annotations
@@ -651,10 +654,23 @@ def _without_access_modes(node: Any) -> Any:
     return node
 
 
+def _without_ref_siblings(node: Any) -> Any:
+    if isinstance(node, dict):
+        if isinstance(node.get("$ref"), str):
+            return {"$ref": node["$ref"]}
+        return {k: _without_ref_siblings(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_without_ref_siblings(v) for v in node]
+    return node
+
+
 def validation_document(original: Any) -> dict[str, Any]:
-    """The document openapi-core validates against: one server, no security, and no readOnly or
-    writeOnly (the SDK's models serve requests and responses alike, as the document's do)."""
+    """The document openapi-core validates against: one server, no security, no readOnly or
+    writeOnly (the SDK's models serve requests and responses alike, as the document's do), and
+    in 3.0 no siblings of a ``$ref`` (3.0.3, Reference Object: they "SHALL be ignored")."""
     doc: dict[str, Any] = _without_access_modes(copy.deepcopy(original))
+    if not _is_31(original):
+        doc = _without_ref_siblings(doc)
     doc["servers"] = [{"url": BASE_URL}]
     doc.pop("security", None)
     for item in (doc.get("paths") or {}).values():
@@ -754,6 +770,8 @@ def _call(subject: Subject, op: OperationPlan, operation: Any, parameters: list[
         if body.body_type == "content":
             # An empty raw body is no body at all on the wire.
             properties["body"] = {"allOf": [properties["body"], {"minLength": 1}]}
+        if body.body_type == "data":
+            properties["body"] = _form_arrays_not_empty(properties["body"])
         if _request_body(doc, operation).get("required"):
             required.append("body")
         props["body"] = body.prop
@@ -766,6 +784,19 @@ def _call(subject: Subject, op: OperationPlan, operation: Any, parameters: list[
     module = importlib.import_module(f"{subject.package}.api.{op.tag}.{op.module}")
     path_names = {str(p.python_name): _raw(p.name) for p in endpoint.path_parameters}
     return _Call(module, schema, props, body, path_names)
+
+
+def _form_arrays_not_empty(schema: Any) -> Any:
+    """A form body's schema whose required arrays hold at least one item: an empty array has no
+    form-urlencoded spelling (it sends no pair at all, so the field reads as missing)."""
+    if not isinstance(schema, dict) or not isinstance(schema.get("properties"), dict):
+        return schema
+    properties = dict(schema["properties"])
+    for name in schema.get("required", []):
+        prop = properties.get(name)
+        if isinstance(prop, dict) and (prop.get("type") == "array" or "items" in prop):
+            properties[name] = {"allOf": [prop, {"minItems": 1}]}
+    return {**schema, "properties": properties}
 
 
 def _request_checker(subject: Subject, call: _Call, validators: tuple[Any, Any]) -> Any:
