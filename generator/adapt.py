@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .errors import GenerationError
+from .normalize import drop_invalid_defaults, inline_deep_refs
 from .preprocess import choose_content_type
 from .settings import POLICY_CHOICES, Settings
 from .source import excerpt, pointer
@@ -449,6 +450,8 @@ def adapt_spec(spec: dict[str, Any], settings: Settings) -> Adapted:
     adapted = Adapted(spec=copy.deepcopy(spec))
     _optional_fields(adapted)
     _exclude(adapted, settings)
+    inline_deep_refs(adapted.spec)
+    drop_invalid_defaults(adapted.spec, settings, adapted.note)
     _inline_response_refs(adapted)
     _tags(adapted, settings)
     _operation_ids(adapted, settings)

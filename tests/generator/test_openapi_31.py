@@ -354,3 +354,69 @@ def test_union_members_titled_alike_and_octet_stream_strings_type_check(tmp_path
     policies = json.loads(out)["adaptations_by_policy"]
     # the two arrays merge into one list[str | int]; the second "Choice" is "Choice 2"
     assert policies == {"model_name": 1, "non_json_body": 1, "unrepresentable_schema": 1}
+
+
+def test_refs_into_a_component_and_defaults_that_break_their_schema(tmp_path: Path) -> None:
+    """PagerDuty's REST description: a parameter schema given as ``$ref`` to another parameter's
+    ``schema`` (openapi-python-client resolves only whole components), and an integer parameter
+    whose default is ``"20 - incident_summary"``. Both operations used to be refused."""
+    state = {
+        "name": "state",
+        "in": "query",
+        "schema": {"type": "string", "enum": ["queued", "running"]},
+    }
+    not_state = {
+        "name": "not_state",
+        "in": "query",
+        "schema": {"$ref": "#/components/parameters/state/schema"},
+    }
+    limit = {
+        "name": "limit",
+        "in": "query",
+        "schema": {"type": "integer", "minimum": 1, "default": "20 - incident_summary"},
+    }
+    document = _document(
+        paths={
+            "/jobs": {
+                "get": {
+                    "operationId": "listJobs",
+                    "tags": ["jobs"],
+                    "parameters": [
+                        {"$ref": "#/components/parameters/state"},
+                        not_state,
+                        limit,
+                    ],
+                    "responses": {"204": {"description": "none"}},
+                }
+            },
+            "/pets/{id}": {
+                "get": {
+                    "operationId": "getPet",
+                    "tags": ["pets"],
+                    "parameters": [
+                        {
+                            "name": "id",
+                            "in": "path",
+                            "required": True,
+                            "schema": {"$ref": "#/components/schemas/Pet/properties/name"},
+                        }
+                    ],
+                    "responses": {"204": {"description": "none"}},
+                }
+            },
+        }
+    )
+    document["components"]["parameters"] = {"state": state}
+    code, out, err = _generate(tmp_path, document, mypy=True)
+    assert code == 0, err
+    report = json.loads(out)
+    assert report["operations"]["generated"] == 2 and report["operations"]["lost"] == 0
+    assert report["adaptations_by_policy"] == {"invalid_schema_keyword": 1}
+    rendered = json.dumps(report["adaptations"])
+    assert "/paths/~1jobs/get/parameters/2/schema" in rendered
+    assert "20 - incident_summary" in rendered and "dropped" in rendered
+    source = (tmp_path / "doc_sdk" / "api" / "jobs" / "_list_jobs.py").read_text()
+    assert "limit: int | Unset = UNSET" in source
+    assert "    not_state: ListJobsNotState | " in source  # the enum, copied in
+    pet = (tmp_path / "doc_sdk" / "api" / "pets" / "_get_pet.py").read_text()
+    assert "    id: str,\n" in pet
