@@ -231,7 +231,8 @@ def _is_31(spec: Mapping[str, Any]) -> bool:
 def _resolve(spec: Mapping[str, Any], ref: str) -> Any:
     node: Any = spec
     for part in ref.removeprefix("#/").split("/"):
-        node = node[part.replace("~1", "/").replace("~0", "~")]
+        key = part.replace("~1", "/").replace("~0", "~")
+        node = node[int(key)] if isinstance(node, list) else node[key]
     return node
 
 

@@ -52,6 +52,17 @@ def _first_const_only(templates: Path) -> None:
     union.write_text(text.replace(tried, upstream), encoding="utf-8")
 
 
+def _scalars_unchecked(templates: Path) -> None:
+    """openapi-python-client's trust in a scalar's JSON type back: a model's ``from_dict`` takes
+    any value for a ``str`` property, so a union of models that differ only in that property's
+    type parses everything as its first member."""
+    model = templates / "model.py.jinja"
+    text = model.read_text(encoding="utf-8")
+    check = '{% if instance in ["str", "int", "float", "bool"] %}'
+    assert check in text
+    model.write_text(text.replace(check, "{% if false %}"), encoding="utf-8")
+
+
 def _mutant(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
@@ -84,3 +95,11 @@ def test_the_oracle_catches_a_union_of_consts_that_tries_only_the_first(
     result = _mutant(tmp_path, monkeypatch, oracle_root, "mutant_union_sdk", _first_const_only)
     assert "Event" in result.models_failed, result.summary()
     assert "must match const" in result.models_failed["Event"]
+
+
+def test_the_oracle_catches_models_that_accept_any_scalar(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, oracle_root: Path
+) -> None:
+    result = _mutant(tmp_path, monkeypatch, oracle_root, "mutant_scalar_sdk", _scalars_unchecked)
+    assert "Event" in result.models_failed, result.summary()
+    assert "TextValue" in result.models_failed["Event"]
