@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from .allof import lower_allof
 from .errors import GenerationError
 from .preprocess import choose_content_type
 from .settings import POLICY_CHOICES, Settings
@@ -448,6 +449,7 @@ def adapt_spec(spec: dict[str, Any], settings: Settings) -> Adapted:
     """Apply every pre-parse policy to a deep copy of ``spec``."""
     adapted = Adapted(spec=copy.deepcopy(spec))
     _optional_fields(adapted)
+    lower_allof(adapted.spec)  # an equivalent document, so not an adaptation to report
     _exclude(adapted, settings)
     _inline_response_refs(adapted)
     _tags(adapted, settings)
