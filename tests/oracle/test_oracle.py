@@ -159,6 +159,30 @@ def test_allof_that_constrains_no_object_is_the_schema_it_wraps(oracle_root: Pat
     assert "role: Role | Unset" in model and "source: Group | Unset | User = UNSET" in model, model
 
 
+def test_json_patch_bodies_and_paths_told_apart_by_a_fragment(oracle_root: Path) -> None:
+    """Box's ``.../schema#add`` (JSON) and ``.../schema#update`` (``application/json-patch+json``)
+    are one URL on the wire; each request is checked against its own operation, and a ``+json``
+    body as JSON."""
+    operation = {"type": "object", "required": ["op"], "properties": {"op": {"type": "string"}}}
+
+    def put(name: str, media: str) -> dict[str, Any]:
+        body = {"type": "array", "items": operation}
+        return {
+            "put": {
+                "operationId": name,
+                "tags": ["templates"],
+                "requestBody": {"required": True, "content": {media: {"schema": body}}},
+                "responses": {"204": {"description": "done"}},
+            }
+        }
+
+    paths = {
+        "/templates/schema#add": put("addFields", "application/json"),
+        "/templates/schema#update": put("updateFields", "application/json-patch+json"),
+    }
+    _snippet(oracle_root, "fragments_sdk", paths, {})
+
+
 def test_a_loosened_array_body_is_still_a_list(oracle_root: Path) -> None:
     """A body openapi-python-client cannot model (an ``allOf`` of two string schemas) is
     loosened; an array body stays an array (it was a ``dict[str, Any]`` model that refused
@@ -178,3 +202,27 @@ def test_a_loosened_array_body_is_still_a_list(oracle_root: Path) -> None:
         }
     }
     _snippet(oracle_root, "loose_array_sdk", paths, {"Code": {"type": "string"}})
+
+
+def test_a_form_field_required_but_not_declared_is_sent(oracle_root: Path) -> None:
+    """Box's token revocation form requires ``grant_type`` without declaring it: the SDK sends
+    it as an additional property, which the oracle reads (openapi-core alone never would)."""
+    revoke = {
+        "type": "object",
+        "required": ["grant_type"],
+        "properties": {"token": {"type": "string"}},
+    }
+    paths = {
+        "/revoke": {
+            "post": {
+                "operationId": "revoke",
+                "tags": ["auth"],
+                "requestBody": {
+                    "required": True,
+                    "content": {"application/x-www-form-urlencoded": {"schema": _ref("Revoke")}},
+                },
+                "responses": {"204": {"description": "done"}},
+            }
+        }
+    }
+    _snippet(oracle_root, "form_fields_sdk", paths, {"Revoke": revoke})
