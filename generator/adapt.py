@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from .allof import lower_allof
 from .errors import GenerationError
 from .normalize import drop_invalid_defaults, inline_deep_refs
 from .preprocess import choose_content_type
@@ -449,6 +450,7 @@ def adapt_spec(spec: dict[str, Any], settings: Settings) -> Adapted:
     """Apply every pre-parse policy to a deep copy of ``spec``."""
     adapted = Adapted(spec=copy.deepcopy(spec))
     _optional_fields(adapted)
+    lower_allof(adapted.spec)  # an equivalent document, so not an adaptation to report
     _exclude(adapted, settings)
     inline_deep_refs(adapted.spec)
     drop_invalid_defaults(adapted.spec, settings, adapted.note)

@@ -810,16 +810,28 @@ def _loosen_body(
     if not isinstance(body, dict) or not isinstance(body.get("content"), dict):
         return
     body = copy.deepcopy(body)
+    media = next(iter(body["content"].values()), None)
+    schema = media.get("schema") if isinstance(media, dict) else None
+    loose = _loose_body_schema(resolve_ref(adapted.spec, schema))
+    kind = "list[Any]" if loose.get("type") == "array" else "dict[str, Any]"
     if adapted.note(
         settings,
         "unrepresentable_schema",
         label,
-        f"request body: openapi-python-client cannot model it ({brief(detail)}); "
-        "typed as dict[str, Any]",
+        f"request body: openapi-python-client cannot model it ({brief(detail)}); typed as {kind}",
     ):
-        body["content"] = {ct: {"schema": copy.deepcopy(_LOOSE_OBJECT)} for ct in body["content"]}
+        body["content"] = {ct: {"schema": copy.deepcopy(loose)} for ct in body["content"]}
         operation["requestBody"] = body
         state.changed = True
+
+
+def _loose_body_schema(original: Any) -> dict[str, Any]:
+    """What replaces a request body's schema openapi-python-client cannot model: an array stays
+    an array (of Any), so the SDK still sends the list the document asks for; anything else is
+    a free-form object (an SDK body argument needs a type to take)."""
+    if isinstance(original, dict) and (original.get("type") == "array" or "items" in original):
+        return {"type": "array", "items": {}}
+    return copy.deepcopy(_LOOSE_OBJECT)
 
 
 def _loosen_parameters(

@@ -6,6 +6,7 @@ The committed spec is never modified; generation sees a deep copy.
   openapi-python-client 0.29.1 write a module that fails to import (``NameError: Unset``) and a
   union-typed ``body`` argument. We keep exactly one content type per body, the first of
   ``preferred_request_content_types`` that it offers (JSON first), so ``body=`` has one model type.
+* An ``allOf`` that constrains no object becomes the schema it is equivalent to (``allof.py``).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+from .allof import lower_allof
 from .errors import GenerationError
 from .settings import Settings
 from .validate import iter_operations, operation_label
@@ -58,6 +60,7 @@ def _reduce_body(body: Any, where: str, settings: Settings, notes: list[str]) ->
 def preprocess_spec(spec: dict[str, Any], settings: Settings) -> tuple[dict[str, Any], list[str]]:
     """Return the rewritten copy and one note per rewrite (printed by the CLI)."""
     rewritten = copy.deepcopy(spec)
+    lower_allof(rewritten)  # equivalent schemas openapi-python-client can model (allof.py)
     notes: list[str] = []
     components = rewritten.get("components") or {}
     for name, body in (components.get("requestBodies") or {}).items():

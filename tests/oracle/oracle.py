@@ -25,7 +25,9 @@ Requests are validated without ``security`` (credentials are the client's busine
 elsewhere) and with one server, ``http://sdk.test``; in an OpenAPI 3.0 document the siblings of a
 ``$ref`` are dropped before validation, as 3.0.3 says they are ignored (openapi-core would apply
 them). A form-encoded body cannot carry an empty array (``name=a&name=b`` has no spelling for
-none), so required arrays of such a body are drawn with at least one item.
+none), so required arrays of such a body are drawn with at least one item. Bodies in a ``+json``
+media type are read as JSON, and a request goes to the path its ``_request`` URL names, fragment
+included (paths of a document may differ by a fragment only, which is never sent).
 """
 
 from __future__ import annotations
@@ -57,6 +59,7 @@ from hypothesis.internal.conjecture import utils as conjecture_utils
 from hypothesis_jsonschema import _from_schema, from_schema
 from jsonschema_path import SchemaPath
 from openapi_core.datatypes import RequestParameters
+from openapi_core.deserializing.media_types.util import json_loads
 from openapi_core.validation.request.validators import (
     V30RequestBodyValidator,
     V30RequestParametersValidator,
@@ -623,10 +626,12 @@ def _why(error: BaseException) -> str:
 class _Request:
     """An httpx request as openapi-core's Request protocol."""
 
-    def __init__(self, request: httpx.Request, path_params: dict[str, Any]) -> None:
+    def __init__(
+        self, request: httpx.Request, path_params: dict[str, Any], fragment: str = ""
+    ) -> None:
         self.host_url = BASE_URL
         # Still percent-encoded, as sent (httpx's url.path is decoded).
-        self.path = request.url.raw_path.decode("ascii").split("?", 1)[0]
+        self.path = request.url.raw_path.decode("ascii").split("?", 1)[0] + fragment
         self.method = request.method.lower()
         self.body: bytes | None = request.read() or None
         self.content_type = request.headers.get("content-type", "").lower()
@@ -641,6 +646,18 @@ class _Request:
             cookie=ImmutableMultiDict(list(cookies.items())),
             path=path_params,
         )
+
+
+def _fragment(url: Any) -> str:
+    """The ``#fragment`` of the URL an operation's ``_request`` names, or "".
+
+    Paths of a document may differ by a fragment only (Box: ``.../schema#add`` and
+    ``.../schema#update``). A fragment is never sent (RFC 3986, section 3.5), so the request on
+    the wire is the same for both and openapi-core would pick either to validate it; with the
+    fragment the SDK's URL names, it validates against the operation the SDK called.
+    """
+    text = str(url)
+    return "#" + text.split("#", 1)[1] if "#" in text else ""
 
 
 def _without_access_modes(node: Any) -> Any:
@@ -681,14 +698,76 @@ def validation_document(original: Any) -> dict[str, Any]:
                 if isinstance(operation, dict):
                     operation.pop("servers", None)
                     operation.pop("security", None)
+                    _declare_form_fields(doc, operation.get("requestBody"))
     return doc
 
 
+_FORMS = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+def _declare_form_fields(doc: dict[str, Any], body: Any) -> None:
+    """Required names a form body's schema does not declare become declared, of any value.
+
+    openapi-core 0.23 decodes a form into the schema's declared properties only, so a required
+    name it does not declare (Box's token revocation requires ``grant_type``) is always missing
+    however it is sent. Declaring it as ``{}`` changes no instance's validity where the schema
+    has no ``additionalProperties`` schema (JSON Schema Validation, section 6.5.4: a ``{}``
+    property accepts anything; 6.5.6: ``additionalProperties`` applies only to undeclared names).
+    """
+    if isinstance(body, dict) and "$ref" in body:
+        body = _resolve(doc, body["$ref"])
+    content = body.get("content") if isinstance(body, dict) else None
+    for media, entry in (content or {}).items():
+        if str(media).split(";", 1)[0].strip().lower() not in _FORMS:
+            continue
+        schema = entry.get("schema") if isinstance(entry, dict) else None
+        if isinstance(schema, dict) and "$ref" in schema:
+            schema = _resolve(doc, schema["$ref"])
+        if not isinstance(schema, dict) or schema.get("additionalProperties", True) not in (
+            True,
+            {},
+        ):
+            continue
+        properties = schema.setdefault("properties", {})
+        for name in schema.get("required") or []:
+            properties.setdefault(name, {})
+
+
+def _json_suffix_media_types(node: Any) -> set[str]:
+    """The ``+json`` media types of the document's ``content`` maps."""
+    found: set[str] = set()
+    if isinstance(node, dict):
+        content = node.get("content")
+        if isinstance(content, dict):
+            found |= {
+                str(media)
+                for media in content
+                if str(media).split(";", 1)[0].strip().lower().endswith("+json")
+            }
+        for value in node.values():
+            found |= _json_suffix_media_types(value)
+    elif isinstance(node, list):
+        for value in node:
+            found |= _json_suffix_media_types(value)
+    return found
+
+
 def _validators(subject: Subject) -> tuple[Any, Any]:
+    """openapi-core's validators of requests to ``subject``'s document. Bodies in a ``+json``
+    media type are read as JSON (RFC 6839, section 3.1: the suffix means JSON is the encoding);
+    openapi-core 0.23 reads only ``application/json`` and ``application/vnd.api+json`` so, and
+    would validate the raw bytes of ``application/json-patch+json`` against an array schema."""
     doc = SchemaPath.from_dict(validation_document(subject.original))
+    json_types = _json_suffix_media_types(subject.original.get("paths"))
+    json_types |= _json_suffix_media_types(subject.original.get("components"))
+    as_json: dict[str, Callable[[bytes], Any]] = dict.fromkeys(sorted(json_types), json_loads)
     if _is_31(subject.original):
-        return V31RequestParametersValidator(doc), V31RequestBodyValidator(doc)
-    return V30RequestParametersValidator(doc), V30RequestBodyValidator(doc)
+        return V31RequestParametersValidator(doc), V31RequestBodyValidator(
+            doc, extra_media_type_deserializers=as_json
+        )
+    return V30RequestParametersValidator(doc), V30RequestBodyValidator(
+        doc, extra_media_type_deserializers=as_json
+    )
 
 
 def _request_body(spec: Mapping[str, Any], operation: Mapping[str, Any]) -> Any:
@@ -789,11 +868,16 @@ def _call(subject: Subject, op: OperationPlan, operation: Any, parameters: list[
 
 def _form_arrays_not_empty(schema: Any) -> Any:
     """A form body's schema whose required arrays hold at least one item: an empty array has no
-    form-urlencoded spelling (it sends no pair at all, so the field reads as missing)."""
+    form-urlencoded spelling (it sends no pair at all, so the field reads as missing). A
+    required name the schema does not declare is drawn as a string: a form field's value is
+    text, and no other value has one spelling the document defines."""
     if not isinstance(schema, dict) or not isinstance(schema.get("properties"), dict):
         return schema
     properties = dict(schema["properties"])
+    open_ended = schema.get("additionalProperties", True) in (True, {})
     for name in schema.get("required", []):
+        if open_ended:
+            properties.setdefault(name, {"type": "string"})
         prop = properties.get(name)
         if isinstance(prop, dict) and (prop.get("type") == "array" or "items" in prop):
             properties[name] = {"allOf": [prop, {"minItems": 1}]}
@@ -810,7 +894,7 @@ def _request_checker(subject: Subject, call: _Call, validators: tuple[Any, Any])
         path_params = {
             call.path_names[k]: str(to_json(v)) for k, v in values.items() if k in call.path_names
         }
-        wrapped = _Request(request, path_params)
+        wrapped = _Request(request, path_params, _fragment(built["url"]))
         errors = list(params_validator.iter_errors(wrapped))
         if call.body is not None and call.body.body_type in ("json", "data"):
             # MissingRequestBody is openapi-core's signal for an optional body left out (a

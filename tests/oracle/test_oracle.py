@@ -9,9 +9,11 @@ printed (``pytest -s``) so a run doubles as the report.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
+import yaml
 
 from benchmarks.corpus_run import Entry
 
@@ -80,3 +82,147 @@ def test_dot_segments_stay_in_the_path(oracle_root: Path) -> None:
         built = _get_page._request(page_id=value, levels=1)
         request = httpx.Client(base_url="http://sdk.test").build_request(**built)
         assert request.url.raw_path.decode().split("?")[0] == path
+
+
+def _ok(schema: dict[str, Any]) -> dict[str, Any]:
+    return {"200": {"description": "ok", "content": {"application/json": {"schema": schema}}}}
+
+
+def _snippet(
+    oracle_root: Path, package: str, paths: dict[str, Any], schemas: dict[str, Any]
+) -> None:
+    """Generate an OpenAPI 3.0 snippet as ``package`` and run the oracle on all of it."""
+    document = {
+        "openapi": "3.0.2",
+        "info": {"title": package, "version": "1"},
+        "paths": paths,
+        "components": {"schemas": schemas},
+    }
+    spec = oracle_root / f"{package}.yaml"
+    spec.write_text(yaml.safe_dump(document, sort_keys=False), encoding="utf-8")
+    generated = generate(spec, package, oracle_root)
+    _check(package, generated.spec, generated.config, generated.output, None)
+
+
+def _ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def test_allof_that_constrains_no_object_is_the_schema_it_wraps(oracle_root: Path) -> None:
+    """Box annotates schemas through ``allOf``; openapi-python-client made each an empty model
+    that refused the string it wraps (``FolderMiniSequenceId: expected an object, got str``), or
+    could not take one of an enum or a union at all (the schema using it became Any)."""
+    annotated = {"description": "annotation only"}
+    folder = {
+        "type": "object",
+        "required": ["id"],
+        "properties": {
+            "id": {"type": "string"},
+            # {nullable: false} has no type of its own: null stays allowed (OpenAPI 3.0.3)
+            "sequence_id": {"allOf": [{"type": "string", "nullable": True}, {"nullable": False}]},
+            "anything": {"allOf": [{}, annotated]},
+            "tags": {"allOf": [{"type": "array", "items": {"type": "string"}}, annotated]},
+            "params": {"type": "object", "additionalProperties": {"allOf": [{}, annotated]}},
+        },
+    }
+    assignment = {
+        "type": "object",
+        "properties": {
+            "role": {"allOf": [_ref("Role"), annotated]},
+            "source": {"allOf": [_ref("Source"), annotated]},
+        },
+    }
+
+    def tagged(kind: str) -> dict[str, Any]:
+        return {
+            "type": "object",
+            "required": ["type"],
+            "properties": {"type": {"type": "string", "enum": [kind]}},
+        }
+
+    schemas = {
+        "Folder": folder,
+        "Assignment": assignment,
+        "Role": {"type": "string", "enum": ["editor", "viewer"]},
+        "Source": {"type": "object", "oneOf": [_ref("User"), _ref("Group")]},
+        "User": tagged("user"),
+        "Group": tagged("group"),
+    }
+    paths = {
+        f"/{name.lower()}s": {
+            "get": {"operationId": f"get{name}", "tags": ["things"], "responses": _ok(_ref(name))}
+        }
+        for name in ("Folder", "Assignment")
+    }
+    _snippet(oracle_root, "allof_sdk", paths, schemas)
+    model = (oracle_root / "allof_sdk" / "models" / "assignment.py").read_text(encoding="utf-8")
+    assert "role: Role | Unset" in model and "source: Group | Unset | User = UNSET" in model, model
+
+
+def test_json_patch_bodies_and_paths_told_apart_by_a_fragment(oracle_root: Path) -> None:
+    """Box's ``.../schema#add`` (JSON) and ``.../schema#update`` (``application/json-patch+json``)
+    are one URL on the wire; each request is checked against its own operation, and a ``+json``
+    body as JSON."""
+    operation = {"type": "object", "required": ["op"], "properties": {"op": {"type": "string"}}}
+
+    def put(name: str, media: str) -> dict[str, Any]:
+        body = {"type": "array", "items": operation}
+        return {
+            "put": {
+                "operationId": name,
+                "tags": ["templates"],
+                "requestBody": {"required": True, "content": {media: {"schema": body}}},
+                "responses": {"204": {"description": "done"}},
+            }
+        }
+
+    paths = {
+        "/templates/schema#add": put("addFields", "application/json"),
+        "/templates/schema#update": put("updateFields", "application/json-patch+json"),
+    }
+    _snippet(oracle_root, "fragments_sdk", paths, {})
+
+
+def test_a_loosened_array_body_is_still_a_list(oracle_root: Path) -> None:
+    """A body openapi-python-client cannot model (an ``allOf`` of two string schemas) is
+    loosened; an array body stays an array (it was a ``dict[str, Any]`` model that refused
+    the list it had to send)."""
+    item = {"allOf": [_ref("Code"), {"minLength": 1}]}
+    paths = {
+        "/codes": {
+            "put": {
+                "operationId": "putCodes",
+                "tags": ["codes"],
+                "requestBody": {
+                    "required": True,
+                    "content": {"application/json": {"schema": {"type": "array", "items": item}}},
+                },
+                "responses": {"204": {"description": "done"}},
+            }
+        }
+    }
+    _snippet(oracle_root, "loose_array_sdk", paths, {"Code": {"type": "string"}})
+
+
+def test_a_form_field_required_but_not_declared_is_sent(oracle_root: Path) -> None:
+    """Box's token revocation form requires ``grant_type`` without declaring it: the SDK sends
+    it as an additional property, which the oracle reads (openapi-core alone never would)."""
+    revoke = {
+        "type": "object",
+        "required": ["grant_type"],
+        "properties": {"token": {"type": "string"}},
+    }
+    paths = {
+        "/revoke": {
+            "post": {
+                "operationId": "revoke",
+                "tags": ["auth"],
+                "requestBody": {
+                    "required": True,
+                    "content": {"application/x-www-form-urlencoded": {"schema": _ref("Revoke")}},
+                },
+                "responses": {"204": {"description": "done"}},
+            }
+        }
+    }
+    _snippet(oracle_root, "form_fields_sdk", paths, {"Revoke": revoke})
