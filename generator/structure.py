@@ -193,6 +193,7 @@ class _Walker:
                         self.refuse(f"{where}/$ref", f"$ref {excerpt(ref)} points at nothing")
                 else:
                     self.schema_hints(current, where)
+                    self.discriminator_targets(current, where)
                 for key, value in current.items():
                     if isinstance(value, dict | list) and not is_opaque(name, str(key), value):
                         below = f"{where}/{_escape(str(key))}"
@@ -202,6 +203,21 @@ class _Walker:
                 for index, value in enumerate(current):
                     if isinstance(value, dict | list):
                         stack.append((value, f"{where}/{index}", ""))
+
+    def discriminator_targets(self, node: dict[str, Any], where: str) -> None:
+        """A discriminator mapping that points at nothing (PagerDuty's point through a ``$ref``,
+        which a JSON pointer does not follow): generation ignores it, validators fail on it."""
+        discriminator = node.get("discriminator")
+        mapping = discriminator.get("mapping") if isinstance(discriminator, dict) else None
+        if not isinstance(mapping, dict):
+            return
+        for value, target in mapping.items():
+            dangling = isinstance(target, str) and target.startswith("#")
+            if dangling and self.target(target) is _MISSING:
+                self.warn(
+                    pointer(*split_pointer(where), "discriminator", "mapping", str(value)),
+                    f"maps to {excerpt(target)}, which points at nothing",
+                )
 
     def schema_hints(self, node: dict[str, Any], where: str) -> None:
         """Warnings for schema oddities that generation copes with (reported, not refused)."""

@@ -506,6 +506,14 @@ def test_oddities_that_do_not_affect_generation_are_warnings(tmp_path: Path) -> 
     spec = yaml.safe_load((Path(__file__).parents[2] / "spec" / "openapi.yaml").read_text())
     item = spec["components"]["schemas"]["ItemPage"]
     item["required"] = [*item.get("required", []), "ghost"]
+    # PagerDuty's discriminator mappings point through a $ref, which a JSON pointer never follows.
+    spec["components"]["schemas"]["Shape"] = {
+        "oneOf": [{"$ref": "#/components/schemas/ItemPage"}],
+        "discriminator": {
+            "propertyName": "kind",
+            "mapping": {"page": "#/components/schemas/Shape/oneOf/0/properties/items"},
+        },
+    }
     path = tmp_path / "openapi.yaml"
     path.write_text(yaml.safe_dump(spec, sort_keys=False), encoding="utf-8")
     code, out, err = _run(
@@ -513,9 +521,13 @@ def test_oddities_that_do_not_affect_generation_are_warnings(tmp_path: Path) -> 
     )
     assert code == 0, err
     warnings = json.loads(out)["warnings"]
-    assert len(warnings) == 1
-    assert "/components/schemas/ItemPage/required" in warnings[0] and "ghost" in warnings[0]
-    assert warnings[0].startswith("openapi.yaml:")
+    assert len(warnings) == 2, warnings
+    ghost = next(w for w in warnings if "ghost" in w)
+    assert "/components/schemas/ItemPage/required" in ghost
+    assert ghost.startswith("openapi.yaml:")
+    mapping = next(w for w in warnings if "/components/schemas/Shape/discriminator" in w)
+    assert "/mapping/page: maps to #/components/schemas/Shape/oneOf/0/" in mapping
+    assert mapping.endswith("which points at nothing")
 
 
 def test_a_policy_set_to_refuse_refuses_with_its_name(

@@ -682,11 +682,57 @@ def _without_ref_siblings(node: Any) -> Any:
     return node
 
 
+def _inline_deep_refs(doc: dict[str, Any], node: Any, depth: int = 0) -> Any:
+    """References to a part of a component or an operation (PagerDuty's
+    ``#/paths/.../schema/allOf/0/...``), which openapi-core's resolver cannot follow, replaced by
+    what they point at; whole components stay references (they may be recursive)."""
+    if isinstance(node, list):
+        return [_inline_deep_refs(doc, v, depth) for v in node]
+    if not isinstance(node, dict):
+        return node
+    ref = node.get("$ref")
+    if isinstance(ref, str) and ref.startswith("#/") and depth < MAX_REF_DEPTH:
+        parts = ref[2:].split("/")
+        if len(parts) > 3 or parts[0] != "components":
+            return _inline_deep_refs(doc, _resolve(doc, ref), depth + 1)
+    return {k: _inline_deep_refs(doc, v, depth) for k, v in node.items()}
+
+
+def _points_at_something(doc: Any, ref: str) -> bool:
+    try:
+        _resolve(doc, ref)
+    except (KeyError, IndexError, ValueError, TypeError):
+        return False
+    return True
+
+
+def _drop_dangling_mappings(doc: Any, node: Any) -> None:
+    """A discriminator whose mapping points at nothing (the generator warns of each entry, and
+    openapi-python-client ignores them) is left out: openapi-core would fail on it, and without
+    its mapping it names schemas that do not exist. The ``oneOf`` alone still decides."""
+    if isinstance(node, list):
+        for value in node:
+            _drop_dangling_mappings(doc, value)
+    elif isinstance(node, dict):
+        discriminator = node.get("discriminator")
+        mapping = discriminator.get("mapping") if isinstance(discriminator, dict) else None
+        if isinstance(mapping, dict) and any(
+            isinstance(ref, str) and ref.startswith("#/") and not _points_at_something(doc, ref)
+            for ref in mapping.values()
+        ):
+            del node["discriminator"]
+        for value in node.values():
+            _drop_dangling_mappings(doc, value)
+
+
 def validation_document(original: Any) -> dict[str, Any]:
     """The document openapi-core validates against: one server, no security, no readOnly or
     writeOnly (the SDK's models serve requests and responses alike, as the document's do), and
-    in 3.0 no siblings of a ``$ref`` (3.0.3, Reference Object: they "SHALL be ignored")."""
+    in 3.0 no siblings of a ``$ref`` (3.0.3, Reference Object: they "SHALL be ignored"); deep
+    references are copied in (openapi-core resolves only whole components)."""
     doc: dict[str, Any] = _without_access_modes(copy.deepcopy(original))
+    doc = _inline_deep_refs(doc, doc)
+    _drop_dangling_mappings(doc, doc)
     if not _is_31(original):
         doc = _without_ref_siblings(doc)
     doc["servers"] = [{"url": BASE_URL}]

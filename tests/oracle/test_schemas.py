@@ -30,3 +30,24 @@ def test_tuples_of_openapi_31_are_drawn_as_tuples() -> None:
     assert "prefixItems" not in schema and "additionalItems" not in schema
     rest = oracle.json_schema({"prefixItems": [{"type": "string"}], "items": {"type": "null"}}, {})
     assert rest["items"] == [{"type": "string"}] and rest["additionalItems"] == {"type": "null"}
+
+
+def test_the_validation_document_copies_deep_references_and_drops_dangling_mappings() -> None:
+    """openapi-core resolves whole components only, and fails on a discriminator mapping that
+    points at nothing (PagerDuty's custom field options)."""
+    schemas = {
+        "Limit": {"type": "integer"},
+        "Option": {
+            "oneOf": [{"type": "object", "properties": {"kind": {"type": "string"}}}],
+            "discriminator": {"propertyName": "kind", "mapping": {"a": "#/nowhere/at/all"}},
+        },
+        "Page": {"properties": {"size": {"$ref": "#/components/schemas/Holder/properties/n"}}},
+        "Holder": {"properties": {"n": {"$ref": "#/components/schemas/Limit"}}},
+    }
+    document = {"openapi": "3.0.3", "paths": {}, "components": {"schemas": schemas}}
+    doc = oracle.validation_document(document)
+    assert "discriminator" not in doc["components"]["schemas"]["Option"]
+    assert doc["components"]["schemas"]["Page"]["properties"]["size"] == {
+        "$ref": "#/components/schemas/Limit"
+    }
+    assert "discriminator" in document["components"]["schemas"]["Option"]  # a copy
