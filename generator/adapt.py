@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .errors import GenerationError
+from .nullable import split_nullable_components
 from .preprocess import choose_content_type
 from .settings import POLICY_CHOICES, Settings
 from .source import excerpt, pointer
@@ -449,6 +450,7 @@ def adapt_spec(spec: dict[str, Any], settings: Settings) -> Adapted:
     adapted = Adapted(spec=copy.deepcopy(spec))
     _optional_fields(adapted)
     _exclude(adapted, settings)
+    split_nullable_components(adapted.spec)
     _inline_response_refs(adapted)
     _tags(adapted, settings)
     _operation_ids(adapted, settings)

@@ -6,6 +6,8 @@ The committed spec is never modified; generation sees a deep copy.
   openapi-python-client 0.29.1 write a module that fails to import (``NameError: Unset``) and a
   union-typed ``body`` argument. We keep exactly one content type per body, the first of
   ``preferred_request_content_types`` that it offers (JSON first), so ``body=`` has one model type.
+* Nullable object components are split into a model and ``| None`` at their uses
+  (generator/nullable.py), as in the default (adapting) mode.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import copy
 from typing import Any
 
 from .errors import GenerationError
+from .nullable import split_nullable_components
 from .settings import Settings
 from .validate import iter_operations, operation_label
 
@@ -59,6 +62,7 @@ def preprocess_spec(spec: dict[str, Any], settings: Settings) -> tuple[dict[str,
     """Return the rewritten copy and one note per rewrite (printed by the CLI)."""
     rewritten = copy.deepcopy(spec)
     notes: list[str] = []
+    split_nullable_components(rewritten)
     components = rewritten.get("components") or {}
     for name, body in (components.get("requestBodies") or {}).items():
         _reduce_body(body, f"components/requestBodies/{name}", settings, notes)
