@@ -109,6 +109,44 @@ def test_nullable_components_are_none_where_they_are_used(
         models.Thing.from_dict({**raw, "plain": None})
 
 
+def test_requests_are_checked_against_the_operation_they_call(
+    oracle_root: Path, tmp_path: Path
+) -> None:
+    """A URL that fits two path templates is validated against the operation's own (GitHub's
+    ``/compare/{base}...{head}`` also fits ``/compare/{basehead}``, which openapi-core picks)."""
+    ok = {"200": {"description": "ok"}}
+    document = {
+        "openapi": "3.0.3",
+        "info": {"title": "Ambiguous paths", "version": "1"},
+        "paths": {
+            "/compare/{basehead}": {
+                "get": {
+                    "operationId": "compareRange",
+                    "tags": ["commits"],
+                    "parameters": [_path_parameter("basehead")],
+                    "responses": ok,
+                }
+            },
+            "/compare/{base}...{head}": {
+                "get": {
+                    "operationId": "compareTwo",
+                    "tags": ["commits"],
+                    "parameters": [_path_parameter("base"), _path_parameter("head")],
+                    "responses": ok,
+                }
+            },
+        },
+    }
+    spec = tmp_path / "ambiguous.yaml"
+    spec.write_text(yaml.safe_dump(document, sort_keys=False), encoding="utf-8")
+    generated = generate(spec, "ambiguous_sdk", oracle_root)
+    _check("ambiguous", generated.spec, generated.config, generated.output, None)
+
+
+def _path_parameter(name: str) -> dict[str, Any]:
+    return {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
+
+
 @pytest.mark.parametrize(
     ("spec", "config", "output"),
     [

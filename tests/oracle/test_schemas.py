@@ -12,6 +12,15 @@ def test_integer_formats_bound_a_nullable_integer_too() -> None:
     assert schema["minimum"] == -(2**31) and schema["maximum"] == 2**31 - 1
 
 
+def test_nullable_without_a_type_adds_no_null() -> None:
+    """OpenAPI 3.0.4 (clarifying 3.0.x): ``nullable`` takes effect only beside ``type`` (GitHub's
+    ``oneOf`` of custom property values: null made requests openapi-core rightly rejects)."""
+    union = {"oneOf": [{"type": "string"}, {"type": "integer"}], "nullable": True}
+    assert oracle.json_schema(union, {}) == {"oneOf": [{"type": "string"}, {"type": "integer"}]}
+    typed = oracle.json_schema({"type": "string", "nullable": True}, {})
+    assert typed == {"type": ["string", "null"]}
+
+
 def test_arrays_are_drawn_short() -> None:
     assert oracle.json_schema({"type": "array", "items": {}}, {})["maxItems"] == oracle.MAX_ITEMS
     assert oracle.json_schema({"type": "array", "maxItems": 1}, {})["maxItems"] == 1
