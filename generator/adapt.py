@@ -17,6 +17,7 @@ from typing import Any
 from .allof import lower_allof
 from .errors import GenerationError
 from .normalize import drop_invalid_defaults, inline_deep_refs
+from .nullable import split_nullable_components
 from .preprocess import choose_content_type
 from .settings import POLICY_CHOICES, Settings
 from .source import excerpt, pointer
@@ -454,6 +455,7 @@ def adapt_spec(spec: dict[str, Any], settings: Settings) -> Adapted:
     _exclude(adapted, settings)
     inline_deep_refs(adapted.spec)
     drop_invalid_defaults(adapted.spec, settings, adapted.note)
+    split_nullable_components(adapted.spec)
     _inline_response_refs(adapted)
     _tags(adapted, settings)
     _operation_ids(adapted, settings)

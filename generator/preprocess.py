@@ -7,6 +7,9 @@ The committed spec is never modified; generation sees a deep copy.
   union-typed ``body`` argument. We keep exactly one content type per body, the first of
   ``preferred_request_content_types`` that it offers (JSON first), so ``body=`` has one model type.
 * An ``allOf`` that constrains no object becomes the schema it is equivalent to (``allof.py``).
+* References into a part of a component are copied in (``normalize.py``).
+* Nullable object components are split into a model and ``| None`` at their uses
+  (generator/nullable.py), as in the default (adapting) mode.
 """
 
 from __future__ import annotations
@@ -16,6 +19,8 @@ from typing import Any
 
 from .allof import lower_allof
 from .errors import GenerationError
+from .normalize import inline_deep_refs
+from .nullable import split_nullable_components
 from .settings import Settings
 from .validate import iter_operations, operation_label
 
@@ -62,6 +67,8 @@ def preprocess_spec(spec: dict[str, Any], settings: Settings) -> tuple[dict[str,
     rewritten = copy.deepcopy(spec)
     lower_allof(rewritten)  # equivalent schemas openapi-python-client can model (allof.py)
     notes: list[str] = []
+    inline_deep_refs(rewritten)  # references into a component, copied in (normalize.py)
+    split_nullable_components(rewritten)
     components = rewritten.get("components") or {}
     for name, body in (components.get("requestBodies") or {}).items():
         _reduce_body(body, f"components/requestBodies/{name}", settings, notes)

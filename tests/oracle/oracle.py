@@ -22,12 +22,13 @@ MAX_REF_DEPTH (the cut reference may not occur: an optional property is left out
 one makes the branch unsatisfiable; a schema with no instance left is reported as skipped), and
 arrays hold at most MAX_ITEMS items (unless the document asks for more).
 Requests are validated without ``security`` (credentials are the client's business, tested
-elsewhere) and with one server, ``http://sdk.test``; in an OpenAPI 3.0 document the siblings of a
-``$ref`` are dropped before validation, as 3.0.3 says they are ignored (openapi-core would apply
-them). A form-encoded body cannot carry an empty array (``name=a&name=b`` has no spelling for
-none), so required arrays of such a body are drawn with at least one item. Bodies in a ``+json``
-media type are read as JSON, and a request goes to the path its ``_request`` URL names, fragment
-included (paths of a document may differ by a fragment only, which is never sent).
+elsewhere) and with one server, ``http://sdk.test``, against the operation they were built for
+(their URL must fit its path template, which may be ambiguous with another's); in an OpenAPI 3.0
+document the siblings of a ``$ref`` are dropped before validation, as 3.0.3 says they are ignored
+(openapi-core would apply them). A form-encoded body cannot carry an empty array (``name=a&name=b``
+has no spelling for none), so required arrays of such a body are drawn with at least one item.
+Bodies in a ``+json`` media type are read as JSON, and a request's path keeps its ``_request``
+URL's fragment (paths of a document may differ by a fragment only, which is never sent).
 """
 
 from __future__ import annotations
@@ -60,6 +61,7 @@ from hypothesis_jsonschema import _from_schema, from_schema
 from jsonschema_path import SchemaPath
 from openapi_core.datatypes import RequestParameters
 from openapi_core.deserializing.media_types.util import json_loads
+from openapi_core.templating.paths.parsers import PathParser
 from openapi_core.validation.request.validators import (
     V30RequestBodyValidator,
     V30RequestParametersValidator,
@@ -295,13 +297,13 @@ def json_schema(node: Any, spec: Mapping[str, Any], stack: tuple[str, ...] = ())
         # Object keywords without a type allow any non-object too; every generator (and the
         # document's authors) mean an object.
         out["type"] = "object"
-    if node.get("nullable") is True:
-        if isinstance(out.get("type"), str):
-            # OpenAPI 3.0.3: nullable adds "null" to the type only; an enum without null
-            # still excludes it (openapi-python-client reads it so too).
-            out["type"] = [out["type"], "null"]
-        elif "type" not in out:
-            return {"anyOf": [out, {"type": "null"}]}
+    if node.get("nullable") is True and isinstance(out.get("type"), str):
+        # OpenAPI 3.0.3: nullable adds "null" to the type only; an enum without null still
+        # excludes it (openapi-python-client reads it so too). Without a type it adds nothing
+        # (OpenAPI 3.0.4, which clarifies 3.0.x, Schema Object, nullable: "This keyword only
+        # takes effect if type is explicitly defined within the same Schema Object"; openapi-core
+        # holds to that: GitHub's nullable oneOf of custom property values rejects null).
+        out["type"] = [out["type"], "null"]
     return out
 
 
@@ -633,6 +635,8 @@ class _Request:
         # Still percent-encoded, as sent (httpx's url.path is decoded).
         self.path = request.url.raw_path.decode("ascii").split("?", 1)[0] + fragment
         self.method = request.method.lower()
+        #: The template openapi-core finds the operation by (it parses ``path`` when None).
+        self.path_pattern: str | None = None
         self.body: bytes | None = request.read() or None
         self.content_type = request.headers.get("content-type", "").lower()
         cookies: dict[str, str] = {}
@@ -850,6 +854,8 @@ class _Call:
     props: dict[str, Any]
     body: Any
     path_names: dict[str, str]
+    #: The operation's path template (a key of the document's ``paths``).
+    path: str = ""
 
 
 def _call(subject: Subject, op: OperationPlan, operation: Any, parameters: list[Any]) -> _Call:
@@ -909,7 +915,7 @@ def _call(subject: Subject, op: OperationPlan, operation: Any, parameters: list[
     }
     module = importlib.import_module(f"{subject.package}.api.{op.tag}.{op.module}")
     path_names = {str(p.python_name): _raw(p.name) for p in endpoint.path_parameters}
-    return _Call(module, schema, props, body, path_names)
+    return _Call(module, schema, props, body, path_names, op.path)
 
 
 def _form_arrays_not_empty(schema: Any) -> Any:
@@ -941,6 +947,13 @@ def _request_checker(subject: Subject, call: _Call, validators: tuple[Any, Any])
             call.path_names[k]: str(to_json(v)) for k, v in values.items() if k in call.path_names
         }
         wrapped = _Request(request, path_params, _fragment(built["url"]))
+        if PathParser(call.path, post_expression="$").parse(wrapped.path) is None:
+            raise AssertionError(f"request goes to {wrapped.path}, not to {call.path}")
+        # The operation called, not the first template the URL also fits: OpenAPI 3.0.3 and
+        # 3.1.0, Paths Object, Path Templating Matching: "In case of ambiguous matching, it's up
+        # to the tooling to decide which one to use" (GitHub's /compare/{basehead} also fits
+        # /compare/{base}...{head}; openapi-core picks the template with fewer variables).
+        wrapped.path_pattern = call.path
         errors = list(params_validator.iter_errors(wrapped))
         if call.body is not None and call.body.body_type in ("json", "data"):
             # MissingRequestBody is openapi-core's signal for an optional body left out (a

@@ -8,6 +8,7 @@ printed (``pytest -s``) so a run doubles as the report.
 
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,7 @@ import pytest
 import yaml
 
 from benchmarks.corpus_run import Entry
+from sdk_session.errors import InvalidData
 
 from . import oracle
 from .support import FULL_SAMPLE, HYGIENE, REPO, SAMPLE, full_corpus, generate, selected
@@ -53,6 +55,96 @@ def test_collisions_sdk_is_right_at_run_time(oracle_root: Path) -> None:
     spec = REPO / "tests" / "generator" / "collisions.yaml"
     generated = generate(spec, "collisions_sdk", oracle_root)
     _check("collisions", generated.spec, generated.config, generated.output, None)
+
+
+def _as_openapi_31(document: dict[str, Any]) -> dict[str, Any]:
+    """``document`` (3.0) with every ``nullable: true`` spelled as a 3.1 type list."""
+
+    def convert(node: Any) -> Any:
+        if isinstance(node, list):
+            return [convert(item) for item in node]
+        if not isinstance(node, dict):
+            return node
+        out = {key: convert(value) for key, value in node.items() if key != "nullable"}
+        if node.get("nullable") is True:
+            out["type"] = [node["type"], "null"]
+        return out
+
+    return {**convert(document), "openapi": "3.1.0"}
+
+
+@pytest.mark.parametrize("version", ["3.0", "3.1"])
+def test_nullable_components_are_none_where_they_are_used(
+    version: str, oracle_root: Path, tmp_path: Path
+) -> None:
+    """An object component that allows null is ``X | None`` wherever it is used (properties,
+    items, additional properties, unions, bodies), its model the object alone, named after its
+    key beside its non-null twin of the same title (generator/nullable.py; GitHub's
+    ``nullable-simple-user``: its nulls failed to parse)."""
+    spec = REPO / "tests" / "generator" / "nullable.yaml"
+    if version == "3.1":
+        document = yaml.safe_load(spec.read_text(encoding="utf-8"))
+        spec = tmp_path / "nullable-3-1.yaml"
+        spec.write_text(yaml.safe_dump(_as_openapi_31(document), sort_keys=False), "utf-8")
+    package = f"nullable_{version.replace('.', '')}_sdk"
+    generated = generate(spec, package, oracle_root)
+    _check(package, generated.spec, generated.config, generated.output, None)
+    models = importlib.import_module(f"{package}.models")
+    raw = {
+        "owner": None,
+        "plain": {"login": "a"},
+        "label": None,
+        "reviewers": [None, {"login": "b", "manager": None}],
+        "by_name": {"c": None},
+        "merged": None,
+        "either": None,
+        "based": {"login": "d", "since": "e"},
+        "one": None,
+    }
+    thing = models.Thing.from_dict(raw)
+    assert thing.owner is None and thing.reviewers[1].manager is None
+    assert thing.to_dict() == raw
+    assert models.NullableUser is not models.User and not hasattr(models, "User2")
+    with pytest.raises(InvalidData):
+        models.Thing.from_dict({**raw, "plain": None})
+
+
+def test_requests_are_checked_against_the_operation_they_call(
+    oracle_root: Path, tmp_path: Path
+) -> None:
+    """A URL that fits two path templates is validated against the operation's own (GitHub's
+    ``/compare/{base}...{head}`` also fits ``/compare/{basehead}``, which openapi-core picks)."""
+    ok = {"200": {"description": "ok"}}
+    document = {
+        "openapi": "3.0.3",
+        "info": {"title": "Ambiguous paths", "version": "1"},
+        "paths": {
+            "/compare/{basehead}": {
+                "get": {
+                    "operationId": "compareRange",
+                    "tags": ["commits"],
+                    "parameters": [_path_parameter("basehead")],
+                    "responses": ok,
+                }
+            },
+            "/compare/{base}...{head}": {
+                "get": {
+                    "operationId": "compareTwo",
+                    "tags": ["commits"],
+                    "parameters": [_path_parameter("base"), _path_parameter("head")],
+                    "responses": ok,
+                }
+            },
+        },
+    }
+    spec = tmp_path / "ambiguous.yaml"
+    spec.write_text(yaml.safe_dump(document, sort_keys=False), encoding="utf-8")
+    generated = generate(spec, "ambiguous_sdk", oracle_root)
+    _check("ambiguous", generated.spec, generated.config, generated.output, None)
+
+
+def _path_parameter(name: str) -> dict[str, Any]:
+    return {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
 
 
 @pytest.mark.parametrize(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from . import oracle
 
 
@@ -10,6 +12,15 @@ def test_integer_formats_bound_a_nullable_integer_too() -> None:
     an unbounded draw made requests openapi-core rightly rejects)."""
     schema = oracle.json_schema({"type": ["integer", "null"], "format": "int32"}, {})
     assert schema["minimum"] == -(2**31) and schema["maximum"] == 2**31 - 1
+
+
+def test_nullable_without_a_type_adds_no_null() -> None:
+    """OpenAPI 3.0.4 (clarifying 3.0.x): ``nullable`` takes effect only beside ``type`` (GitHub's
+    ``oneOf`` of custom property values: null made requests openapi-core rightly rejects)."""
+    union = {"oneOf": [{"type": "string"}, {"type": "integer"}], "nullable": True}
+    assert oracle.json_schema(union, {}) == {"oneOf": [{"type": "string"}, {"type": "integer"}]}
+    typed = oracle.json_schema({"type": "string", "nullable": True}, {})
+    assert typed == {"type": ["string", "null"]}
 
 
 def test_arrays_are_drawn_short() -> None:
@@ -35,7 +46,7 @@ def test_tuples_of_openapi_31_are_drawn_as_tuples() -> None:
 def test_the_validation_document_copies_deep_references_and_drops_dangling_mappings() -> None:
     """openapi-core resolves whole components only, and fails on a discriminator mapping that
     points at nothing (PagerDuty's custom field options)."""
-    schemas = {
+    schemas: dict[str, Any] = {
         "Limit": {"type": "integer"},
         "Option": {
             "oneOf": [{"type": "object", "properties": {"kind": {"type": "string"}}}],
@@ -44,7 +55,7 @@ def test_the_validation_document_copies_deep_references_and_drops_dangling_mappi
         "Page": {"properties": {"size": {"$ref": "#/components/schemas/Holder/properties/n"}}},
         "Holder": {"properties": {"n": {"$ref": "#/components/schemas/Limit"}}},
     }
-    document = {"openapi": "3.0.3", "paths": {}, "components": {"schemas": schemas}}
+    document: dict[str, Any] = {"openapi": "3.0.3", "paths": {}, "components": {"schemas": schemas}}
     doc = oracle.validation_document(document)
     assert "discriminator" not in doc["components"]["schemas"]["Option"]
     assert doc["components"]["schemas"]["Page"]["properties"]["size"] == {
