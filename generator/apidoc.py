@@ -21,7 +21,7 @@ from openapi_python_client.parser.properties.int import IntProperty
 from openapi_python_client.parser.properties.list_property import ListProperty
 from openapi_python_client.parser.properties.protocol import PropertyProtocol
 
-from .plan import OperationPlan, SdkPlan, _raw
+from .plan import OperationPlan, SdkPlan, raw_text
 
 TEMPLATE = "api_reference.md.jinja"
 FILE_NAME = "API.md"
@@ -89,7 +89,7 @@ def _example(prop: PropertyProtocol) -> str:
 def _dict_example(model: ModelProperty) -> str:
     """The model's required fields, or its first field when none is required."""
     fields = list(model.required_properties or []) or list(model.optional_properties or [])[:1]
-    return "{" + ", ".join(f"{json.dumps(_raw(p.name))}: {_example(p)}" for p in fields) + "}"
+    return "{" + ", ".join(f"{json.dumps(raw_text(p.name))}: {_example(p)}" for p in fields) + "}"
 
 
 def model_fields(model: ModelProperty) -> str:
@@ -131,7 +131,7 @@ def write_reference(env: Environment, plan: SdkPlan, package_dir: Path, **contex
         example_call=example_call,
         model_fields=model_fields,
         enum_values=enum_values,
-        raw=_raw,
+        raw=raw_text,
         **context,
     )
     (package_dir / FILE_NAME).write_text(text, encoding="utf-8")

@@ -39,7 +39,7 @@ from .errors import GenerationError
 from .fastparse import cheap_endpoint_copies
 from .guard import reported_as_bug
 from .messages import brief, readable
-from .plan import with_remedy
+from .plan import raw_text, with_remedy
 from .settings import Settings
 from .source import Source, excerpt, pointer
 from .structure import NAME_MAPS, is_opaque
@@ -654,14 +654,9 @@ def _prefix_inline_titles(schema: dict[str, Any], prefix: str) -> None:
 def _endpoint(data: GeneratorData, method: str, path: str) -> Endpoint | None:
     for collection in data.endpoint_collections_by_tag.values():
         for endpoint in collection.endpoints:
-            if endpoint.method.upper() == method and _raw(endpoint.path) == path:
+            if endpoint.method.upper() == method and raw_text(endpoint.path) == path:
                 return endpoint
     return None
-
-
-def _raw(value: Any) -> str:
-    getter = getattr(value, "get_untrusted_value", None)
-    return str(getter() if getter is not None else value)
 
 
 def _is_simple(spec: dict[str, Any], schema: Any, depth: int = 0) -> bool:
@@ -775,7 +770,7 @@ def _loosen_responses(
     endpoint = _endpoint(data, method, path)
     parsed = set()
     if endpoint is not None:
-        parsed = {_raw(r.status_code.pattern) for r in endpoint.responses.patterns}
+        parsed = {raw_text(r.status_code.pattern) for r in endpoint.responses.patterns}
         if endpoint.responses.default is not None:
             parsed.add("default")
     responses = operation.get("responses") or {}

@@ -223,7 +223,7 @@ def with_remedy(problem: str) -> str:
     return f"{problem} (to leave it out: {exclude_line(where)})"
 
 
-def _raw(value: Any) -> str:
+def raw_text(value: Any) -> str:
     """The plain text of an openapi-python-client UntrustedString (or anything else)."""
     getter = getattr(value, "get_untrusted_value", None)
     return str(getter() if getter is not None else value)
@@ -265,7 +265,7 @@ def _page_plan(endpoint: Endpoint, successes: list[Success], settings: Settings)
         param_name, param_type, next_name = rules.page_param, "int", rules.next_field
     else:  # next_url: the first page is a plain call, the others follow the next link
         param_name, param_type, next_name = "", "", rules.next_field
-    cursor = next((p for p in endpoint.query_parameters if _raw(p.name) == param_name), None)
+    cursor = next((p for p in endpoint.query_parameters if raw_text(p.name) == param_name), None)
     if param_name and (cursor is None or _type_parts(cursor) - {"Unset", "None"} != {param_type}):
         return None
     bodies = [s for s in successes if not s.empty]
@@ -273,7 +273,7 @@ def _page_plan(endpoint: Endpoint, successes: list[Success], settings: Settings)
         return None
     model = bodies[0].response.prop
     properties = _properties(model)
-    next_cursor = next((p for p in properties if _raw(p.name) == next_name), None)
+    next_cursor = next((p for p in properties if raw_text(p.name) == next_name), None)
     arrays = [p for p in properties if isinstance(p, ListProperty)]
     if next_cursor is None or len(arrays) != 1:
         return None
@@ -310,20 +310,22 @@ def _arg_docs(
     body_description = str(body.get("description") or "") if isinstance(body, dict) else ""
 
     def line(prop: PropertyProtocol, description: str) -> str:
-        description = description or _raw(prop.description or "")
+        description = description or raw_text(prop.description or "")
         text = f"{prop.python_name} ({_type(prop)}): {' '.join(description.split())}".rstrip()
         if prop.default is not None:
             text += f" Default: {prop.default.python_code.as_unembedded_code()}."
         return safe_for_docstring(text)
 
-    docs = [line(p, described.get((_raw(p.name), "path"), "")) for p in endpoint.path_parameters]
+    docs = [
+        line(p, described.get((raw_text(p.name), "path"), "")) for p in endpoint.path_parameters
+    ]
     docs += [line(b.prop, body_description) for b in endpoint.bodies]
     for location, props in (
         ("query", endpoint.query_parameters),
         ("header", endpoint.header_parameters),
         ("cookie", endpoint.cookie_parameters),
     ):
-        docs += [line(p, described.get((_raw(p.name), location), "")) for p in props]
+        docs += [line(p, described.get((raw_text(p.name), location), "")) for p in props]
     return docs
 
 
@@ -408,7 +410,7 @@ def build_plan(
             key = (str(tag_py), str(endpoint.name))
             if key not in raw_ops:  # pragma: no cover - validation guarantees operationIds
                 problems.append(
-                    f"{endpoint.method.upper()} {_raw(endpoint.path)}: unknown operation"
+                    f"{endpoint.method.upper()} {raw_text(endpoint.path)}: unknown operation"
                 )
                 continue
             seen.add(key)
@@ -483,9 +485,9 @@ def build_plan(
         security=_static_security(spec, settings),
         package_name=settings.package_name,
         header=f"{settings.header}\n{LINT_WAIVER}",
-        title=_raw(data.title),
-        api_version=_raw(data.version),
-        description=_raw(data.description or ""),
+        title=raw_text(data.title),
+        api_version=raw_text(data.version),
+        description=raw_text(data.description or ""),
         tags=[tags[name] for name in sorted(tags)],
         models=models,
         error_model=error_model,
@@ -509,7 +511,7 @@ def _operation_plan(
 ) -> OperationPlan | None:
     before = len(problems)
     parsed = {
-        (_raw(p.name), location.value if hasattr(location, "value") else str(location))
+        (raw_text(p.name), location.value if hasattr(location, "value") else str(location))
         for location, p in endpoint.iter_all_parameters()
     }
     for parameter in operation_parameters(spec, path, operation):
@@ -577,7 +579,7 @@ def _restore_wire_names(
         ("cookie", endpoint.cookie_parameters),
     ):
         for prop in props:
-            names = wire_names.get((method, path, location, _raw(prop.name)))
+            names = wire_names.get((method, path, location, raw_text(prop.name)))
             if names is not None:
                 prop.name = UntrustedString(names[0])
                 prop.python_name = PythonIdentifier(names[1], prefix="", skip_snake_case=True)
@@ -595,7 +597,7 @@ def _error_model(
             f"error_model {config.name!r} (generator/config.yaml) is not a model of the spec"
         )
         return None
-    fields = {_raw(p.name): p for p in _properties(model)}
+    fields = {raw_text(p.name): p for p in _properties(model)}
     attrs: list[str] = []
     for wanted in (config.code_field, config.message_field):
         prop = fields.get(wanted)
@@ -670,7 +672,7 @@ def _secrets(
         declared = _schema_properties(spec, schema)
         secret: set[str] = set()
         for prop in _properties(model):
-            raw = _raw(prop.name)
+            raw = raw_text(prop.name)
             if is_secret_name(raw, settings) or _is_password(spec, declared.get(raw)):
                 secret.add(str(prop.python_name))
                 names.add(raw.lower())

@@ -63,6 +63,16 @@ def _scalars_unchecked(templates: Path) -> None:
     model.write_text(text.replace(check, "{% if false %}"), encoding="utf-8")
 
 
+def _closed_members_take_any_keys(templates: Path) -> None:
+    """openapi-python-client's union member check back: any dict may be tried as a closed model,
+    so ``{message, sha}`` parses as the member that declares ``message`` alone."""
+    model = templates / "property_templates" / "model_property.py.jinja"
+    text = model.read_text(encoding="utf-8")
+    lookup = "{%- set keys = closed_models.get(property.class_info.name | string) -%}"
+    assert lookup in text
+    model.write_text(text.replace(lookup, "{%- set keys = none -%}"), encoding="utf-8")
+
+
 def _mutant(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
@@ -103,3 +113,13 @@ def test_the_oracle_catches_models_that_accept_any_scalar(
     result = _mutant(tmp_path, monkeypatch, oracle_root, "mutant_scalar_sdk", _scalars_unchecked)
     assert "Event" in result.models_failed, result.summary()
     assert "TextValue" in result.models_failed["Event"]
+
+
+def test_the_oracle_catches_a_closed_union_member_that_drops_keys(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, oracle_root: Path
+) -> None:
+    result = _mutant(
+        tmp_path, monkeypatch, oracle_root, "mutant_closed_sdk", _closed_members_take_any_keys
+    )
+    assert "Merge" in result.models_failed, result.summary()
+    assert "round trip" in result.models_failed["Merge"]
