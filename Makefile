@@ -125,7 +125,7 @@ CORPUS_CI_ORACLE_SKIP := github-api.json openai.yaml xero-accounting.yaml box.js
 	sendgrid-v3-1.json prefect.json synthetic-500.yaml xero-payroll-uk.yaml \
 	adyen-management-v3.json adyen-balance-platform-v2.json adyen-checkout-v71.json
 test-corpus-ci: $(STAMP)
-	$(CORPUS) --no-mypy --oracle-skip $(CORPUS_CI_ORACLE_SKIP) --output -
+	$(CORPUS) --no-mypy --imports 1 --oracle-skip $(CORPUS_CI_ORACLE_SKIP) --output -
 
 # The wheels of the SDK, the reference server and the generator, in dist/ (see README,
 # Install), each built by `python -m build` in an isolated build environment: the project's

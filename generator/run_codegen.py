@@ -28,7 +28,7 @@ from .errors import GenerationError
 from .guard import reported_as_bug
 from .inputs import Inputs
 from .loosen import parse_quietly
-from .plan import SdkPlan, build_plan, declare_field, raw_text
+from .plan import SdkPlan, build_plan, declare_field
 from .settings import TEMPLATES_DIR, Settings
 
 
@@ -58,7 +58,6 @@ class SdkProject(Project):
             header=plan.header,
             declare_field=declare_field,
             inputs=inputs,
-            closed_models=closed_models(openapi),
         )
         self.env.filters["json_annotation"] = json_annotation
 
@@ -92,19 +91,6 @@ class SdkProject(Project):
                     endpoint=operation.endpoint,
                     op=operation,
                 )
-
-
-def closed_models(openapi: GeneratorData) -> dict[str, list[str]]:
-    """Class name -> JSON property names of each model whose schema says
-    ``additionalProperties: false`` (a union tries such a member only on its own keys).
-
-    Read from the processed models: a union's members are copies taken before processing."""
-    closed: dict[str, list[str]] = {}
-    for model in openapi.models:
-        if model.additional_properties is None:
-            props = [*(model.required_properties or []), *(model.optional_properties or [])]
-            closed[str(model.class_info.name)] = [raw_text(prop.name) for prop in props]
-    return closed
 
 
 _FILE_TYPES = re.compile(r"\bFileTypes\b")
