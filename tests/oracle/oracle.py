@@ -57,6 +57,7 @@ from hypothesis.internal.conjecture import utils as conjecture_utils
 from hypothesis_jsonschema import _from_schema, from_schema
 from jsonschema_path import SchemaPath
 from openapi_core.datatypes import RequestParameters
+from openapi_core.templating.paths.parsers import PathParser
 from openapi_core.validation.request.validators import (
     V30RequestBodyValidator,
     V30RequestParametersValidator,
@@ -291,7 +292,11 @@ def json_schema(node: Any, spec: Mapping[str, Any], stack: tuple[str, ...] = ())
         # Object keywords without a type allow any non-object too; every generator (and the
         # document's authors) mean an object.
         out["type"] = "object"
-    if node.get("nullable") is True:
+    if node.get("nullable") is True and not _is_31(spec):
+        # Only in 3.0: OpenAPI 3.1.0 dropped the keyword (its Schema Object is JSON Schema
+        # 2020-12, spelling it ``type: [T, "null"]``), and 2020-12 Core section 6.5 makes an
+        # unknown keyword an annotation, so a 3.1 ``nullable: true`` allows no null (openapi-core
+        # reads it so: Adyen's 3.1 documents still write it).
         if isinstance(out.get("type"), str):
             # OpenAPI 3.0.3: nullable adds "null" to the type only; an enum without null
             # still excludes it (openapi-python-client reads it so too).
@@ -622,10 +627,16 @@ def _why(error: BaseException) -> str:
 class _Request:
     """An httpx request as openapi-core's Request protocol."""
 
-    def __init__(self, request: httpx.Request, path_params: dict[str, Any]) -> None:
+    def __init__(self, request: httpx.Request, path_params: dict[str, Any], template: str) -> None:
         self.host_url = BASE_URL
         # Still percent-encoded, as sent (httpx's url.path is decoded).
         self.path = request.url.raw_path.decode("ascii").split("?", 1)[0]
+        # The operation's own path, once the URL is checked against it (_request_checker): by the
+        # URL alone openapi-core takes the first template it fits, another operation's when a
+        # document has two templates alike, which OpenAPI forbids (3.0.3 and 3.1.0, Paths
+        # Object: they "MUST NOT exist as they are identical") and Xero does: its
+        # /Accounts/{AccountID}/Attachments/{AttachmentID} and .../{FileName}.
+        self.path_pattern = template
         self.method = request.method.lower()
         self.body: bytes | None = request.read() or None
         self.content_type = request.headers.get("content-type", "").lower()
@@ -724,6 +735,8 @@ class _Call:
     props: dict[str, Any]
     body: Any
     path_names: dict[str, str]
+    #: The operation's path template (its key under ``paths``).
+    template: str
 
 
 def _call(subject: Subject, op: OperationPlan, operation: Any, parameters: list[Any]) -> _Call:
@@ -783,7 +796,7 @@ def _call(subject: Subject, op: OperationPlan, operation: Any, parameters: list[
     }
     module = importlib.import_module(f"{subject.package}.api.{op.tag}.{op.module}")
     path_names = {str(p.python_name): _raw(p.name) for p in endpoint.path_parameters}
-    return _Call(module, schema, props, body, path_names)
+    return _Call(module, schema, props, body, path_names, op.path)
 
 
 def _form_arrays_not_empty(schema: Any) -> Any:
@@ -809,7 +822,9 @@ def _request_checker(subject: Subject, call: _Call, validators: tuple[Any, Any])
         path_params = {
             call.path_names[k]: str(to_json(v)) for k, v in values.items() if k in call.path_names
         }
-        wrapped = _Request(request, path_params)
+        wrapped = _Request(request, path_params, call.template)
+        if PathParser(call.template).parse(wrapped.path) is None:
+            raise AssertionError(f"request sent to {wrapped.path}, not a URL of {call.template}")
         errors = list(params_validator.iter_errors(wrapped))
         if call.body is not None and call.body.body_type in ("json", "data"):
             # MissingRequestBody is openapi-core's signal for an optional body left out (a

@@ -30,3 +30,12 @@ def test_tuples_of_openapi_31_are_drawn_as_tuples() -> None:
     assert "prefixItems" not in schema and "additionalItems" not in schema
     rest = oracle.json_schema({"prefixItems": [{"type": "string"}], "items": {"type": "null"}}, {})
     assert rest["items"] == [{"type": "string"}] and rest["additionalItems"] == {"type": "null"}
+
+
+def test_nullable_allows_null_in_openapi_30_only() -> None:
+    """OpenAPI 3.1 has no ``nullable``: there it is an unknown keyword, an annotation (JSON Schema
+    2020-12 Core section 6.5), and null stays invalid (Adyen's 3.1 documents still write it; the
+    oracle drew null, which openapi-core rightly rejected)."""
+    node = {"type": "array", "items": {"type": "string"}, "nullable": True}
+    assert oracle.json_schema(node, {"openapi": "3.0.3"})["type"] == ["array", "null"]
+    assert oracle.json_schema(node, {"openapi": "3.1.0"})["type"] == "array"
