@@ -153,3 +153,22 @@ def test_operations_of_templates_alike_are_each_checked_against_their_own(
     }
     _snippet(oracle_root, "alike_paths_sdk", paths, {})
     assert _oracle_on(oracle_root, "alike_paths_sdk") == []
+
+
+def test_properties_named_by_a_pattern_are_kept(oracle_root: Path) -> None:
+    """SendGrid's contact search answers results keyed by e-mail address (``patternProperties``
+    beside ``additionalProperties: false``): the model parsed them all away."""
+    found = {"type": "object", "properties": {"error": {"type": "string"}}}
+    schemas = {
+        "Search": {
+            "type": "object",
+            "additionalProperties": False,
+            "patternProperties": {"^[^@]+@[^@]+$": found},
+        }
+    }
+    _snippet(oracle_root, "pattern_sdk", {}, schemas)
+    from pattern_sdk.models import Search  # type: ignore[import-not-found]
+
+    value = {"a@b.example": {"error": "not found"}, "c@d.example": {}}
+    assert Search.from_dict(value).to_dict() == value
+    assert _oracle_on(oracle_root, "pattern_sdk") == []
