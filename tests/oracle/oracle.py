@@ -812,6 +812,16 @@ def _form_arrays_not_empty(schema: Any) -> Any:
     return {**schema, "properties": properties}
 
 
+def _fits(request: httpx.Request, template: str) -> bool:
+    """Whether ``request`` goes to a URL of the path ``template``, and carries the query the
+    template may hold (OpenAI's ``/responses?beta=true``)."""
+    path, _, query = template.partition("?")
+    sent = request.url.raw_path.decode("ascii").split("?", 1)[0]
+    pairs = set(request.url.params.multi_items())
+    wanted = httpx.QueryParams(query).multi_items()
+    return PathParser(path).parse(sent) is not None and all(p in pairs for p in wanted)
+
+
 def _request_checker(subject: Subject, call: _Call, validators: tuple[Any, Any]) -> Any:
     params_validator, body_validator = validators
 
@@ -823,8 +833,8 @@ def _request_checker(subject: Subject, call: _Call, validators: tuple[Any, Any])
             call.path_names[k]: str(to_json(v)) for k, v in values.items() if k in call.path_names
         }
         wrapped = _Request(request, path_params, call.template)
-        if PathParser(call.template).parse(wrapped.path) is None:
-            raise AssertionError(f"request sent to {wrapped.path}, not a URL of {call.template}")
+        if not _fits(request, call.template):
+            raise AssertionError(f"request sent to {request.url}, not a URL of {call.template}")
         errors = list(params_validator.iter_errors(wrapped))
         if call.body is not None and call.body.body_type in ("json", "data"):
             # MissingRequestBody is openapi-core's signal for an optional body left out (a

@@ -109,19 +109,23 @@ def test_a_union_of_closed_models_takes_the_one_that_keeps_every_key(oracle_root
     """Models with ``additionalProperties: false`` parse any object, dropping what they do not
     declare: a union took the first that parsed (Adyen's payment methods lost ``openid``)."""
     closed = {"type": "object", "additionalProperties": False}
-    methods = [{"$ref": f"#/components/schemas/{name}"} for name in "AB"]
+    methods = [{"$ref": f"#/components/schemas/{name}"} for name in ("A", "B", "Open")]
+    kind = {"type": "string", "enum": ["open"]}
     schemas = {
         "Payment": {"type": "object", "properties": {"method": {"oneOf": methods}}},
         "A": {**closed, "properties": {"ref": {"type": "string"}, "number": {"type": "string"}}},
         "B": {**closed, "properties": {"ref": {"type": "string"}, "openid": {"type": "string"}}},
+        # After Payment: the union's copy of it predates the reading of its openness.
+        "Open": {"type": "object", "properties": {"kind": kind}, "required": ["kind"]},
     }
     _snippet(oracle_root, "closed_union_sdk", {}, schemas)
-    from closed_union_sdk.models import A, B, Payment  # type: ignore[import-not-found]
+    from closed_union_sdk.models import A, B, Open, Payment  # type: ignore[import-not-found]
 
     for value, cls in (
         ({"ref": "r", "openid": "o"}, B),
         ({"ref": "r", "number": "n"}, A),
         ({"ref": "r"}, A),
+        ({"kind": "open", "ref": "r", "more": 1}, Open),
         ({"ref": "r", "other": 1}, A),  # none keeps it: the first that parses, as before
     ):
         parsed = Payment.from_dict({"method": value})
@@ -172,3 +176,37 @@ def test_properties_named_by_a_pattern_are_kept(oracle_root: Path) -> None:
     value = {"a@b.example": {"error": "not found"}, "c@d.example": {}}
     assert Search.from_dict(value).to_dict() == value
     assert _oracle_on(oracle_root, "pattern_sdk") == []
+
+
+def test_the_query_of_a_path_key_is_sent(oracle_root: Path) -> None:
+    """OpenAI's ``/responses?beta=true``: the SDK sent it without ``beta=true`` whenever the call
+    had query parameters (httpx replaces a URL's query by ``params``), so the other operation."""
+
+    def get(name: str, parameters: list[dict[str, Any]]) -> dict[str, Any]:
+        return {
+            "get": {
+                "operationId": name,
+                "tags": ["things"],
+                "parameters": parameters,
+                "responses": {"204": {"description": "none"}},
+            }
+        }
+
+    limit = {"name": "limit", "in": "query", "schema": {"type": "integer"}}
+    paths = {
+        "/things": get("listThings", [limit]),
+        "/things?beta=true": get("listBetaThings", [limit]),
+        "/others?beta=true&v=1&v=2": get("listBetaOthers", []),
+    }
+    _snippet(oracle_root, "query_key_sdk", paths, {})
+    from query_key_sdk.api.things import (  # type: ignore[import-not-found]
+        _list_beta_others,
+        _list_beta_things,
+    )
+
+    client = httpx.Client(base_url="http://sdk.test")
+    sent = client.build_request(**_list_beta_things._request(limit=3)).url
+    assert (sent.path, sent.params.multi_items()) == ("/things", [("beta", "true"), ("limit", "3")])
+    sent = client.build_request(**_list_beta_others._request()).url
+    assert sent.params.multi_items() == [("beta", "true"), ("v", "1"), ("v", "2")]
+    assert _oracle_on(oracle_root, "query_key_sdk") == []
