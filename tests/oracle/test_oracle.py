@@ -210,3 +210,51 @@ def test_the_query_of_a_path_key_is_sent(oracle_root: Path) -> None:
     sent = client.build_request(**_list_beta_others._request()).url
     assert sent.params.multi_items() == [("beta", "true"), ("v", "1"), ("v", "2")]
     assert _oracle_on(oracle_root, "query_key_sdk") == []
+
+
+def _get(name: str, parameters: list[dict[str, Any]]) -> dict[str, Any]:
+    return {
+        "get": {
+            "operationId": name,
+            "tags": ["things"],
+            "parameters": parameters,
+            "responses": {"204": {"description": "none"}},
+        }
+    }
+
+
+def test_a_query_object_that_may_be_null_is_sent_as_its_properties(oracle_root: Path) -> None:
+    """OpenAI's ``metadata`` filter, an object or null (style form, explode): the SDK sent the
+    object as one value (``metadata={}``) instead of a parameter per property."""
+    filters = {
+        "anyOf": [{"type": "object", "additionalProperties": {"type": "string"}}, {"type": "null"}]
+    }
+    parameter = {
+        "name": "metadata",
+        "in": "query",
+        "schema": {"$ref": "#/components/schemas/Filters"},
+    }
+    _snippet(
+        oracle_root,
+        "query_object_sdk",
+        {"/things": _get("listThings", [parameter])},
+        {"Filters": filters},
+    )
+    from query_object_sdk.api.things import _list_things  # type: ignore[import-not-found]
+    from query_object_sdk.models import FiltersType0  # type: ignore[import-not-found]
+
+    value = FiltersType0.from_dict({"a": "1", "b": "2"})
+    sent = httpx.Client(base_url="http://sdk.test").build_request(
+        **_list_things._request(metadata=value)
+    )
+    assert sent.url.params.multi_items() == [("a", "1"), ("b", "2")]
+    assert _oracle_on(oracle_root, "query_object_sdk") == []
+
+
+def test_an_array_header_typed_as_str_takes_its_wire_text(oracle_root: Path) -> None:
+    """OpenAI's ``openai-beta`` header, an array the generator types as ``str`` (reported): the
+    oracle passed the list itself, which the SDK sent as ``"['a']"``."""
+    items = {"type": "string", "enum": ["a=1", "b=2"]}
+    parameter = {"name": "x-betas", "in": "header", "schema": {"type": "array", "items": items}}
+    _snippet(oracle_root, "array_header_sdk", {"/things": _get("listThings", [parameter])}, {})
+    assert _oracle_on(oracle_root, "array_header_sdk") == []
