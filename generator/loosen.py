@@ -79,6 +79,7 @@ def parse_adapted(
     follows would build from the same schemas: it takes them instead of building them again.
     """
     _fix_enums(adapted, settings, source)
+    _fix_pattern_properties(adapted, settings, source)
     _fix_union_titles(adapted, settings, source)
     _fix_reserved_names(adapted, settings, source)
     components_only = True
@@ -291,12 +292,18 @@ def _enum_clash(schema: dict[str, Any]) -> tuple[str, str, str] | None:
 
 def _schemas_with_enum(node: Any, location: tuple[str | int, ...]) -> Any:
     """``(location, schema)`` of each mapping with an ``enum`` list (extensions, data skipped)."""
+    return _schemas_with(node, location, "enum", list)
+
+
+def _schemas_with(node: Any, location: tuple[str | int, ...], keyword: str, kind: type) -> Any:
+    """``(location, schema)`` of each mapping whose ``keyword`` is a ``kind`` (extensions, data
+    and maps of names skipped)."""
     stack: list[tuple[Any, tuple[str | int, ...]]] = [(node, location)]
     while stack:
         current, where = stack.pop()
         parent = str(where[-1]) if where else ""
         if isinstance(current, dict):
-            if isinstance(current.get("enum"), list) and parent not in NAME_MAPS:
+            if isinstance(current.get(keyword), kind) and parent not in NAME_MAPS:
                 yield where, current
             for key, value in current.items():
                 if isinstance(value, dict | list) and not is_opaque(parent, str(key), value):
@@ -336,6 +343,38 @@ def _fix_enums(adapted: Adapted, settings: Settings, source: Source) -> None:
             schema.pop("x-enum-varnames", None)
             if "type" not in schema:
                 schema["type"] = "string"
+
+
+def _fix_pattern_properties(adapted: Adapted, settings: Settings, source: Source) -> None:
+    """Properties named by a pattern (``patternProperties``, which openapi-python-client ignores)
+    are typed as the object's additional properties. Beside ``additionalProperties: false`` its
+    model parsed every one of them away (SendGrid's contact search: results keyed by address).
+    An object open to any other property keeps them already and is left alone; the keyword stays
+    for the record (openapi-python-client reads past it)."""
+    found = list(_schemas_with(adapted.spec, (), "patternProperties", dict))
+    for where, schema in sorted(found, key=lambda f: [str(p) for p in f[0]]):
+        extra = schema.get("additionalProperties", True)
+        if extra is True or extra == {}:
+            continue
+        values = [
+            {} if value is True else value
+            for value in schema["patternProperties"].values()
+            if value is not False
+        ]
+        if isinstance(extra, dict):
+            values.append(extra)
+        if not values:
+            continue
+        names = ", ".join(excerpt(str(p), 40) for p in schema["patternProperties"])
+        if adapted.note(
+            settings,
+            "unrepresentable_schema",
+            _subject(adapted.spec, where, source),
+            f"properties named by a pattern ({names}; {source.where(pointer(*where))}) are typed "
+            "as additional properties (names unchecked)",
+        ):
+            extra = values[0] if len(values) == 1 else {"anyOf": values}
+            schema["additionalProperties"] = copy.deepcopy(extra)
 
 
 # -- union members with the same title --------------------------------------------------------

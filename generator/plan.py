@@ -12,6 +12,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import parse_qsl
 
 from openapi_python_client.parser import GeneratorData
 from openapi_python_client.parser.errors import GeneratorError, ParseError
@@ -121,6 +122,26 @@ class OperationPlan:
         return f"{self.tag}.{self.name}"
 
     @property
+    def url_path(self) -> str:
+        """The URL template: the path key without the query some keys carry (OpenAI's
+        ``/responses?beta=true``), which httpx would replace by the call's ``params``."""
+        return raw_text(self.endpoint.path).partition("?")[0]
+
+    @property
+    def fixed_query(self) -> str:
+        """The query of the path key as the items of a Python dict literal (``""`` when it has
+        none): sent with every call, before the query parameters."""
+        query = raw_text(self.endpoint.path).partition("?")[2]
+        grouped: dict[str, list[str]] = {}
+        for name, value in parse_qsl(query, keep_blank_values=True):
+            grouped.setdefault(name, []).append(value)
+        items = [
+            f"{json.dumps(name)}: {json.dumps(values[0] if len(values) == 1 else values)}"
+            for name, values in grouped.items()
+        ]
+        return ", ".join(items)
+
+    @property
     def security_text(self) -> str:
         """``security`` in words: ``a or (b and c)``; ``none`` for no credentials."""
         words = [
@@ -181,6 +202,10 @@ class SdkPlan:
     session: Any = None
     #: The generated ``Security`` of static schemes (a generator.security.SecurityPlan), or None.
     security: Any = None
+    #: Class names of the models with ``additionalProperties: false`` (their from_dict drops
+    #: undeclared keys). Unions read it here: the copies of a model they hold may predate the
+    #: reading of its additional properties (openapi-python-client builds models in two passes).
+    closed_models: frozenset[str] = frozenset()
 
     @property
     def operations(self) -> list[OperationPlan]:
@@ -494,6 +519,9 @@ def build_plan(
         secret_fields=secret_fields,
         secret_names=secret_names,
         public_names=tuple(sorted(settings.public_fields)),
+        closed_models=frozenset(
+            str(m.class_info.name) for m in data.models if m.additional_properties is None
+        ),
     )
 
 

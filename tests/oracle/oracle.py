@@ -297,12 +297,16 @@ def json_schema(node: Any, spec: Mapping[str, Any], stack: tuple[str, ...] = ())
         # Object keywords without a type allow any non-object too; every generator (and the
         # document's authors) mean an object.
         out["type"] = "object"
-    if node.get("nullable") is True and isinstance(out.get("type"), str):
-        # OpenAPI 3.0.3: nullable adds "null" to the type only; an enum without null still
-        # excludes it (openapi-python-client reads it so too). Without a type it adds nothing
-        # (OpenAPI 3.0.4, which clarifies 3.0.x, Schema Object, nullable: "This keyword only
-        # takes effect if type is explicitly defined within the same Schema Object"; openapi-core
-        # holds to that: GitHub's nullable oneOf of custom property values rejects null).
+    if node.get("nullable") is True and not _is_31(spec) and isinstance(out.get("type"), str):
+        # Only in 3.0: OpenAPI 3.1.0 dropped the keyword (its Schema Object is JSON Schema
+        # 2020-12, spelling it ``type: [T, "null"]``), and 2020-12 Core section 6.5 makes an
+        # unknown keyword an annotation, so a 3.1 ``nullable: true`` allows no null (openapi-core
+        # reads it so: Adyen's 3.1 documents still write it). In 3.0.3 it adds "null" to the type
+        # only; an enum without null still excludes it (openapi-python-client reads it so too),
+        # and without a type it adds nothing (OpenAPI 3.0.4, which clarifies 3.0.x, Schema
+        # Object, nullable: "This keyword only takes effect if type is explicitly defined within
+        # the same Schema Object"; openapi-core holds to that: GitHub's nullable oneOf of custom
+        # property values rejects null).
         out["type"] = [out["type"], "null"]
     return out
 
@@ -629,14 +633,21 @@ class _Request:
     """An httpx request as openapi-core's Request protocol."""
 
     def __init__(
-        self, request: httpx.Request, path_params: dict[str, Any], fragment: str = ""
+        self, request: httpx.Request, path_params: dict[str, Any], template: str, fragment: str = ""
     ) -> None:
         self.host_url = BASE_URL
-        # Still percent-encoded, as sent (httpx's url.path is decoded).
+        # Still percent-encoded, as sent (httpx's url.path is decoded), and with the fragment of
+        # the _request URL, never sent, which may tell two paths of a document apart (Box).
         self.path = request.url.raw_path.decode("ascii").split("?", 1)[0] + fragment
+        # The operation's own path, once the URL is checked against it (_request_checker): by the
+        # URL alone openapi-core takes the first template it fits, another operation's when a
+        # document has two templates alike, which OpenAPI forbids (3.0.3 and 3.1.0, Paths
+        # Object: they "MUST NOT exist as they are identical") and Xero does: its
+        # /Accounts/{AccountID}/Attachments/{AttachmentID} and .../{FileName}; or when templates
+        # are ambiguous, which it leaves "up to the tooling" (GitHub's /compare/{basehead} also
+        # fits /compare/{base}...{head}).
+        self.path_pattern = template
         self.method = request.method.lower()
-        #: The template openapi-core finds the operation by (it parses ``path`` when None).
-        self.path_pattern: str | None = None
         self.body: bytes | None = request.read() or None
         self.content_type = request.headers.get("content-type", "").lower()
         cookies: dict[str, str] = {}
@@ -854,8 +865,10 @@ class _Call:
     props: dict[str, Any]
     body: Any
     path_names: dict[str, str]
-    #: The operation's path template (a key of the document's ``paths``).
-    path: str = ""
+    #: The operation's path template (its key under ``paths``).
+    template: str
+    #: Python names of its header parameters.
+    headers: frozenset[str] = frozenset()
 
 
 def _call(subject: Subject, op: OperationPlan, operation: Any, parameters: list[Any]) -> _Call:
@@ -915,7 +928,8 @@ def _call(subject: Subject, op: OperationPlan, operation: Any, parameters: list[
     }
     module = importlib.import_module(f"{subject.package}.api.{op.tag}.{op.module}")
     path_names = {str(p.python_name): _raw(p.name) for p in endpoint.path_parameters}
-    return _Call(module, schema, props, body, path_names, op.path)
+    headers = frozenset(str(p.python_name) for p in endpoint.header_parameters)
+    return _Call(module, schema, props, body, path_names, op.path, headers)
 
 
 def _form_arrays_not_empty(schema: Any) -> Any:
@@ -936,24 +950,55 @@ def _form_arrays_not_empty(schema: Any) -> Any:
     return {**schema, "properties": properties}
 
 
+def _arguments(call: _Call, values: dict[str, Any], package: str) -> dict[str, Any]:
+    """The SDK arguments for the drawn JSON ``values``.
+
+    A header the generator typed as ``str`` though the document says array (a reported
+    adaptation: openapi-python-client cannot send one) takes its text on the wire: the only style
+    of a header is ``simple``, the items joined by commas (OpenAPI 3.0.3 and 3.1.0, Parameter
+    Object, Style Values); an empty array is undefined there (RFC 6570, section 3.2.1), no header.
+    """
+    kwargs: dict[str, Any] = {}
+    for name, value in values.items():
+        prop = call.props[name]
+        if name in call.headers and isinstance(value, list) and not _is_list(prop):
+            if value:
+                kwargs[name] = ",".join(v if isinstance(v, str) else json.dumps(v) for v in value)
+            continue
+        kwargs[name] = to_argument(prop, value, package)
+    return kwargs
+
+
+def _is_list(prop: Any) -> bool:
+    return _property_kind(prop) == "ListProperty" or any(
+        _is_list(inner) for inner in getattr(prop, "inner_properties", None) or ()
+    )
+
+
+def _fits(request: httpx.Request, template: str) -> bool:
+    """Whether ``request`` goes to a URL of the path ``template``, and carries the query the
+    template may hold (OpenAI's ``/responses?beta=true``)."""
+    path, _, query = template.partition("?")
+    path = path.partition("#")[0]  # never sent
+    sent = request.url.raw_path.decode("ascii").split("?", 1)[0]
+    pairs = set(request.url.params.multi_items())
+    wanted = httpx.QueryParams(query).multi_items()
+    return PathParser(path).parse(sent) is not None and all(p in pairs for p in wanted)
+
+
 def _request_checker(subject: Subject, call: _Call, validators: tuple[Any, Any]) -> Any:
     params_validator, body_validator = validators
 
     def check(values: Any) -> None:
-        kwargs = {k: to_argument(call.props[k], v, subject.package) for k, v in values.items()}
+        kwargs = _arguments(call, values, subject.package)
         built = call.module._request(**kwargs)
         request = httpx.Client(base_url=BASE_URL).build_request(**built)
         path_params = {
             call.path_names[k]: str(to_json(v)) for k, v in values.items() if k in call.path_names
         }
-        wrapped = _Request(request, path_params, _fragment(built["url"]))
-        if PathParser(call.path, post_expression="$").parse(wrapped.path) is None:
-            raise AssertionError(f"request goes to {wrapped.path}, not to {call.path}")
-        # The operation called, not the first template the URL also fits: OpenAPI 3.0.3 and
-        # 3.1.0, Paths Object, Path Templating Matching: "In case of ambiguous matching, it's up
-        # to the tooling to decide which one to use" (GitHub's /compare/{basehead} also fits
-        # /compare/{base}...{head}; openapi-core picks the template with fewer variables).
-        wrapped.path_pattern = call.path
+        wrapped = _Request(request, path_params, call.template, _fragment(built["url"]))
+        if not _fits(request, call.template):
+            raise AssertionError(f"request sent to {request.url}, not a URL of {call.template}")
         errors = list(params_validator.iter_errors(wrapped))
         if call.body is not None and call.body.body_type in ("json", "data"):
             # MissingRequestBody is openapi-core's signal for an optional body left out (a

@@ -9,6 +9,7 @@ printed (``pytest -s``) so a run doubles as the report.
 from __future__ import annotations
 
 import importlib
+import json
 from pathlib import Path
 from typing import Any
 
@@ -318,3 +319,183 @@ def test_a_form_field_required_but_not_declared_is_sent(oracle_root: Path) -> No
         }
     }
     _snippet(oracle_root, "form_fields_sdk", paths, {"Revoke": revoke})
+
+
+def _snippet_package(
+    root: Path, package: str, paths: dict[str, Any], schemas: dict[str, Any]
+) -> Path:
+    """A small OpenAPI 3.0 document of ``paths`` and ``schemas``, generated as ``package`` under
+    ``root``; returns the package folder."""
+    document = {
+        "openapi": "3.0.3",
+        "info": {"title": package, "version": "1"},
+        "paths": paths,
+        "components": {"schemas": schemas},
+    }
+    spec = root / f"{package}.json"
+    spec.write_text(json.dumps(document))
+    return generate(spec, package, root).output
+
+
+def _oracle_on(root: Path, package: str) -> list[str]:
+    """Every failure the oracle finds in the snippet SDK ``package`` (all of it)."""
+    config = root / f"{package}.generator.yaml"
+    subject = oracle.subject(root / f"{package}.json", config, root / package)
+    return list(oracle.iter_failures(oracle.run(subject, MAX_EXAMPLES)))
+
+
+def test_a_union_of_closed_models_takes_the_one_that_keeps_every_key(oracle_root: Path) -> None:
+    """Models with ``additionalProperties: false`` parse any object, dropping what they do not
+    declare: a union took the first that parsed (Adyen's payment methods lost ``openid``)."""
+    closed = {"type": "object", "additionalProperties": False}
+    methods = [{"$ref": f"#/components/schemas/{name}"} for name in ("A", "B", "Open")]
+    kind = {"type": "string", "enum": ["open"]}
+    schemas = {
+        "Payment": {"type": "object", "properties": {"method": {"oneOf": methods}}},
+        "A": {**closed, "properties": {"ref": {"type": "string"}, "number": {"type": "string"}}},
+        "B": {**closed, "properties": {"ref": {"type": "string"}, "openid": {"type": "string"}}},
+        # After Payment: the union's copy of it predates the reading of its openness.
+        "Open": {"type": "object", "properties": {"kind": kind}, "required": ["kind"]},
+    }
+    _snippet_package(oracle_root, "closed_union_sdk", {}, schemas)
+    from closed_union_sdk.models import A, B, Open, Payment  # type: ignore[import-not-found]
+
+    for value, cls in (
+        ({"ref": "r", "openid": "o"}, B),
+        ({"ref": "r", "number": "n"}, A),
+        ({"ref": "r"}, A),
+        ({"kind": "open", "ref": "r", "more": 1}, Open),
+        ({"ref": "r", "other": 1}, A),  # none keeps it: the first that parses, as before
+    ):
+        parsed = Payment.from_dict({"method": value})
+        assert type(parsed.method) is cls
+        if "other" not in value:
+            assert parsed.to_dict() == {"method": value}
+
+
+def test_operations_of_templates_alike_are_each_checked_against_their_own(
+    oracle_root: Path,
+) -> None:
+    """Xero's ``/Contacts/{ContactID}`` and ``/Contacts/{ContactNumber}``: OpenAPI forbids the
+    pair, and openapi-core validated every request to either against the first."""
+
+    def get(name: str, schema: dict[str, Any]) -> dict[str, Any]:
+        parameter = {"name": name, "in": "path", "required": True, "schema": schema}
+        return {
+            "get": {
+                "operationId": f"get{name}",
+                "tags": ["things"],
+                "parameters": [parameter],
+                "responses": {"204": {"description": "none"}},
+            }
+        }
+
+    paths = {
+        "/things/{ThingID}": get("ThingID", {"type": "string", "format": "uuid"}),
+        "/things/{ThingNumber}": get("ThingNumber", {"type": "string"}),
+    }
+    _snippet_package(oracle_root, "alike_paths_sdk", paths, {})
+    assert _oracle_on(oracle_root, "alike_paths_sdk") == []
+
+
+def test_properties_named_by_a_pattern_are_kept(oracle_root: Path) -> None:
+    """SendGrid's contact search answers results keyed by e-mail address (``patternProperties``
+    beside ``additionalProperties: false``): the model parsed them all away."""
+    found = {"type": "object", "properties": {"error": {"type": "string"}}}
+    schemas = {
+        "Search": {
+            "type": "object",
+            "additionalProperties": False,
+            "patternProperties": {"^[^@]+@[^@]+$": found},
+        }
+    }
+    _snippet_package(oracle_root, "pattern_sdk", {}, schemas)
+    from pattern_sdk.models import Search  # type: ignore[import-not-found]
+
+    value = {"a@b.example": {"error": "not found"}, "c@d.example": {}}
+    assert Search.from_dict(value).to_dict() == value
+    assert _oracle_on(oracle_root, "pattern_sdk") == []
+
+
+def test_the_query_of_a_path_key_is_sent(oracle_root: Path) -> None:
+    """OpenAI's ``/responses?beta=true``: the SDK sent it without ``beta=true`` whenever the call
+    had query parameters (httpx replaces a URL's query by ``params``), so the other operation."""
+
+    def get(name: str, parameters: list[dict[str, Any]]) -> dict[str, Any]:
+        return {
+            "get": {
+                "operationId": name,
+                "tags": ["things"],
+                "parameters": parameters,
+                "responses": {"204": {"description": "none"}},
+            }
+        }
+
+    limit = {"name": "limit", "in": "query", "schema": {"type": "integer"}}
+    paths = {
+        "/things": get("listThings", [limit]),
+        "/things?beta=true": get("listBetaThings", [limit]),
+        "/others?beta=true&v=1&v=2": get("listBetaOthers", []),
+    }
+    _snippet_package(oracle_root, "query_key_sdk", paths, {})
+    from query_key_sdk.api.things import (  # type: ignore[import-not-found]
+        _list_beta_others,
+        _list_beta_things,
+    )
+
+    client = httpx.Client(base_url="http://sdk.test")
+    sent = client.build_request(**_list_beta_things._request(limit=3)).url
+    assert (sent.path, sent.params.multi_items()) == ("/things", [("beta", "true"), ("limit", "3")])
+    sent = client.build_request(**_list_beta_others._request()).url
+    assert sent.params.multi_items() == [("beta", "true"), ("v", "1"), ("v", "2")]
+    assert _oracle_on(oracle_root, "query_key_sdk") == []
+
+
+def _get(name: str, parameters: list[dict[str, Any]]) -> dict[str, Any]:
+    return {
+        "get": {
+            "operationId": name,
+            "tags": ["things"],
+            "parameters": parameters,
+            "responses": {"204": {"description": "none"}},
+        }
+    }
+
+
+def test_a_query_object_that_may_be_null_is_sent_as_its_properties(oracle_root: Path) -> None:
+    """OpenAI's ``metadata`` filter, an object or null (style form, explode): the SDK sent the
+    object as one value (``metadata={}``) instead of a parameter per property."""
+    filters = {
+        "anyOf": [{"type": "object", "additionalProperties": {"type": "string"}}, {"type": "null"}]
+    }
+    parameter = {
+        "name": "metadata",
+        "in": "query",
+        "schema": {"$ref": "#/components/schemas/Filters"},
+    }
+    _snippet_package(
+        oracle_root,
+        "query_object_sdk",
+        {"/things": _get("listThings", [parameter])},
+        {"Filters": filters},
+    )
+    from query_object_sdk.api.things import _list_things  # type: ignore[import-not-found]
+    from query_object_sdk.models import FiltersType0  # type: ignore[import-not-found]
+
+    value = FiltersType0.from_dict({"a": "1", "b": "2"})
+    sent = httpx.Client(base_url="http://sdk.test").build_request(
+        **_list_things._request(metadata=value)
+    )
+    assert sent.url.params.multi_items() == [("a", "1"), ("b", "2")]
+    assert _oracle_on(oracle_root, "query_object_sdk") == []
+
+
+def test_an_array_header_typed_as_str_takes_its_wire_text(oracle_root: Path) -> None:
+    """OpenAI's ``openai-beta`` header, an array the generator types as ``str`` (reported): the
+    oracle passed the list itself, which the SDK sent as ``"['a']"``."""
+    items = {"type": "string", "enum": ["a=1", "b=2"]}
+    parameter = {"name": "x-betas", "in": "header", "schema": {"type": "array", "items": items}}
+    _snippet_package(
+        oracle_root, "array_header_sdk", {"/things": _get("listThings", [parameter])}, {}
+    )
+    assert _oracle_on(oracle_root, "array_header_sdk") == []

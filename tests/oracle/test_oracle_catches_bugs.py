@@ -64,13 +64,13 @@ def _scalars_unchecked(templates: Path) -> None:
 
 
 def _closed_members_take_any_keys(templates: Path) -> None:
-    """openapi-python-client's union member check back: any dict may be tried as a closed model,
-    so ``{message, sha}`` parses as the member that declares ``message`` alone."""
-    model = templates / "property_templates" / "model_property.py.jinja"
-    text = model.read_text(encoding="utf-8")
-    lookup = "{%- set keys = closed_models.get(property.class_info.name | string) -%}"
-    assert lookup in text
-    model.write_text(text.replace(lookup, "{%- set keys = none -%}"), encoding="utf-8")
+    """The union's rule for closed models taken out: the first member that parses wins, so
+    ``{message, sha}`` parses as the closed member that declares ``message`` alone."""
+    union = templates / "property_templates" / "union_property.py.jinja"
+    text = union.read_text(encoding="utf-8")
+    rule = '{% set closed = is_closed(inner_property) == "True" %}'
+    assert rule in text
+    union.write_text(text.replace(rule, "{% set closed = false %}"), encoding="utf-8")
 
 
 def _mutant(

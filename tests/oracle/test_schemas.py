@@ -62,3 +62,12 @@ def test_the_validation_document_copies_deep_references_and_drops_dangling_mappi
         "$ref": "#/components/schemas/Limit"
     }
     assert "discriminator" in document["components"]["schemas"]["Option"]  # a copy
+
+
+def test_nullable_allows_null_in_openapi_30_only() -> None:
+    """OpenAPI 3.1 has no ``nullable``: there it is an unknown keyword, an annotation (JSON Schema
+    2020-12 Core section 6.5), and null stays invalid (Adyen's 3.1 documents still write it; the
+    oracle drew null, which openapi-core rightly rejected)."""
+    node = {"type": "array", "items": {"type": "string"}, "nullable": True}
+    assert oracle.json_schema(node, {"openapi": "3.0.3"})["type"] == ["array", "null"]
+    assert oracle.json_schema(node, {"openapi": "3.1.0"})["type"] == "array"
