@@ -68,9 +68,13 @@ class Error:
         try:
             _field = "error"
             error = _remaining.pop("error")
+            if not isinstance(error, str):
+                raise TypeError(f"expected str, got {type(error).__name__}")
 
             _field = "message"
             message = _remaining.pop("message")
+            if not isinstance(message, str):
+                raise TypeError(f"expected str, got {type(message).__name__}")
 
             _field = "details"
 

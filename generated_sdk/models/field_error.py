@@ -51,9 +51,13 @@ class FieldError:
         try:
             _field = "field"
             field = _remaining.pop("field")
+            if not isinstance(field, str):
+                raise TypeError(f"expected str, got {type(field).__name__}")
 
             _field = "message"
             message = _remaining.pop("message")
+            if not isinstance(message, str):
+                raise TypeError(f"expected str, got {type(message).__name__}")
 
         except PARSE_ERRORS as _exc:
             raise InvalidData.wrap(_cls.__name__, _field, _exc) from _exc

@@ -97,12 +97,18 @@ class Item:
         try:
             _field = "id"
             id = _remaining.pop("id")
+            if isinstance(id, bool) or not isinstance(id, int):
+                raise TypeError(f"expected int, got {type(id).__name__}")
 
             _field = "name"
             name = _remaining.pop("name")
+            if not isinstance(name, str):
+                raise TypeError(f"expected str, got {type(name).__name__}")
 
             _field = "price"
             price = _remaining.pop("price")
+            if isinstance(price, bool) or not isinstance(price, int | float):
+                raise TypeError(f"expected float, got {type(price).__name__}")
 
             _field = "status"
             status = ItemStatus(_remaining.pop("status"))

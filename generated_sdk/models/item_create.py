@@ -76,9 +76,13 @@ class ItemCreate:
         try:
             _field = "name"
             name = _remaining.pop("name")
+            if not isinstance(name, str):
+                raise TypeError(f"expected str, got {type(name).__name__}")
 
             _field = "price"
             price = _remaining.pop("price")
+            if isinstance(price, bool) or not isinstance(price, int | float):
+                raise TypeError(f"expected float, got {type(price).__name__}")
 
             _field = "description"
 

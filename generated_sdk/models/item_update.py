@@ -78,6 +78,8 @@ class ItemUpdate:
         try:
             _field = "name"
             name = _remaining.pop("name", UNSET)
+            if not isinstance(name, str | Unset):
+                raise TypeError(f"expected str, got {type(name).__name__}")
 
             _field = "description"
 
@@ -96,6 +98,8 @@ class ItemUpdate:
 
             _field = "price"
             price = _remaining.pop("price", UNSET)
+            if isinstance(price, bool) or not isinstance(price, int | float | Unset):
+                raise TypeError(f"expected float, got {type(price).__name__}")
 
             _field = "status"
             status__raw = _remaining.pop("status", UNSET)

@@ -51,9 +51,13 @@ class LoginRequest:
         try:
             _field = "email"
             email = _remaining.pop("email")
+            if not isinstance(email, str):
+                raise TypeError(f"expected str, got {type(email).__name__}")
 
             _field = "password"
             password = _remaining.pop("password")
+            if not isinstance(password, str):
+                raise TypeError(f"expected str, got {type(password).__name__}")
 
         except PARSE_ERRORS as _exc:
             raise InvalidData.wrap(_cls.__name__, _field, _exc) from _exc

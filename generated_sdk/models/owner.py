@@ -51,9 +51,13 @@ class Owner:
         try:
             _field = "id"
             id = _remaining.pop("id")
+            if isinstance(id, bool) or not isinstance(id, int):
+                raise TypeError(f"expected int, got {type(id).__name__}")
 
             _field = "name"
             name = _remaining.pop("name")
+            if not isinstance(name, str):
+                raise TypeError(f"expected str, got {type(name).__name__}")
 
         except PARSE_ERRORS as _exc:
             raise InvalidData.wrap(_cls.__name__, _field, _exc) from _exc

@@ -46,6 +46,8 @@ class RefreshRequest:
         try:
             _field = "refresh_token"
             refresh_token = _remaining.pop("refresh_token")
+            if not isinstance(refresh_token, str):
+                raise TypeError(f"expected str, got {type(refresh_token).__name__}")
 
         except PARSE_ERRORS as _exc:
             raise InvalidData.wrap(_cls.__name__, _field, _exc) from _exc

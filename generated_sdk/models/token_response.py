@@ -62,15 +62,23 @@ class TokenResponse:
         try:
             _field = "access_token"
             access_token = _remaining.pop("access_token")
+            if not isinstance(access_token, str):
+                raise TypeError(f"expected str, got {type(access_token).__name__}")
 
             _field = "token_type"
             token_type = _remaining.pop("token_type")
+            if not isinstance(token_type, str):
+                raise TypeError(f"expected str, got {type(token_type).__name__}")
 
             _field = "refresh_token"
             refresh_token = _remaining.pop("refresh_token")
+            if not isinstance(refresh_token, str):
+                raise TypeError(f"expected str, got {type(refresh_token).__name__}")
 
             _field = "expires_in"
             expires_in = _remaining.pop("expires_in")
+            if isinstance(expires_in, bool) or not isinstance(expires_in, int | float):
+                raise TypeError(f"expected float, got {type(expires_in).__name__}")
 
         except PARSE_ERRORS as _exc:
             raise InvalidData.wrap(_cls.__name__, _field, _exc) from _exc

@@ -63,12 +63,18 @@ class User:
         try:
             _field = "id"
             id = _remaining.pop("id")
+            if isinstance(id, bool) or not isinstance(id, int):
+                raise TypeError(f"expected int, got {type(id).__name__}")
 
             _field = "email"
             email = _remaining.pop("email")
+            if not isinstance(email, str):
+                raise TypeError(f"expected str, got {type(email).__name__}")
 
             _field = "name"
             name = _remaining.pop("name")
+            if not isinstance(name, str):
+                raise TypeError(f"expected str, got {type(name).__name__}")
 
             _field = "created_at"
             created_at = _parse_datetime(_remaining.pop("created_at"))

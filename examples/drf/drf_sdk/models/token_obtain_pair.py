@@ -61,15 +61,23 @@ class TokenObtainPair:
         try:
             _field = "username"
             username = _remaining.pop("username")
+            if not isinstance(username, str):
+                raise TypeError(f"expected str, got {type(username).__name__}")
 
             _field = "password"
             password = _remaining.pop("password")
+            if not isinstance(password, str):
+                raise TypeError(f"expected str, got {type(password).__name__}")
 
             _field = "access"
             access = _remaining.pop("access")
+            if not isinstance(access, str):
+                raise TypeError(f"expected str, got {type(access).__name__}")
 
             _field = "refresh"
             refresh = _remaining.pop("refresh")
+            if not isinstance(refresh, str):
+                raise TypeError(f"expected str, got {type(refresh).__name__}")
 
         except PARSE_ERRORS as _exc:
             raise InvalidData.wrap(_cls.__name__, _field, _exc) from _exc

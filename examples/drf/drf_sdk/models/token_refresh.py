@@ -51,9 +51,13 @@ class TokenRefresh:
         try:
             _field = "access"
             access = _remaining.pop("access")
+            if not isinstance(access, str):
+                raise TypeError(f"expected str, got {type(access).__name__}")
 
             _field = "refresh"
             refresh = _remaining.pop("refresh")
+            if not isinstance(refresh, str):
+                raise TypeError(f"expected str, got {type(refresh).__name__}")
 
         except PARSE_ERRORS as _exc:
             raise InvalidData.wrap(_cls.__name__, _field, _exc) from _exc

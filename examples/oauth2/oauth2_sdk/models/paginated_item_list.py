@@ -75,6 +75,8 @@ class PaginatedItemList:
         try:
             _field = "count"
             count = _remaining.pop("count")
+            if isinstance(count, bool) or not isinstance(count, int):
+                raise TypeError(f"expected int, got {type(count).__name__}")
 
             _field = "results"
 
