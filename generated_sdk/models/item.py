@@ -115,6 +115,10 @@ class Item:
 
             _field = "tags"
             tags = _cast(list[str], _remaining.pop("tags"))
+            if not isinstance(tags, list) or not all(
+                isinstance(tags__item, str) for tags__item in tags
+            ):
+                raise TypeError("expected a list of str")
 
             _field = "created_at"
             created_at = _parse_datetime(_remaining.pop("created_at"))

@@ -106,6 +106,11 @@ class ItemCreate:
 
             _field = "tags"
             tags = _cast(list[str], _remaining.pop("tags", UNSET))
+            if not isinstance(tags, Unset) and (
+                not isinstance(tags, list)
+                or not all(isinstance(tags__item, str) for tags__item in tags)
+            ):
+                raise TypeError("expected a list of str")
 
         except PARSE_ERRORS as _exc:
             raise InvalidData.wrap(_cls.__name__, _field, _exc) from _exc

@@ -73,6 +73,16 @@ def _closed_members_take_any_keys(templates: Path) -> None:
     union.write_text(text.replace(rule, "{% set closed = false %}"), encoding="utf-8")
 
 
+def _list_items_unchecked(templates: Path) -> None:
+    """openapi-python-client's trust in a scalar list's items back: ``_cast`` alone, so a union
+    of models that differ only in an array's depth parses every value as its first."""
+    lists = templates / "property_templates" / "list_property.py.jinja"
+    text = lists.read_text(encoding="utf-8")
+    check = '{% if item in ["str", "int", "float", "bool"] %}'
+    assert check in text
+    lists.write_text(text.replace(check, "{% if false %}"), encoding="utf-8")
+
+
 def _mutant(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
@@ -123,3 +133,10 @@ def test_the_oracle_catches_a_closed_union_member_that_drops_keys(
     )
     assert "Merge" in result.models_failed, result.summary()
     assert "round trip" in result.models_failed["Merge"]
+
+
+def test_the_oracle_catches_list_items_taken_on_trust(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, oracle_root: Path
+) -> None:
+    result = _mutant(tmp_path, monkeypatch, oracle_root, "mutant_list_sdk", _list_items_unchecked)
+    assert "Geo" in result.models_failed, result.summary()
