@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .structure import NAME_MAPS, is_opaque
+from .structure import NAME_MAPS, walk_mappings
 from .validate import resolve_ref
 
 #: Keywords that constrain no instance (annotations; ``nullable`` only widens a ``type`` of its
@@ -118,18 +118,12 @@ def lower_allof(spec: dict[str, Any]) -> int:
     total = 0
     for _ in range(_ROUNDS):
         count = 0
-        stack: list[tuple[Any, str]] = [(spec, "")]
-        order: list[dict[str, Any]] = []
-        while stack:
-            current, parent = stack.pop()
-            if isinstance(current, dict):
-                if isinstance(current.get("allOf"), list) and parent not in NAME_MAPS:
-                    order.append(current)
-                for key, value in current.items():
-                    if isinstance(value, dict | list) and not is_opaque(parent, str(key), value):
-                        stack.append((value, str(key)))
-            elif isinstance(current, list):
-                stack.extend((value, "") for value in current)
+        order = [
+            node
+            for node, where in walk_mappings(spec)
+            if isinstance(node.get("allOf"), list)
+            and (not where or str(where[-1]) not in NAME_MAPS)
+        ]
         for node in reversed(order):  # children were found after their parents
             count += _lower(spec, node)
         total += count

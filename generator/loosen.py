@@ -42,7 +42,7 @@ from .messages import brief, readable
 from .plan import raw_text, with_remedy
 from .settings import Settings
 from .source import Source, excerpt, pointer
-from .structure import NAME_MAPS, is_opaque
+from .structure import NAME_MAPS, is_opaque, walk_mappings
 from .validate import operation_label, resolve_ref
 
 MAX_ROUNDS = 8
@@ -298,18 +298,10 @@ def _schemas_with_enum(node: Any, location: tuple[str | int, ...]) -> Any:
 def _schemas_with(node: Any, location: tuple[str | int, ...], keyword: str, kind: type) -> Any:
     """``(location, schema)`` of each mapping whose ``keyword`` is a ``kind`` (extensions, data
     and maps of names skipped)."""
-    stack: list[tuple[Any, tuple[str | int, ...]]] = [(node, location)]
-    while stack:
-        current, where = stack.pop()
+    for current, where in walk_mappings(node, location):
         parent = str(where[-1]) if where else ""
-        if isinstance(current, dict):
-            if isinstance(current.get(keyword), kind) and parent not in NAME_MAPS:
-                yield where, current
-            for key, value in current.items():
-                if isinstance(value, dict | list) and not is_opaque(parent, str(key), value):
-                    stack.append((value, (*where, str(key))))
-        elif isinstance(current, list):
-            stack.extend((value, (*where, index)) for index, value in enumerate(current))
+        if isinstance(current.get(keyword), kind) and parent not in NAME_MAPS:
+            yield where, current
 
 
 def _subject(spec: dict[str, Any], where: tuple[str | int, ...], source: Source) -> str:
@@ -387,21 +379,13 @@ def _fix_union_titles(adapted: Adapted, settings: Settings, source: Source) -> N
     ``array`` (a list of strings, a list of integers) share a variable of two types, which mypy
     rejects.
     """
-    stack: list[tuple[Any, tuple[str | int, ...]]] = [(adapted.spec, ())]
-    while stack:
-        node, where = stack.pop()
+    for node, where in walk_mappings(adapted.spec):
         parent = str(where[-1]) if where else ""
-        if isinstance(node, dict):
-            for key in ("oneOf", "anyOf"):
-                members = node.get(key)
-                if isinstance(members, list) and parent not in NAME_MAPS:
-                    _merge_arrays(adapted, settings, source, members, (*where, key))
-                    _distinct_titles(adapted, settings, source, members, (*where, key))
-            for key, value in node.items():
-                if isinstance(value, dict | list) and not is_opaque(parent, str(key), value):
-                    stack.append((value, (*where, str(key))))
-        elif isinstance(node, list):
-            stack.extend((value, (*where, index)) for index, value in enumerate(node))
+        for key in ("oneOf", "anyOf"):
+            members = node.get(key)
+            if isinstance(members, list) and parent not in NAME_MAPS:
+                _merge_arrays(adapted, settings, source, members, (*where, key))
+                _distinct_titles(adapted, settings, source, members, (*where, key))
 
 
 def _merge_arrays(

@@ -13,12 +13,12 @@ cannot read it as written.
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 from .settings import Settings
 from .source import excerpt, pointer, split_pointer
-from .structure import NAME_MAPS, is_opaque
+from .structure import NAME_MAPS, pointer_target, walk_mappings
 
 #: How many references may sit inside one copied part (a self-referencing one stops there).
 MAX_INLINE_DEPTH = 8
@@ -51,36 +51,9 @@ _NAMED = NAME_MAPS | {
 Note = Callable[[Settings, str, str, str], bool]
 
 
-def _nodes(node: Any, where: tuple[str | int, ...] = ()) -> Iterator[tuple[Any, tuple[Any, ...]]]:
-    """Every mapping of ``node`` with its location, extensions and data (examples) skipped."""
-    stack: list[tuple[Any, tuple[str | int, ...]]] = [(node, where)]
-    while stack:
-        current, at = stack.pop()
-        parent = str(at[-1]) if at else ""
-        if isinstance(current, dict):
-            yield current, at
-            for key, value in current.items():
-                if isinstance(value, dict | list) and not is_opaque(parent, str(key), value):
-                    stack.append((value, (*at, key)))
-        elif isinstance(current, list):
-            stack.extend((value, (*at, index)) for index, value in enumerate(current))
-
-
 def _is_deep(ref: str) -> bool:
     parts = split_pointer(ref[1:]) if ref.startswith("#/") else []
     return len(parts) > 3 or (len(parts) == 3 and parts[0] != "components")
-
-
-def _target(spec: dict[str, Any], ref: str) -> Any:
-    node: Any = spec
-    for part in split_pointer(ref[1:]):
-        if isinstance(node, dict) and part in node:
-            node = node[part]
-        elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
-            node = node[int(part)]
-        else:
-            return None
-    return node
 
 
 def inline_deep_refs(spec: dict[str, Any]) -> int:
@@ -93,13 +66,13 @@ def inline_deep_refs(spec: dict[str, Any]) -> int:
     for _ in range(MAX_INLINE_DEPTH):
         found = [
             (node, node["$ref"])
-            for node, _where in _nodes(spec)
+            for node, _where in walk_mappings(spec)
             if isinstance(node.get("$ref"), str) and _is_deep(node["$ref"])
         ]
         if not found:
             break
         for node, ref in found:
-            target = _target(spec, ref)
+            target = pointer_target(spec, ref)
             if not isinstance(target, dict):
                 continue
             siblings = {k: v for k, v in node.items() if k != "$ref"}
@@ -130,7 +103,7 @@ def _fits(value: Any, schema: dict[str, Any]) -> bool:
 
 def drop_invalid_defaults(spec: dict[str, Any], settings: Settings, note: Note) -> None:
     """Drop each schema ``default`` its own ``type``/``enum`` refuses, through ``note``."""
-    for node, where in _nodes(spec):
+    for node, where in walk_mappings(spec):
         if "default" not in node or not ({"type", "enum"} & node.keys()):
             continue
         if where and str(where[-1]) in _NAMED:

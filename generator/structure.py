@@ -10,6 +10,7 @@ copes with them or a policy adapts them.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -68,6 +69,37 @@ def is_opaque(parent_key: str, key: str, value: Any) -> bool:
     return (
         key.startswith("x-") or key in _DATA_KEYS or (key == "examples" and isinstance(value, list))
     )
+
+
+def walk_mappings(
+    node: Any, where: tuple[str | int, ...] = ()
+) -> Iterator[tuple[dict[str, Any], tuple[str | int, ...]]]:
+    """Every mapping under ``node`` with its location, parents before their children, never
+    inside an extension or a field holding data (``is_opaque``)."""
+    stack: list[tuple[Any, tuple[str | int, ...]]] = [(node, where)]
+    while stack:
+        current, at = stack.pop()
+        parent = str(at[-1]) if at else ""
+        if isinstance(current, dict):
+            yield current, at
+            for key, value in current.items():
+                if isinstance(value, dict | list) and not is_opaque(parent, str(key), value):
+                    stack.append((value, (*at, str(key))))
+        elif isinstance(current, list):
+            stack.extend((value, (*at, index)) for index, value in enumerate(current))
+
+
+def pointer_target(spec: Any, ref: str) -> Any:
+    """What the local reference ``ref`` (``#/...``) points at in ``spec``, or ``MISSING``."""
+    node: Any = spec
+    for part in split_pointer(ref[1:]):
+        if isinstance(node, dict) and part in node:
+            node = node[part]
+        elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
+            node = node[int(part)]
+        else:
+            return MISSING
+    return node
 
 
 _PYTHON_TYPES: dict[str, type | tuple[type, ...]] = {
@@ -130,15 +162,7 @@ class _Walker:
         return node
 
     def target(self, ref: str) -> Any:
-        node: Any = self.spec
-        for part in split_pointer(ref[1:]):
-            if isinstance(node, dict) and part in node:
-                node = node[part]
-            elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
-                node = node[int(part)]
-            else:
-                return _MISSING
-        return node
+        return pointer_target(self.spec, ref)
 
     # -- the whole document -------------------------------------------------------------------
 
@@ -189,7 +213,7 @@ class _Walker:
                             f"$ref {excerpt(ref)} points outside the document; bundle it into one "
                             "file first (e.g. `redocly bundle`)",
                         )
-                    elif self.target(ref) is _MISSING:
+                    elif self.target(ref) is MISSING:
                         self.refuse(f"{where}/$ref", f"$ref {excerpt(ref)} points at nothing")
                 else:
                     self.schema_hints(current, where)
@@ -213,7 +237,7 @@ class _Walker:
             return
         for value, target in mapping.items():
             dangling = isinstance(target, str) and target.startswith("#")
-            if dangling and self.target(target) is _MISSING:
+            if dangling and self.target(target) is MISSING:
                 self.warn(
                     pointer(*split_pointer(where), "discriminator", "mapping", str(value)),
                     f"maps to {excerpt(target)}, which points at nothing",
@@ -328,7 +352,7 @@ class _Walker:
         return found
 
 
-_MISSING = object()
+MISSING = object()
 
 
 def _escape(part: str) -> str:
