@@ -97,7 +97,7 @@ class Item:
         try:
             _field = "id"
             id = _remaining.pop("id")
-            if isinstance(id, bool) or not isinstance(id, int):
+            if not (isinstance(id, int) and not isinstance(id, bool)):
                 raise TypeError(f"expected int, got {type(id).__name__}")
 
             _field = "name"
@@ -107,7 +107,7 @@ class Item:
 
             _field = "price"
             price = _remaining.pop("price")
-            if isinstance(price, bool) or not isinstance(price, int | float):
+            if not (isinstance(price, int | float) and not isinstance(price, bool)):
                 raise TypeError(f"expected float, got {type(price).__name__}")
 
             _field = "status"

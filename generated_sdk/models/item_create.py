@@ -81,7 +81,7 @@ class ItemCreate:
 
             _field = "price"
             price = _remaining.pop("price")
-            if isinstance(price, bool) or not isinstance(price, int | float):
+            if not (isinstance(price, int | float) and not isinstance(price, bool)):
                 raise TypeError(f"expected float, got {type(price).__name__}")
 
             _field = "description"

@@ -78,7 +78,7 @@ class ItemUpdate:
         try:
             _field = "name"
             name = _remaining.pop("name", UNSET)
-            if not isinstance(name, str | Unset):
+            if not isinstance(name, Unset) and not isinstance(name, str):
                 raise TypeError(f"expected str, got {type(name).__name__}")
 
             _field = "description"
@@ -98,7 +98,9 @@ class ItemUpdate:
 
             _field = "price"
             price = _remaining.pop("price", UNSET)
-            if isinstance(price, bool) or not isinstance(price, int | float | Unset):
+            if not isinstance(price, Unset) and not (
+                isinstance(price, int | float) and not isinstance(price, bool)
+            ):
                 raise TypeError(f"expected float, got {type(price).__name__}")
 
             _field = "status"

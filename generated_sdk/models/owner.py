@@ -51,7 +51,7 @@ class Owner:
         try:
             _field = "id"
             id = _remaining.pop("id")
-            if isinstance(id, bool) or not isinstance(id, int):
+            if not (isinstance(id, int) and not isinstance(id, bool)):
                 raise TypeError(f"expected int, got {type(id).__name__}")
 
             _field = "name"

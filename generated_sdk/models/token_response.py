@@ -77,7 +77,7 @@ class TokenResponse:
 
             _field = "expires_in"
             expires_in = _remaining.pop("expires_in")
-            if isinstance(expires_in, bool) or not isinstance(expires_in, int | float):
+            if not (isinstance(expires_in, int | float) and not isinstance(expires_in, bool)):
                 raise TypeError(f"expected float, got {type(expires_in).__name__}")
 
         except PARSE_ERRORS as _exc:

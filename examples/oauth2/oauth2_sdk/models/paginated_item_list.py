@@ -75,7 +75,7 @@ class PaginatedItemList:
         try:
             _field = "count"
             count = _remaining.pop("count")
-            if isinstance(count, bool) or not isinstance(count, int):
+            if not (isinstance(count, int) and not isinstance(count, bool)):
                 raise TypeError(f"expected int, got {type(count).__name__}")
 
             _field = "results"
